@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PortalConfig(AppConfig):
+    """The portal's own shared pieces: roles, audit helpers, job runs, staff home."""
+
+    name = "config"
+    label = "portal"
+    verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from config import roles
+
+        # After every app: permissions of later apps are created by their own post_migrate.
+        post_migrate.connect(roles.sync_role_permissions_on_migrate, dispatch_uid="portal-role-permissions")

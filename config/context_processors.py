@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from config import roles
+from config.portal_apps import nav_items, public_links
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    return {
+        "CITY_NAME": settings.CITY_NAME,
+        "CITY_WEBSITE_URL": settings.CITY_WEBSITE_URL,
+        "portal_roles": SimpleLazyObject(lambda: sorted(roles.user_roles(user)) if user else []),
+        "is_staff_member": SimpleLazyObject(lambda: bool(user) and roles.has_role(user)),
+        "public_footer_links": SimpleLazyObject(public_links),
+        "staff_nav": SimpleLazyObject(lambda: nav_items(user) if user and roles.has_role(user) else []),
+    }

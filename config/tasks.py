@@ -1,0 +1,21 @@
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from config.models import JobRun
+
+
+@shared_task(name="portal.heartbeat", acks_late=True, time_limit=60, soft_time_limit=50)
+def heartbeat() -> int:
+    """Record that a worker is alive and processing the queue (beat, every 5 minutes)."""
+    now = timezone.now()
+    run = JobRun.objects.create(
+        name="portal.heartbeat",
+        started_at=now,
+        finished_at=now,
+        outcome=JobRun.Outcome.SUCCEEDED,
+        hostname=socket.gethostname(),
+        summary="Worker alive.",
+    )
+    return run.pk

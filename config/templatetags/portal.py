@@ -1,0 +1,25 @@
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag
+def history_url(obj) -> str:
+    """URL of the history page of any tracked record."""
+    meta = obj._meta
+    return reverse("portal:history", args=[meta.app_label, meta.model_name, obj.pk])
+
+
+@register.filter
+def local_date(value):
+    """A date or datetime as a clerk reads it, in the City's time zone."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    if value is None:
+        return "—"
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+        return date_format(value, "N j, Y, P")
+    return date_format(value, "N j, Y")

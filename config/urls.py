@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config import views
+
+portal_patterns = (
+    [
+        path("", views.staff_home, name="home"),
+        path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="history"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", views.public_home, name="public-home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("portal/", include(portal_patterns)),
+    path("", include("sites_registry.urls")),
+    path("", include("moderation.urls")),
+    path("", include("records.urls")),
+]

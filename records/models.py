@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from config.audit import TrackedModel
+
+
+class LegalHoldQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(released_at__isnull=True)
+
+
+class LegalHold(TrackedModel):
+    """A hold on records for litigation, an investigation, an audit or a FOIA request.
+
+    Holds override everything: a held record is never destroyed, even on an approved
+    Disposal Certificate (50 ILCS 205/7; destroying a record after a FOIA request for it
+    violates FOIA, PAC opinion 19-013). The scope is the union of what it names within
+    the optional date range; an empty scope is refused by ``legal_hold_place``.
+    """
+
+    name = models.CharField(max_length=200)
+    matter = models.CharField(max_length=300, blank=True)
+    reason = models.TextField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legal_holds_placed"
+    )
+    placed_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_holds_released",
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    # Scope
+    sites = models.ManyToManyField("sites_registry.Site", blank=True, related_name="legal_holds")
+    commenters = models.ManyToManyField("moderation.Commenter", blank=True, related_name="legal_holds")
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    search_terms = models.TextField(blank=True, help_text="One term or phrase per line.")
+    comments = models.ManyToManyField(
+        "moderation.Comment", blank=True, related_name="legal_holds", help_text="Explicitly chosen records."
+    )
+
+    objects = LegalHoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at"]
+        indexes = [
+            # LegalHold.objects.active(): every disposal run and every record page.
+            models.Index(
+                fields=["placed_at"], name="legalhold_active_idx", condition=Q(released_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None
+
+    def get_absolute_url(self) -> str:
+        return reverse("records:hold-detail", args=[self.pk])
+
+    def terms(self) -> list[str]:
+        return [line.strip() for line in self.search_terms.splitlines() if line.strip()]

@@ -1,0 +1,79 @@
+"""Writes of the records app. Each takes the acting user and records it in history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from config import roles
+from config.audit import stamp
+from records.models import LegalHold
+
+
+@transaction.atomic
+def legal_hold_place(
+    *,
+    actor,
+    name: str,
+    reason: str,
+    matter: str = "",
+    sites: Iterable = (),
+    commenters: Iterable = (),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    search_terms: str = "",
+    comments: Iterable = (),
+) -> LegalHold:
+    """Place a legal hold. The scope must name something; an empty scope is refused."""
+    roles.require_role(actor, roles.CITY_CLERK)
+    sites, commenters, comments = list(sites), list(commenters), list(comments)
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Give the hold a name."
+    if not reason.strip():
+        errors["reason"] = "Say why the records are held."
+    if not (sites or commenters or comments or search_terms.strip() or date_from or date_to):
+        errors["__all__"] = (
+            "A hold must name its scope: sites, commenters, a date range, search terms "
+            "or explicitly chosen records."
+        )
+    if date_from and date_to and date_from > date_to:
+        errors["date_to"] = "The end of the date range is before its start."
+    if errors:
+        raise ValidationError(errors)
+    hold = LegalHold(
+        name=name.strip(),
+        matter=matter.strip(),
+        reason=reason.strip(),
+        placed_by=actor,
+        placed_at=timezone.now(),
+        date_from=date_from,
+        date_to=date_to,
+        search_terms=search_terms.strip(),
+    )
+    stamp(hold, actor=actor, reason="Legal hold placed")
+    hold.save()
+    hold.sites.set(sites)
+    hold.commenters.set(commenters)
+    hold.comments.set(comments)
+    return hold
+
+
+@transaction.atomic
+def legal_hold_release(*, actor, hold: LegalHold, reason: str) -> LegalHold:
+    roles.require_role(actor, roles.CITY_CLERK)
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.released_at is not None:
+        raise ValidationError(f"The hold “{hold.name}” was already released on {hold.released_at:%Y-%m-%d}.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the hold is released."})
+    hold.released_by = actor
+    hold.released_at = timezone.now()
+    hold.release_reason = reason.strip()
+    stamp(hold, actor=actor, reason="Legal hold released")
+    hold.save()
+    return hold

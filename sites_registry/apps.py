@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SitesRegistryConfig(AppConfig):
+    name = "sites_registry"
+    verbose_name = "Sites registry"

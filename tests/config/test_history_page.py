@@ -1,0 +1,53 @@
+import pytest
+from django.urls import reverse
+
+from config import roles
+from config.audit import stamp
+from tests.factories import SiteFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _history_url(obj):
+    return reverse("portal:history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
+
+
+def test_history_shows_who_changed_what_and_why(client_as, comms_user):
+    site = SiteFactory(department="Police")
+    site.department = "Fire <b>Department</b>"
+    stamp(site, actor=comms_user, reason="Department renamed")
+    site.save()
+    response = client_as(make_user(roles.CITY_CLERK)).get(_history_url(site))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Department renamed" in body
+    assert comms_user.get_full_name() in body
+    assert "Police" in body
+    # Values are escaped like every other user-controlled text.
+    assert "Fire &lt;b&gt;Department&lt;/b&gt;" in body
+    assert "<b>Department</b>" not in body
+
+
+def test_history_is_for_staff_only(client_as, plain_user):
+    site = SiteFactory()
+    assert client_as(plain_user).get(_history_url(site)).status_code == 403
+
+
+@pytest.mark.parametrize("app_label,model_name", [("auth", "user"), ("portal", "jobrun"), ("sites_registry", "nosuch")])
+def test_history_refuses_untracked_or_foreign_models(client_as, clerk_user, app_label, model_name):
+    url = reverse("portal:history", args=[app_label, model_name, 1])
+    assert client_as(clerk_user).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role,marker",
+    [
+        (roles.COMMUNICATIONS_OFFICE, "Site requests awaiting your decision"),
+        (roles.TECHNICAL_SERVICES, "Captured comments"),
+        (roles.CITY_CLERK, "Legal holds in force"),
+    ],
+)
+def test_each_role_sees_its_own_home_page(client_as, role, marker):
+    response = client_as(make_user(role)).get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert marker in response.content.decode()
