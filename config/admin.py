@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from config.models import JobRun
+from simple_history.admin import SimpleHistoryAdmin
+
+from config.models import CityClosure, JobRun
 
 admin.site.site_header = "Kankakee Social Media Portal administration"
 admin.site.site_title = "Portal admin"
@@ -14,3 +16,9 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CityClosure)
+class CityClosureAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "reason"]
+    date_hierarchy = "date"

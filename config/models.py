@@ -1,4 +1,6 @@
 from django.db import models
+
+from config.audit import TrackedModel
 from django.utils import timezone
 
 
@@ -26,3 +28,19 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class CityClosure(TrackedModel):
+    """A day City Hall is closed beyond the Illinois state holidays (snow day, local holiday).
+
+    Closures are not business days for statutory clocks (5 ILCS 140 §3) or report timers.
+    """
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}"
