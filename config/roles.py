@@ -47,9 +47,7 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        cached = frozenset(
-            name for name in user.groups.values_list("name", flat=True) if name in STAFF_ROLES
-        )
+        cached = frozenset(name for name in user.groups.values_list("name", flat=True) if name in STAFF_ROLES)
         user._portal_roles = cached
     return cached
 
@@ -114,7 +112,7 @@ def sync_role_permissions(using: str = "default") -> None:
             wanted.extend(
                 Permission.objects.using(using).filter(
                     content_type__app_label=app_label,
-                    codename__regex=r"^(%s)_" % "|".join(actions),
+                    codename__regex=r"^({})_".format("|".join(actions)),
                 )
             )
         group.permissions.set(wanted)

@@ -180,9 +180,7 @@ STORAGES = {
     # (for example storages.backends.s3.S3Storage) can be named here.
     "exports": {
         "BACKEND": env_str("EXPORT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(EXPORT_ROOT)}
-        if env_str("EXPORT_STORAGE_BACKEND", "") == ""
-        else {},
+        "OPTIONS": {"location": str(EXPORT_ROOT)} if env_str("EXPORT_STORAGE_BACKEND", "") == "" else {},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -195,13 +193,17 @@ STORAGES = {
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kankakee Social Media Portal <no-reply@citykankakee-il.gov>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Kankakee Social Media Portal <no-reply@citykankakee-il.gov>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where reports of potential violations go at once (Ordinance 2019-70, Sec. VI).
 COMMUNICATIONS_OFFICE_EMAIL = env_list("COMMUNICATIONS_OFFICE_EMAIL", ["communications@citykankakee-il.gov"])

@@ -46,7 +46,9 @@ def record_history(request, app_label: str, model_name: str, pk: int):
     allowed_roles = getattr(model, "history_roles", roles.STAFF_ROLES)
     roles.require_role(request.user, *allowed_roles)
     entries = list(
-        model.history.filter(**{model._meta.pk.name: pk}).select_related("history_user").order_by("history_date", "history_id")
+        model.history.filter(**{model._meta.pk.name: pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
     )
     if not entries:
         raise Http404("No history for this record.")

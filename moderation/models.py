@@ -12,7 +12,9 @@ from config.audit import TrackedModel
 class Commenter(TrackedModel):
     """A person or account that wrote on a City site, as the platform identifies them."""
 
-    platform = models.ForeignKey("sites_registry.Platform", on_delete=models.PROTECT, related_name="commenters")
+    platform = models.ForeignKey(
+        "sites_registry.Platform", on_delete=models.PROTECT, related_name="commenters"
+    )
     platform_user_id = models.CharField(max_length=200)
     display_name = models.CharField(max_length=500, blank=True)
     profile_url = models.URLField(max_length=1000, blank=True)

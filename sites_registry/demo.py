@@ -9,11 +9,46 @@ DEMO_PLATFORMS = (
 )
 
 DEMO_SITES = (
-    ("facebook", "City of Kankakee", "CityofKankakee", "https://www.facebook.com/CityofKankakee", "Mayor's Office", Site.State.APPROVED),
-    ("facebook", "Kankakee Police Department", "KankakeePD", "https://www.facebook.com/KankakeePD", "Police", Site.State.APPROVED),
-    ("x", "City of Kankakee", "CityofKankakee", "https://x.com/CityofKankakee", "Mayor's Office", Site.State.APPROVED),
-    ("instagram", "Kankakee Parks", "kankakeeparks", "https://www.instagram.com/kankakeeparks/", "Public Works", Site.State.REQUESTED),
-    ("youtube", "Kankakee City Council", "KankakeeCouncil", "https://www.youtube.com/@KankakeeCouncil", "City Clerk", Site.State.APPROVED),
+    (
+        "facebook",
+        "City of Kankakee",
+        "CityofKankakee",
+        "https://www.facebook.com/CityofKankakee",
+        "Mayor's Office",
+        Site.State.APPROVED,
+    ),
+    (
+        "facebook",
+        "Kankakee Police Department",
+        "KankakeePD",
+        "https://www.facebook.com/KankakeePD",
+        "Police",
+        Site.State.APPROVED,
+    ),
+    (
+        "x",
+        "City of Kankakee",
+        "CityofKankakee",
+        "https://x.com/CityofKankakee",
+        "Mayor's Office",
+        Site.State.APPROVED,
+    ),
+    (
+        "instagram",
+        "Kankakee Parks",
+        "kankakeeparks",
+        "https://www.instagram.com/kankakeeparks/",
+        "Public Works",
+        Site.State.REQUESTED,
+    ),
+    (
+        "youtube",
+        "Kankakee City Council",
+        "KankakeeCouncil",
+        "https://www.youtube.com/@KankakeeCouncil",
+        "City Clerk",
+        Site.State.APPROVED,
+    ),
 )
 
 
@@ -29,8 +64,12 @@ def seed(*, users, stdout) -> None:
     for slug, name, handle, url, department, state in DEMO_SITES:
         if not Site.objects.filter(platform=platforms[slug], handle=handle).exists():
             site = Site(
-                platform=platforms[slug], account_name=name, handle=handle, url=url,
-                department=department, state=state,
+                platform=platforms[slug],
+                account_name=name,
+                handle=handle,
+                url=url,
+                department=department,
+                state=state,
             )
             stamp(site, actor=actor, reason="Demo data").save()
     stdout.write(f"  sites registry: {Site.objects.count()} sites on {Platform.objects.count()} platforms")

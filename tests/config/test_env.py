@@ -4,7 +4,9 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_str
 
 
-@pytest.mark.parametrize("raw,expected", [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False), ("", False)])
+@pytest.mark.parametrize(
+    "raw,expected", [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False), ("", False)]
+)
 def test_env_bool_accepts_fixed_vocabulary(monkeypatch, raw, expected):
     monkeypatch.setenv("PORTAL_FLAG", raw)
     assert env_bool("PORTAL_FLAG", default=not expected) is expected

@@ -33,7 +33,9 @@ def test_history_is_for_staff_only(client_as, plain_user):
     assert client_as(plain_user).get(_history_url(site)).status_code == 403
 
 
-@pytest.mark.parametrize("app_label,model_name", [("auth", "user"), ("portal", "jobrun"), ("sites_registry", "nosuch")])
+@pytest.mark.parametrize(
+    "app_label,model_name", [("auth", "user"), ("portal", "jobrun"), ("sites_registry", "nosuch")]
+)
 def test_history_refuses_untracked_or_foreign_models(client_as, clerk_user, app_label, model_name):
     url = reverse("portal:history", args=[app_label, model_name, 1])
     assert client_as(clerk_user).get(url).status_code == 404

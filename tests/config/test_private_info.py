@@ -23,7 +23,12 @@ def test_finds_each_kind_of_private_information(text, kind, found):
 
 @pytest.mark.parametrize(
     "text",
-    ["The meeting is at 6 pm on 3/4/2025 with 2000 people", "", "Route 45 is closed", "Invalid SSN 000-12-3456"],
+    [
+        "The meeting is at 6 pm on 3/4/2025 with 2000 people",
+        "",
+        "Route 45 is closed",
+        "Invalid SSN 000-12-3456",
+    ],
 )
 def test_ordinary_text_has_no_findings(text):
     assert find_private_information(text) == []

@@ -16,7 +16,11 @@ def test_seed_demo_creates_a_user_per_role_and_is_idempotent(capsys):
     call_command("seed_demo")
     assert (Site.objects.count(), Comment.objects.count(), get_user_model().objects.count()) == counts
     users = get_user_model().objects
-    for username, role in (("comms", roles.COMMUNICATIONS_OFFICE), ("tst", roles.TECHNICAL_SERVICES), ("clerk", roles.CITY_CLERK)):
+    for username, role in (
+        ("comms", roles.COMMUNICATIONS_OFFICE),
+        ("tst", roles.TECHNICAL_SERVICES),
+        ("clerk", roles.CITY_CLERK),
+    ):
         assert users.get(username=username).groups.filter(name=role).exists()
         assert username in first
     assert users.get(username="admin").is_superuser

@@ -48,9 +48,7 @@ def _route(entry) -> str | None:
     route = str(pattern)
     for name, converter in pattern.converters.items():
         type_name = {v: k for k, v in _converter_types().items()}.get(type(converter), "str")
-        route = route.replace(f"<{type_name}:{name}>", _SAMPLE.get(type_name, "x")).replace(
-            f"<{name}>", "x"
-        )
+        route = route.replace(f"<{type_name}:{name}>", _SAMPLE.get(type_name, "x")).replace(f"<{name}>", "x")
     return route
 
 
@@ -69,7 +67,9 @@ def _is_public(entry) -> bool:
 
 
 def test_every_public_view_is_on_the_list():
-    public = {entry.name for _url, entry, ns in _patterns() if _is_public(entry) and ns not in OWN_AUTH_NAMESPACES}
+    public = {
+        entry.name for _url, entry, ns in _patterns() if _is_public(entry) and ns not in OWN_AUTH_NAMESPACES
+    }
     assert public == PUBLIC_URL_NAMES
 
 
@@ -98,7 +98,14 @@ def test_user_without_a_staff_role_gets_no_portal_page(client, plain_user, url):
     assert response.status_code in (403, 404, 405), f"/{url} answered {response.status_code}"
 
 
-@pytest.mark.parametrize("url", [url for url, entry, ns in _patterns() if entry.name in PUBLIC_URL_NAMES and "x" not in url.split("/") and "1" not in url.split("/")])
+@pytest.mark.parametrize(
+    "url",
+    [
+        url
+        for url, entry, ns in _patterns()
+        if entry.name in PUBLIC_URL_NAMES and "x" not in url.split("/") and "1" not in url.split("/")
+    ],
+)
 def test_public_pages_need_no_login(client, url):
     assert client.get("/" + url).status_code == 200
 

@@ -48,6 +48,8 @@ def test_wrong_password_is_refused_with_a_message(live_server, chromium):
 def test_accessibility_check_catches_a_serious_violation(chromium):
     """The axe check itself must be able to fail: an image without alt text is critical."""
     with browser_page(chromium) as page:
-        page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
+        page.set_content(
+            '<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
+        )
         problems = serious_accessibility_violations(page)
     assert any("image-alt" in problem for problem in problems)

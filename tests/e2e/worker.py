@@ -27,7 +27,9 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_worker(redis_url: str, *, pool: str = "solo", extra_env: dict | None = None, log_path: Path | None = None):
+def celery_worker(
+    redis_url: str, *, pool: str = "solo", extra_env: dict | None = None, log_path: Path | None = None
+):
     """Run a worker on a queue of its own; yields (queue name, Popen).
 
     A private queue keeps this worker's tasks away from any other worker on the same
@@ -50,10 +52,29 @@ def celery_worker(redis_url: str, *, pool: str = "solo", extra_env: dict | None 
     env.update(extra_env or {})
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, f"--pool={pool}",
-         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO",
-         "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            f"--pool={pool}",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield queue, process

@@ -2,8 +2,6 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from config import roles
-
 __all__ = ["UserFactory", "make_user", "TEST_PASSWORD"]
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -33,6 +31,3 @@ def make_user(role: str | None = None, **kwargs):
     if role == "admin":
         return UserFactory(is_superuser=True, is_staff=True, **kwargs)
     return UserFactory(role=role, **kwargs)
-
-
-roles  # re-exported for tests that build role matrices
