@@ -1,0 +1,3 @@
+from moderation.models.capture import Comment, Commenter
+
+__all__ = ["Comment", "Commenter"]

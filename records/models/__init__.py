@@ -1,0 +1,3 @@
+from records.models.holds import LegalHold
+
+__all__ = ["LegalHold"]
