@@ -291,10 +291,11 @@ class PolicyDocument(TrackedModel):
         if self.pk is not None:
             stored = PolicyDocument.objects.filter(pk=self.pk).values("text", "kind", "version").first()
             if stored is not None and (
-                stored["text"] != self.text or stored["kind"] != self.kind or stored["version"] != self.version
+                stored["text"] != self.text
+                or stored["kind"] != self.kind
+                or stored["version"] != self.version
             ):
                 raise ValidationError(
                     {"text": "A published policy text cannot be changed; publish an amendment instead."}
                 )
         super().save(*args, **kwargs)
-
