@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,14 @@ from sites_registry.models import ComplianceItem, PolicyDocument, Site, SiteDeci
 
 ALL_STAFF = roles.STAFF_ROLES
 COMMS = (roles.COMMUNICATIONS_OFFICE,)
+
+
+class HtmlSafeJSONEncoder(DjangoJSONEncoder):
+    """Escape <, > and & so the JSON stays inert if some system pastes it into a page."""
+
+    def encode(self, o):
+        return super().encode(o).translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"})
+
 
 DECISION_HELP = {
     SiteDecision.Action.APPROVE: "Approve: the site becomes an official City account.",
@@ -323,7 +332,7 @@ def directory_json(request):
             "official": [entry(site) for site in official],
             "retired": [entry(site) for site in retired],
         },
-        json_dumps_params={"ensure_ascii": True},
+        encoder=HtmlSafeJSONEncoder,
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
