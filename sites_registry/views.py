@@ -150,9 +150,10 @@ def _detail_context(request, site: Site, *, bound_decision=None, bound_item=None
                 forms["not-possible"] = ItemReasonForm(prefix=f"item{item.pk}-not-possible")
             if item.status != ComplianceItem.Status.OPEN:
                 forms["reopen"] = ItemReasonForm(prefix=f"item{item.pk}-reopen")
-            if bound_item and bound_item[0] == item.pk:
-                forms[bound_item[1]] = bound_item[2]
-        items.append({"item": item, "forms": forms})
+        bound = bool(bound_item and bound_item[0] == item.pk)
+        if bound and forms:
+            forms[bound_item[1]] = bound_item[2]
+        items.append({"item": item, "forms": forms, "bound": bound})
     decisions = []
     if can_decide:
         for action in services.allowed_actions(site):
