@@ -1,11 +1,17 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from sites_registry.models import ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
 
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Platform)
 class PlatformAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug", "terms_url", "reporting_url"]
     search_fields = ["name", "slug"]
 
@@ -32,8 +38,42 @@ class SiteDecisionInline(admin.TabularInline):
         return False
 
 
+class SiteAdminForm(forms.ModelForm):
+    url = forms.URLField(label="Public URL", max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Site
+        fields = [
+            "platform",
+            "account_name",
+            "handle",
+            "url",
+            "department",
+            "audiences",
+            "authorised_posters",
+            "contact_information",
+        ]
+
+    def clean(self):
+        from sites_registry.services import validate_site_identity
+
+        cleaned = super().clean()
+        platform, handle, url = cleaned.get("platform"), cleaned.get("handle"), cleaned.get("url")
+        if platform and handle and url:
+            try:
+                cleaned["handle"] = validate_site_identity(
+                    platform=platform, handle=handle, url=url, exclude_pk=self.instance.pk
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned
+
+
 @admin.register(Site)
 class SiteAdmin(SimpleHistoryAdmin):
+    form = SiteAdminForm
+    formfield_overrides = HTTPS_URLS
     list_display = ["account_name", "platform", "handle", "department", "state", "last_certified_at"]
     list_filter = ["platform", "state"]
     search_fields = ["account_name", "handle", "department"]

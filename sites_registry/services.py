@@ -200,7 +200,15 @@ def site_update_details(
     site.contact_information = _required(
         contact_information, "contact_information", "Enter the City contact information the site displays."
     )
-    site.handle = validate_site_identity(platform=site.platform, handle=handle, url=url, exclude_pk=site.pk)
+    clean_handle = validate_site_identity(platform=site.platform, handle=handle, url=url, exclude_pk=site.pk)
+    if site.state != Site.State.REQUESTED:
+        # What the Communications Office approved is this account: another account is a new request.
+        message = "An approved site's {} cannot change; request the new account and retire this one."
+        if clean_handle.lower() != site.handle.lower():
+            raise ValidationError({"handle": message.format("handle")})
+        if url.strip() != site.url:
+            raise ValidationError({"url": message.format("address")})
+    site.handle = clean_handle
     site.url = url.strip()
     stamp(site, actor=actor, reason="Site details updated").save()
     return site

@@ -285,3 +285,58 @@ def test_update_details_rechecks_the_platform(tst_user):
         actor=tst_user, site=site, url="https://www.facebook.com/KankakeeFire", **fields
     )
     assert updated.account_name == "Kankakee Fire"
+
+
+@pytest.mark.parametrize("state", [Site.State.APPROVED, Site.State.SUSPENDED])
+def test_approved_site_keeps_its_handle_and_url(tst_user, state):
+    site = SiteFactory(
+        state=state,
+        handle="KankakeeFire",
+        url="https://www.facebook.com/KankakeeFire",
+        platform=Platform.objects.get(slug="facebook"),
+    )
+    fields = dict(
+        account_name="Kankakee Fire",
+        department="Fire",
+        audiences=[Audience.RESIDENTS],
+        authorised_posters="Chief",
+        contact_information="HQ",
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.site_update_details(
+            actor=tst_user,
+            site=site,
+            handle="KankakeeFire2",
+            url="https://www.facebook.com/KankakeeFire2",
+            **fields,
+        )
+    assert "handle" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        services.site_update_details(
+            actor=tst_user, site=site, handle="KankakeeFire", url="https://www.facebook.com/other", **fields
+        )
+    assert "url" in caught.value.message_dict
+    updated = services.site_update_details(
+        actor=tst_user,
+        site=site,
+        handle="@KankakeeFire",
+        url="https://www.facebook.com/KankakeeFire",
+        **fields,
+    )
+    assert updated.account_name == "Kankakee Fire" and updated.state == state
+
+
+def test_retired_site_details_are_closed(tst_user):
+    site = SiteFactory(state=Site.State.RETIRED)
+    with pytest.raises(services.InvalidTransition):
+        services.site_update_details(
+            actor=tst_user,
+            site=site,
+            account_name="x",
+            handle=site.handle,
+            url=site.url,
+            department="x",
+            audiences=[Audience.RESIDENTS],
+            authorised_posters="x",
+            contact_information="x",
+        )
