@@ -58,6 +58,11 @@ class SiteRequestForm(UswdsForm):
         )
         form.fields["platform"].disabled = True
         form.fields["platform"].help_text = "A site on another platform is a new request."
+        if site.state != Site.State.REQUESTED:
+            # The Communications Office approved this account; another account is a new request.
+            for name in ("handle", "url"):
+                form.fields[name].disabled = True
+                form.fields[name].help_text = "Fixed once approved: another account is a new request."
         del form.fields["note"]
         return form
 

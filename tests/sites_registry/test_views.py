@@ -333,3 +333,30 @@ def test_staff_navigation_by_role(client, comms_user, clerk_user):
     client.force_login(comms_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert reverse("sites_registry:site-queue") in body and reverse("sites_registry:policy-manage") in body
+
+
+def test_edit_of_an_approved_site_cannot_swap_the_account(client, tst_user):
+    site = SiteFactory(state=Site.State.APPROVED, department="Old department")
+    client.force_login(tst_user)
+    response = client.post(
+        reverse("sites_registry:site-edit", args=[site.pk]),
+        {
+            "account_name": site.account_name,
+            "handle": "someoneelse",
+            "url": f"https://{site.platform.domains[0]}/someoneelse",
+            "department": "New department",
+            "audiences": ["residents"],
+            "authorised_posters": "A",
+            "contact_information": "B",
+        },
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.department == "New department"
+    assert site.handle != "someoneelse" and "someoneelse" not in site.url
+
+
+def test_retired_site_cannot_be_edited(client, tst_user):
+    site = SiteFactory(state=Site.State.RETIRED)
+    client.force_login(tst_user)
+    assert client.get(reverse("sites_registry:site-edit", args=[site.pk])).status_code == 403
