@@ -89,6 +89,13 @@ def validate_site_identity(*, platform: Platform, handle: str, url: str, exclude
         errors.setdefault("url", []).append(
             f"This address is on {parts.hostname}, which is not {platform.name} ({allowed})."
         )
+    if "handle" not in errors and "url" not in errors and platform.domains:
+        # The address must be the handle's own page, or residents would be sent to another account.
+        address = f"{parts.path}?{parts.query}".lower()
+        if clean_handle.lower() not in address:
+            errors.setdefault("url", []).append(
+                f"This address is not the page of the account {clean_handle}."
+            )
     if "handle" not in errors:
         taken = Site.objects.filter(platform=platform, handle__iexact=clean_handle)
         if exclude_pk is not None:

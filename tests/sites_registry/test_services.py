@@ -75,6 +75,7 @@ def test_seeded_platforms_carry_the_ordinance_terms_urls():
         ("url", "ftp://www.facebook.com/KankakeeFire"),
         ("handle", "https://twitter.com/KankakeeFire"),
         ("handle", "Kankakee Fire!"),
+        ("url", "https://www.facebook.com/KankakeePD"),
     ],
 )
 def test_handle_or_url_off_the_platform_is_refused_naming_the_field(tst_user, field, value):
