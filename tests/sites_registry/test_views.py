@@ -360,3 +360,16 @@ def test_retired_site_cannot_be_edited(client, tst_user):
     site = SiteFactory(state=Site.State.RETIRED)
     client.force_login(tst_user)
     assert client.get(reverse("sites_registry:site-edit", args=[site.pk])).status_code == 403
+
+
+def test_queue_shows_requests_with_their_open_required_disclosures(client, comms_user, tst_user):
+    from sites_registry.services import compliance_item_confirm
+
+    ready = SiteFactory(state=Site.State.REQUESTED, checklist="confirmed", account_name="Ready Request")
+    waiting = SiteFactory(state=Site.State.REQUESTED, checklist="open", account_name="Waiting Request")
+    compliance_item_confirm(actor=tst_user, item=waiting.compliance_items.first(), where_shown="bio")
+    client.force_login(comms_user)
+    response = client.get(reverse("sites_registry:site-queue"))
+    counts = {site.account_name: site.open_mandatory for site in response.context["requested"]}
+    assert counts == {"Ready Request": 0, "Waiting Request": 9}
+    assert ready.get_absolute_url() in response.content.decode()
