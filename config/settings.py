@@ -240,3 +240,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Sites registry (issue 3) ---
+# Approved sites not re-certified for this many months are flagged to the Communications Office.
+SITES_RECERTIFY_AFTER_MONTHS = env_int("SITES_RECERTIFY_AFTER_MONTHS", 12)

@@ -1,17 +1,134 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from sites_registry.models import Platform, Site
+from sites_registry.models import ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
+
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Platform)
 class PlatformAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "terms_url"]
-    search_fields = ["name"]
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "slug", "terms_url", "reporting_url"]
+    search_fields = ["name", "slug"]
+
+
+class ComplianceItemInline(admin.TabularInline):
+    model = ComplianceItem
+    extra = 0
+    can_delete = False
+    fields = ["kind", "status", "where_shown", "not_possible_reason", "checked_by", "checked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SiteDecisionInline(admin.TabularInline):
+    model = SiteDecision
+    extra = 0
+    can_delete = False
+    fields = ["decided_at", "action", "from_state", "to_state", "decided_by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SiteAdminForm(forms.ModelForm):
+    url = forms.URLField(label="Public URL", max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Site
+        fields = [
+            "platform",
+            "account_name",
+            "handle",
+            "url",
+            "department",
+            "audiences",
+            "authorised_posters",
+            "contact_information",
+        ]
+
+    def clean(self):
+        from sites_registry.services import validate_site_identity
+
+        cleaned = super().clean()
+        platform, handle, url = cleaned.get("platform"), cleaned.get("handle"), cleaned.get("url")
+        if platform and handle and url:
+            try:
+                cleaned["handle"] = validate_site_identity(
+                    platform=platform, handle=handle, url=url, exclude_pk=self.instance.pk
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned
 
 
 @admin.register(Site)
 class SiteAdmin(SimpleHistoryAdmin):
-    list_display = ["account_name", "platform", "handle", "department", "state"]
+    form = SiteAdminForm
+    formfield_overrides = HTTPS_URLS
+    list_display = ["account_name", "platform", "handle", "department", "state", "last_certified_at"]
     list_filter = ["platform", "state"]
-    search_fields = ["account_name", "handle"]
+    search_fields = ["account_name", "handle", "department"]
+    # Decisions are made on the portal's site page, where the checklist gate and the dated
+    # decision record apply; the admin corrects details only.
+    readonly_fields = ["state", "requested_by", "last_certified_at", "last_certified_by"]
+    inlines = [ComplianceItemInline, SiteDecisionInline]
+
+
+@admin.register(ComplianceItem)
+class ComplianceItemAdmin(SimpleHistoryAdmin):
+    list_display = ["site", "kind", "status", "checked_by", "checked_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["site__account_name", "site__handle"]
+
+    # The checklist is kept on the portal's site page, where the "where possible" rule applies.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SiteDecision)
+class SiteDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["site", "action", "from_state", "to_state", "decided_by", "decided_at"]
+    list_filter = ["action"]
+    search_fields = ["site__account_name", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "version", "effective_date", "published_by"]
+    list_filter = ["kind"]
+    search_fields = ["text", "change_summary"]
+
+    # Amendments are published on the portal (new version, effective the day posted); a
+    # published version never changes (Sec. V, VIII), so the admin only shows them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,13 +6,21 @@ from sites_registry.models import Site
 def panels(request) -> list[Panel]:
     if not roles.has_role(request.user, roles.COMMUNICATIONS_OFFICE, roles.TECHNICAL_SERVICES):
         return []
+    decides = roles.has_role(request.user, roles.COMMUNICATIONS_OFFICE)
     return [
         Panel(
             "sites_registry/_home_sites.html",
             {
-                "requested": Site.objects.filter(state=Site.State.REQUESTED).select_related("platform")[:20],
+                "requested": Site.objects.filter(state=Site.State.REQUESTED)
+                .select_related("platform")
+                .order_by("created_at")[:20],
                 "approved_count": Site.objects.filter(state=Site.State.APPROVED).count(),
-                "decides": roles.has_role(request.user, roles.COMMUNICATIONS_OFFICE),
+                "recertification_due": list(
+                    Site.objects.recertification_due()
+                    .select_related("platform")
+                    .order_by("last_certified_at")[:20]
+                ),
+                "decides": decides,
             },
             order=10,
         )

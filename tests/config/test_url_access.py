@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 PUBLIC_URL_NAMES = {
     "public-home",
     "login",
+    # sites registry (issue 3): the directory of official accounts and the public policies
+    "directory",
+    "directory-json",
+    "policy-list",
+    "policy-current",
+    "policy-version",
+    "disclaimer",
 }
 # Namespaces with their own authentication (token API) or their own login (admin).
 OWN_AUTH_NAMESPACES = {"api", "admin"}

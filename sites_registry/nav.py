@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from config import roles
+from config.portal_apps import NavItem
+from sites_registry.models import PolicyDocument
+
+
+def items(user) -> list[NavItem]:
+    entries = []
+    if roles.has_role(user):
+        entries.append(NavItem("Sites", reverse("sites_registry:site-list")))
+    if roles.has_role(user, roles.COMMUNICATIONS_OFFICE):
+        entries.append(NavItem("Site queue", reverse("sites_registry:site-queue")))
+        entries.append(NavItem("Policies", reverse("sites_registry:policy-manage")))
+    return entries
+
+
+def public_links() -> list[NavItem]:
+    """Footer links every page carries: the directory and each policy the ordinance makes public."""
+    links = [NavItem("Directory of official accounts", reverse("sites_registry:directory"))]
+    for kind, label in PolicyDocument.Kind.choices:
+        if kind == PolicyDocument.Kind.DISCLAIMER:
+            links.append(NavItem(label, reverse("sites_registry:disclaimer")))
+        else:
+            links.append(NavItem(label, reverse("sites_registry:policy-current", args=[kind])))
+    return links

@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config import roles
+from sites_registry import services
+from sites_registry.forms import (
+    ConfirmItemForm,
+    DecisionForm,
+    ItemReasonForm,
+    PolicyPublishForm,
+    SiteRequestForm,
+)
+from sites_registry.models import ComplianceItem, PolicyDocument, Site, SiteDecision
+
+ALL_STAFF = roles.STAFF_ROLES
+COMMS = (roles.COMMUNICATIONS_OFFICE,)
+
+
+class HtmlSafeJSONEncoder(DjangoJSONEncoder):
+    """Escape <, > and & so the JSON stays inert if some system pastes it into a page."""
+
+    def encode(self, o):
+        return super().encode(o).translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"})
+
+
+DECISION_HELP = {
+    SiteDecision.Action.APPROVE: "Approve: the site becomes an official City account.",
+    SiteDecision.Action.REJECT: "Reject the request.",
+    SiteDecision.Action.SUSPEND: "Suspend: the site is no longer listed as official until reinstated.",
+    SiteDecision.Action.REINSTATE: "Reinstate the suspended site.",
+    SiteDecision.Action.RETIRE: "Retire: the account is listed as no longer official.",
+    SiteDecision.Action.RECERTIFY: "Re-certify that the site still shows every required disclosure.",
+}
+DECISION_BUTTON = {
+    SiteDecision.Action.APPROVE: "Approve",
+    SiteDecision.Action.REJECT: "Reject",
+    SiteDecision.Action.SUSPEND: "Suspend",
+    SiteDecision.Action.REINSTATE: "Reinstate",
+    SiteDecision.Action.RETIRE: "Retire",
+    SiteDecision.Action.RECERTIFY: "Re-certify",
+}
+ITEM_OPERATIONS = ("confirm", "not-possible", "reopen")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _error_dict(error: ValidationError) -> dict:
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+
+
+# --- Staff pages -------------------------------------------------------------------------
+
+
+@roles.role_required(*ALL_STAFF)
+@require_GET
+def site_list(request):
+    state = request.GET.get("state", "")
+    sites = Site.objects.select_related("platform").order_by("platform__name", "account_name")
+    if state in Site.State.values:
+        sites = sites.filter(state=state)
+    return render(
+        request,
+        "sites_registry/site_list.html",
+        {"sites": sites, "state": state, "states": Site.State.choices},
+    )
+
+
+@roles.role_required(*COMMS)
+@require_GET
+def site_queue(request):
+    open_mandatory = Count(
+        "compliance_items",
+        filter=~Q(compliance_items__status=ComplianceItem.Status.CONFIRMED)
+        & ~Q(compliance_items__kind__in=list(ComplianceItem.WHERE_POSSIBLE)),
+    )
+    requested = (
+        Site.objects.filter(state=Site.State.REQUESTED)
+        .select_related("platform", "requested_by")
+        .annotate(open_mandatory=open_mandatory)
+        .order_by("created_at")
+    )
+    due = Site.objects.recertification_due().select_related("platform").order_by("last_certified_at")
+    return render(request, "sites_registry/site_queue.html", {"requested": requested, "due": due})
+
+
+@roles.role_required(roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+@require_http_methods(["GET", "POST"])
+def site_request(request):
+    form = SiteRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            site = services.site_request(actor=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{site.account_name} on {site.platform.name} was requested.")
+            return redirect(site)
+    status = 400 if form.is_bound else 200
+    return render(request, "sites_registry/site_request.html", {"form": form}, status=status)
+
+
+@roles.role_required(roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+@require_http_methods(["GET", "POST"])
+def site_edit(request, pk: int):
+    site = get_object_or_404(Site.objects.select_related("platform"), pk=pk)
+    if site.state in (Site.State.REJECTED, Site.State.RETIRED):
+        raise PermissionDenied(f"A {site.get_state_display().lower()} site is kept as it was decided.")
+    form = SiteRequestForm.for_site(site, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "platform"}
+        try:
+            services.site_update_details(actor=request.user, site=site, **data)
+        except services.InvalidTransition as error:
+            raise PermissionDenied(" ".join(error.messages)) from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The site's details were updated.")
+            return redirect(site)
+    status = 400 if form.is_bound else 200
+    return render(request, "sites_registry/site_edit.html", {"form": form, "site": site}, status=status)
+
+
+def _detail_context(request, site: Site, *, bound_decision=None, bound_item=None, checklist_error=None):
+    can_decide = roles.has_role(request.user, *COMMS)
+    can_keep = roles.has_role(request.user, roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+    items = []
+    checklist_open = site.state not in (Site.State.REJECTED, Site.State.RETIRED)
+    for item in site.compliance_items.all().select_related("checked_by"):
+        forms = {}
+        if can_keep and checklist_open:
+            forms["confirm"] = ConfirmItemForm(prefix=f"item{item.pk}-confirm")
+            if not item.is_mandatory:
+                forms["not-possible"] = ItemReasonForm(prefix=f"item{item.pk}-not-possible")
+            if item.status != ComplianceItem.Status.OPEN:
+                forms["reopen"] = ItemReasonForm(prefix=f"item{item.pk}-reopen")
+        bound = bool(bound_item and bound_item[0] == item.pk)
+        if bound and forms:
+            forms[bound_item[1]] = bound_item[2]
+        items.append({"item": item, "forms": forms, "bound": bound})
+    decisions = []
+    if can_decide:
+        for action in services.allowed_actions(site):
+            form = DecisionForm(prefix=action)
+            if bound_decision is not None and bound_decision.prefix == action:
+                form = bound_decision
+            form.fields["reason"].label = f"Reason to {DECISION_BUTTON[action].lower()}"
+            decisions.append(
+                {
+                    "action": action,
+                    "button": DECISION_BUTTON[action],
+                    "form": form,
+                    "help": DECISION_HELP[action],
+                }
+            )
+    return {
+        "site": site,
+        "items": items,
+        "decision_forms": decisions,
+        "decisions": site.decisions.select_related("decided_by"),
+        "can_decide": can_decide,
+        "can_keep": can_keep,
+        "can_edit": can_keep and checklist_open,
+        "checklist_error": checklist_error,
+        "open_mandatory": services.open_mandatory_items(site),
+    }
+
+
+@roles.role_required(*ALL_STAFF)
+@require_GET
+def site_detail(request, pk: int):
+    site = get_object_or_404(
+        Site.objects.select_related("platform", "requested_by", "last_certified_by"), pk=pk
+    )
+    return render(request, "sites_registry/site_detail.html", _detail_context(request, site))
+
+
+@roles.role_required(*COMMS)
+@require_POST
+def site_decide(request, pk: int, action: str):
+    site = get_object_or_404(Site.objects.select_related("platform"), pk=pk)
+    if action not in services.SITE_DECISIONS:
+        raise Http404("No such decision.")
+    form = DecisionForm(request.POST, prefix=action)
+    checklist_error = None
+    if form.is_valid():
+        try:
+            services.SITE_DECISIONS[action](actor=request.user, site=site, reason=form.cleaned_data["reason"])
+        except services.InvalidTransition as error:
+            # Not decidable in this state (or decided by someone else meanwhile): refused.
+            raise PermissionDenied(" ".join(error.messages)) from None
+        except ValidationError as error:
+            errors = _error_dict(error)
+            checklist_error = errors.pop("checklist", None)
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            label = SiteDecision.Action(action).label.lower()
+            messages.success(request, f"{site.account_name} was {label}.")
+            return redirect(site)
+    if action not in services.allowed_actions(site):
+        raise PermissionDenied(f"{site.account_name} is {site.get_state_display().lower()}; not decidable.")
+    context = _detail_context(request, site, bound_decision=form, checklist_error=checklist_error)
+    return render(request, "sites_registry/site_detail.html", context, status=400)
+
+
+@roles.role_required(roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+@require_POST
+def checklist_item(request, pk: int, item_pk: int, operation: str):
+    item = get_object_or_404(ComplianceItem.objects.select_related("site__platform"), pk=item_pk, site_id=pk)
+    if operation not in ITEM_OPERATIONS:
+        raise Http404("No such checklist action.")
+    prefix = f"item{item.pk}-{operation}"
+    form = (ConfirmItemForm if operation == "confirm" else ItemReasonForm)(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            if operation == "confirm":
+                services.compliance_item_confirm(
+                    actor=request.user, item=item, where_shown=form.cleaned_data["where_shown"]
+                )
+            elif operation == "not-possible":
+                services.compliance_item_mark_not_possible(
+                    actor=request.user, item=item, reason=form.cleaned_data["reason"]
+                )
+            else:
+                services.compliance_item_reopen(
+                    actor=request.user, item=item, reason=form.cleaned_data["reason"]
+                )
+        except services.InvalidTransition as error:
+            raise PermissionDenied(" ".join(error.messages)) from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Checklist updated: {item.get_kind_display()}.")
+            return redirect(reverse("sites_registry:site-detail", args=[pk]) + f"#item-{item.pk}")
+    context = _detail_context(request, item.site, bound_item=(item.pk, operation, form))
+    return render(request, "sites_registry/site_detail.html", context, status=400)
+
+
+@roles.role_required(*COMMS)
+@require_GET
+def policy_manage(request):
+    documents = PolicyDocument.objects.select_related("published_by").order_by("kind", "-version")
+    by_kind = {kind: [] for kind in PolicyDocument.Kind.values}
+    for document in documents:
+        by_kind[document.kind].append(document)
+    policies = [
+        {"kind": kind, "label": label, "versions": by_kind[kind]}
+        for kind, label in PolicyDocument.Kind.choices
+    ]
+    return render(request, "sites_registry/policy_manage.html", {"policies": policies})
+
+
+@roles.role_required(*COMMS)
+@require_http_methods(["GET", "POST"])
+def policy_publish(request, kind: str):
+    if kind not in PolicyDocument.Kind.values:
+        raise Http404("No such policy.")
+    current = PolicyDocument.objects.in_effect(kind)
+    form = PolicyPublishForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.policy_publish(actor=request.user, kind=kind, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{document} is published and in effect from today.")
+            return redirect("sites_registry:policy-manage")
+    return render(
+        request,
+        "sites_registry/policy_publish.html",
+        {"form": form, "kind_label": PolicyDocument.Kind(kind).label, "current": current},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Public pages ------------------------------------------------------------------------
+
+
+def _public_directory():
+    sites = Site.objects.filter(state__in=[Site.State.APPROVED, Site.State.RETIRED]).select_related(
+        "platform"
+    )
+    official = [site for site in sites if site.state == Site.State.APPROVED]
+    retired = [site for site in sites if site.state == Site.State.RETIRED]
+    return official, retired
+
+
+@login_not_required
+@require_GET
+def directory(request):
+    official, retired = _public_directory()
+    return render(request, "sites_registry/public/directory.html", {"official": official, "retired": retired})
+
+
+@login_not_required
+@require_GET
+def directory_json(request):
+    """The directory for other City systems. Only public fields; JSON-escaped by the encoder."""
+    official, retired = _public_directory()
+
+    def entry(site: Site) -> dict:
+        return {
+            "platform": site.platform.name,
+            "platform_slug": site.platform.slug,
+            "account_name": site.account_name,
+            "handle": site.handle,
+            "url": site.url,
+            "department": site.department,
+            "state": site.state,
+        }
+
+    response = JsonResponse(
+        {
+            "city": "City of Kankakee",
+            "policy": "Ordinance 2019-70",
+            "official": [entry(site) for site in official],
+            "retired": [entry(site) for site in retired],
+        },
+        encoder=HtmlSafeJSONEncoder,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+@require_GET
+def policy_list(request):
+    current = [
+        {"kind": kind, "label": label, "document": PolicyDocument.objects.in_effect(kind)}
+        for kind, label in PolicyDocument.Kind.choices
+    ]
+    return render(request, "sites_registry/public/policy_list.html", {"policies": current})
+
+
+def _render_policy(request, kind: str, document: PolicyDocument | None, *, is_current: bool):
+    versions = (
+        PolicyDocument.objects.filter(kind=kind)
+        .order_by("-version")
+        .only("kind", "version", "effective_date")
+    )
+    current = PolicyDocument.objects.in_effect(kind)
+    return render(
+        request,
+        "sites_registry/public/policy_detail.html",
+        {
+            "kind": kind,
+            "label": PolicyDocument.Kind(kind).label,
+            "document": document,
+            "current": current,
+            "is_current": is_current,
+            "versions": versions,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def policy_current(request, kind: str):
+    if kind not in PolicyDocument.Kind.values:
+        raise Http404("No such policy.")
+    return _render_policy(request, kind, PolicyDocument.objects.in_effect(kind), is_current=True)
+
+
+@login_not_required
+@require_GET
+def policy_version(request, kind: str, version: int):
+    if kind not in PolicyDocument.Kind.values:
+        raise Http404("No such policy.")
+    document = get_object_or_404(PolicyDocument, kind=kind, version=version)
+    current = PolicyDocument.objects.in_effect(kind)
+    return _render_policy(
+        request, kind, document, is_current=current is not None and current.pk == document.pk
+    )
+
+
+@login_not_required
+@require_GET
+def disclaimer(request):
+    """The Disclaimer the ordinance requires on City sites (Sec. VII), at a short address."""
+    kind = PolicyDocument.Kind.DISCLAIMER
+    return _render_policy(request, kind, PolicyDocument.objects.in_effect(kind), is_current=True)
