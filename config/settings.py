@@ -240,3 +240,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Moderation: removals, reports, referrals (issue 5) ---------------------------------
+# Business days the Communications Office has to resolve a report before it is flagged
+# overdue (Ordinance 2019-70, Sec. VI: it "will investigate and respond to all reports").
+MODERATION_REPORT_RESPONSE_BUSINESS_DAYS = env_int("MODERATION_REPORT_RESPONSE_BUSINESS_DAYS", 3)
+# Links in e-mails point here (the portal's public address).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 PUBLIC_URL_NAMES = {
     "public-home",
     "login",
+    # Moderation (issue 5): the public transparency report and its CSV.
+    "transparency-report",
+    "transparency-csv",
 }
 # Namespaces with their own authentication (token API) or their own login (admin).
 OWN_AUTH_NAMESPACES = {"api", "admin"}
