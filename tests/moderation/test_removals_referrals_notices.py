@@ -119,7 +119,7 @@ def test_referral_status_changes_need_an_outcome_when_final(tst_user):
 
 def test_notice_message_is_generated_from_the_template(tst_user):
     removal = RemovalFactory(
-        reason="Contains a {site} placeholder and <b>tags</b>", site__account_name="City Hall"
+        reason="Contains a {site} placeholder and <b>tags</b>", comment__site__account_name="City Hall"
     )
     template = NoticeTemplateFactory(body="On {site} ({platform}) we removed it: {categories}. {reason}")
     text = services.notice_message_render(template=template, removal=removal)
