@@ -31,6 +31,25 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+class PortalForm(forms.Form):
+    """USWDS classes on the widgets; errors are shown next to fields by the template."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "usa-textarea")
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+                widget.attrs.setdefault("class", "usa-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "usa-checkbox__input")
+            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput):
+                pass
+            else:
+                widget.attrs.setdefault("class", "usa-input")
+
+
 class CategoryChoiceField(forms.MultipleChoiceField):
     """The fourteen categories as checkboxes, each with the ordinance's text at hand."""
 
@@ -53,7 +72,7 @@ class CategoryChoiceField(forms.MultipleChoiceField):
         ]
 
 
-class RemovalForm(forms.Form):
+class RemovalForm(PortalForm):
     categories = CategoryChoiceField(
         label="Prohibited categories (Sec. V)",
         required=False,  # the service refuses an empty choice with its own message
@@ -72,7 +91,7 @@ class RemovalForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(PortalForm):
     suspected_categories = CategoryChoiceField(
         label="Categories it may fall under (optional)", required=False
     )
@@ -81,7 +100,7 @@ class ReportForm(forms.Form):
     )
 
 
-class PickUpForm(forms.Form):
+class PickUpForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(queryset=None, label="Assign to", required=False)
 
@@ -90,7 +109,7 @@ class PickUpForm(forms.Form):
         self.fields["assignee"].queryset = assignees
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label="Outcome", choices=ViolationReport.Outcome.choices, widget=forms.RadioSelect, required=False
@@ -100,7 +119,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class SecondReviewForm(forms.Form):
+class SecondReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[
@@ -115,7 +134,7 @@ class SecondReviewForm(forms.Form):
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(PortalForm):
     status = forms.ChoiceField(
         label="Was the commenter notified?",
         choices=CommenterNotice.Status.choices,
@@ -141,13 +160,13 @@ class NoticeForm(forms.Form):
     )
 
 
-class NoticeTemplateForm(forms.Form):
+class NoticeTemplateForm(PortalForm):
     name = forms.CharField(label="Name", max_length=200, required=False)
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 10}), required=False)
     is_active = forms.BooleanField(label="Offered when recording a notice", required=False, initial=True)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(PortalForm):
     kind = forms.ChoiceField(
         label="Refer to", choices=Referral.Kind.choices, widget=forms.RadioSelect, required=False
     )
@@ -164,14 +183,14 @@ class ReferralForm(forms.Form):
     details = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class ReferralUpdateForm(forms.Form):
+class ReferralUpdateForm(PortalForm):
     status = forms.ChoiceField(label="Status", choices=Referral.Status.choices, required=False)
     case_number = forms.CharField(label="Case or reference number", max_length=100, required=False)
     platform_report_id = forms.CharField(label="Platform's report id", max_length=200, required=False)
     outcome = forms.CharField(label="Outcome", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class RestrictionForm(forms.Form):
+class RestrictionForm(PortalForm):
     site = forms.ModelChoiceField(
         queryset=Site.objects.none(), label="Site (empty: every City site on the platform)", required=False
     )
@@ -197,7 +216,7 @@ class RestrictionForm(forms.Form):
             self.fields["site"].queryset = Site.objects.filter(platform=commenter.platform_id)
 
 
-class RestrictionDecisionForm(forms.Form):
+class RestrictionDecisionForm(PortalForm):
     approve = forms.TypedChoiceField(
         label="Decision",
         choices=[("yes", "Approve"), ("no", "Decline")],
@@ -208,5 +227,5 @@ class RestrictionDecisionForm(forms.Form):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class RestrictionLiftForm(forms.Form):
+class RestrictionLiftForm(PortalForm):
     lift_reason = forms.CharField(label="Why it is lifted early", widget=forms.Textarea(attrs={"rows": 2}))

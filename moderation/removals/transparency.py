@@ -32,7 +32,7 @@ def _month(value) -> date:
 
 
 def available_years() -> list[int]:
-    dates = Removal.objects.dates("removed_at", "year", tzinfo=CHICAGO)
+    dates = Removal.objects.datetimes("removed_at", "year", tzinfo=CHICAGO)
     return sorted({d.year for d in dates}, reverse=True)
 
 
@@ -95,20 +95,24 @@ def report_data(year: int) -> dict:
     }
 
 
-def _chart_bars(rows, key: str, label_key: str, peak: int) -> list[dict]:
-    """Bar geometry for the server-rendered SVG chart (no JavaScript needed)."""
+def _chart(rows, key: str, label_key: str, peak: int, *, bar_x: int) -> dict:
+    """Geometry of a server-rendered SVG bar chart (readable without JavaScript)."""
     bars = []
     for index, row in enumerate(rows):
         value = row[key]
+        width = round(400 * value / peak) if peak else 0
+        y = 10 + index * 26
         bars.append(
             {
                 "label": row[label_key] if label_key != "month" else f"{row['month']:%b}",
                 "value": value,
-                "y": 10 + index * 26,
-                "width": round(400 * value / peak, 1) if peak else 0,
+                "y": y,
+                "text_y": y + 16,
+                "width": width,
+                "value_x": bar_x + width + 6,
             }
         )
-    return bars
+    return {"bars": bars, "height": 20 + len(rows) * 26, "width": bar_x + 460, "bar_x": bar_x}
 
 
 def _year(request) -> int:
@@ -131,8 +135,8 @@ def transparency_report(request):
         {
             **data,
             "years": years,
-            "month_bars": _chart_bars(data["month_rows"], "removals", "month", data["peak"]),
-            "category_bars": _chart_bars(data["category_rows"], "total", "label", data["peak"]),
+            "month_chart": _chart(data["month_rows"], "removals", "month", data["peak"], bar_x=60),
+            "category_chart": _chart(data["category_rows"], "total", "label", data["peak"], bar_x=300),
         },
     )
 

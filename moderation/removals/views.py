@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -44,6 +44,16 @@ def _removal_queryset():
     return Removal.objects.select_related("site__platform", "removed_by", "comment").prefetch_related(
         Prefetch("categories", queryset=RemovalCategory.objects.order_by("category"))
     )
+
+
+def _comment_url(comment) -> str:
+    """The captured item's page (the capture pages may be absent in a partial deployment)."""
+    if comment is None:
+        return ""
+    try:
+        return comment.get_absolute_url()
+    except NoReverseMatch:
+        return ""
 
 
 # --- removal -------------------------------------------------------------------------
@@ -174,6 +184,7 @@ def removal_detail(request, pk: int):
             "is_comms": roles.has_role(request.user, COMMS),
             "copy_intact": removal.retained_copy_intact(),
             "commenter": removal.comment.author if removal.comment else None,
+            "comment_url": _comment_url(removal.comment),
         },
     )
 
@@ -241,7 +252,16 @@ def _with_timers(reports, calendar: BusinessCalendar, today) -> list[dict]:
     rows = []
     for report in reports:
         left = None if report.is_resolved else calendar.business_days_between(today, report.due_date)
-        rows.append({"report": report, "days_left": left, "overdue": left is not None and left < 0})
+        overdue = report.is_overdue(today)
+        rows.append(
+            {
+                "report": report,
+                "days_left": left,
+                "overdue": overdue,
+                # Past due on a weekend counts as overdue by at least one day.
+                "days_overdue": max(1, -left) if overdue else 0,
+            }
+        )
     return rows
 
 
@@ -559,9 +579,7 @@ def restriction_list(request):
         {
             "rows": [{"restriction": r, "in_force": r.is_in_force(now)} for r in restrictions[:500]],
             "is_comms": roles.has_role(request.user, COMMS),
-            "is_tst": roles.has_role(request.user, TST),
-            "decision_form": removal_forms.RestrictionDecisionForm(),
-            "lift_form": removal_forms.RestrictionLiftForm(),
+            "can_lift": roles.has_role(request.user, COMMS, TST),
         },
     )
 
