@@ -39,7 +39,7 @@ def available_years() -> list[int]:
 def report_data(year: int) -> dict:
     months = [date(year, m, 1) for m in range(1, 13)]
     in_year = Q(removed_at__year=year)
-    # Four grouped queries whatever the number of removals.
+    # Three grouped queries whatever the number of removals.
     by_category: dict[tuple[str, date], int] = {}
     for row in (
         RemovalCategory.objects.filter(**{"removal__removed_at__year": year})
