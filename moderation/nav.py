@@ -15,6 +15,7 @@ def items(user) -> list[NavItem]:
     if roles.has_role(user):
         entries.append(NavItem("Removals", reverse("moderation:removal-list")))
         entries.append(NavItem("Referrals", reverse("moderation:referral-list")))
+        entries.append(NavItem("Blocked accounts", reverse("moderation:restriction-list")))
     return entries
 
 

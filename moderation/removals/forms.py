@@ -107,6 +107,7 @@ class PickUpForm(PortalForm):
     def __init__(self, *args, assignees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].empty_label = "Me"
 
 
 class ResolveForm(PortalForm):
