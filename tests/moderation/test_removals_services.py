@@ -419,3 +419,29 @@ def test_factory_removal_is_consistent():
     removal = RemovalFactory()
     assert removal.retained_copy_intact()
     assert removal.category_values() == ["privacy"]
+
+
+def test_the_database_refuses_changes_to_the_retained_copy_even_in_raw_sql(tst_user):
+    from django.db import DatabaseError, connection, transaction
+
+    removal = _remove(tst_user)
+    with pytest.raises(DatabaseError, match="retained copy"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE moderation_removal SET retained_text = %s WHERE id = %s", ["rewritten", removal.pk]
+            )
+    # Other columns still change (second review, reinstatement), and deletion is the
+    # disposal process's business.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE moderation_removal SET review_note = %s WHERE id = %s", ["ok", removal.pk])
+    removal.refresh_from_db()
+    assert removal.retained_copy_intact() and removal.review_note == "ok"
+
+
+def test_the_email_says_when_a_second_review_is_needed(tst_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _remove(tst_user, categories=[ProhibitedCategory.POLITICAL_CAMPAIGN])
+        _remove(tst_user, categories=[ProhibitedCategory.PRIVACY])
+    review_mail, plain_mail = mail.outbox
+    assert "Second review needed" in review_mail.body
+    assert "Second review needed" not in plain_mail.body
