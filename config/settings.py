@@ -247,3 +247,10 @@ LOGGING = {
 MODERATION_REPORT_RESPONSE_BUSINESS_DAYS = env_int("MODERATION_REPORT_RESPONSE_BUSINESS_DAYS", 3)
 # Links in e-mails point here (the portal's public address).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Each business morning, the Communications Office gets a list of overdue reports.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["moderation-overdue-report-digest"] = {
+    "task": "moderation.overdue_report_digest",
+    "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+}

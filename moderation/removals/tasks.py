@@ -88,3 +88,50 @@ def send_report_notification(report_ids: list[int]) -> int:
                 update_fields=["notification_sent_at", "updated_at"]
             )
         return len(reports)
+
+
+@shared_task(
+    name="moderation.overdue_report_digest",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=270,
+)
+def overdue_report_digest() -> int:
+    """Each business morning (beat): one e-mail to the Communications Office listing reports
+    past their response date; nothing is sent when none is overdue or the City is closed.
+
+    A reminder only: the overdue flag itself is computed on every page from ``due_date``.
+    Returns how many overdue reports were listed.
+    """
+    from config.business_days import BusinessCalendar
+
+    today = timezone.localdate()
+    if not BusinessCalendar().is_business_day(today):
+        return 0
+    reports = list(
+        ViolationReport.objects.overdue(today)
+        .select_related("site__platform", "assignee", "removal")
+        .order_by("due_date", "pk")[:200]
+    )
+    if not reports:
+        return 0
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    context = {
+        "reports": [
+            {"report": r, "url": base + reverse("moderation:report-detail", args=[r.pk])} for r in reports
+        ],
+        "today": today,
+        "queue_url": base + reverse("moderation:report-list") + "?state=overdue",
+    }
+    message = EmailMultiAlternatives(
+        subject=_one_line(
+            f"{len(reports)} report{'s' if len(reports) != 1 else ''} to the Communications Office overdue"
+        ),
+        body=render_to_string("moderation/email/overdue_digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=settings.COMMUNICATIONS_OFFICE_EMAIL,
+    )
+    message.send()
+    return len(reports)

@@ -445,3 +445,29 @@ def test_the_email_says_when_a_second_review_is_needed(tst_user, django_capture_
     review_mail, plain_mail = mail.outbox
     assert "Second review needed" in review_mail.body
     assert "Second review needed" not in plain_mail.body
+
+
+def test_overdue_digest_lists_overdue_reports_on_business_days(settings, monkeypatch):
+    from moderation.removals import tasks
+
+    settings.COMMUNICATIONS_OFFICE_EMAIL = ["comms@example.org"]
+    wednesday = date(2026, 11, 18)
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda *a, **k: wednesday)
+    late = ViolationReportFactory(due_date=wednesday - timedelta(days=2))
+    ViolationReportFactory(due_date=wednesday)
+    assert tasks.overdue_report_digest() == 1
+    (message,) = mail.outbox
+    assert message.subject == "1 report to the Communications Office overdue"
+    assert f"Report #{late.pk}" in message.body and "not assigned" in message.body
+
+
+def test_overdue_digest_sends_nothing_on_a_weekend_or_when_nothing_is_late(monkeypatch):
+    from moderation.removals import tasks
+
+    saturday = date(2026, 11, 21)
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda *a, **k: saturday)
+    ViolationReportFactory(due_date=saturday - timedelta(days=3))
+    assert tasks.overdue_report_digest() == 0
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda *a, **k: date(2026, 11, 10))
+    assert tasks.overdue_report_digest() == 0
+    assert mail.outbox == []

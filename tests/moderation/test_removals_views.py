@@ -417,3 +417,19 @@ def test_staff_navigation_and_public_footer_links(client_as, comms_user, client)
     assert reverse("moderation:report-list") in body and reverse("moderation:review-queue") in body
     client.logout()
     assert reverse("moderation:transparency-report") in client.get(reverse("public-home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["moderation:removal-list", "moderation:review-queue", "moderation:referral-list"]
+)
+def test_list_pages_query_count_does_not_grow_with_rows(
+    client_as, comms_user, name, django_assert_max_num_queries
+):
+    for _ in range(6):
+        removal = RemovalFactory(categories=["off_topic", "privacy"], review_status="pending")
+        ReferralFactory(removal=removal)
+    client = client_as(comms_user)
+    client.get(reverse(name))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
