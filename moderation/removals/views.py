@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config import roles
@@ -44,6 +46,16 @@ def _removal_queryset():
     return Removal.objects.select_related("site__platform", "removed_by", "comment").prefetch_related(
         Prefetch("categories", queryset=RemovalCategory.objects.order_by("category"))
     )
+
+
+def _safe_next(request) -> str:
+    """A same-site path to return to after a POST, or "" (never an open redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return target
+    return ""
 
 
 def _comment_url(comment) -> str:
@@ -207,7 +219,7 @@ def removal_review(request, pk: int):
             messages.error(request, message)
     else:
         messages.success(request, f"Second review of removal #{removal.pk} recorded.")
-    return redirect(request.POST.get("next") or removal.get_absolute_url())
+    return redirect(_safe_next(request) or removal.get_absolute_url())
 
 
 @roles.role_required(COMMS)
@@ -512,7 +524,7 @@ def referral_create(request):
         ViolationReport.objects.filter(pk=source.get("report") or 0).select_related("site__platform").first()
     )
     if removal is None and report is None:
-        raise PermissionDenied("A referral is started from a removal or a report.")
+        raise Http404("A referral is started from a removal or a report.")
     site = (removal or report).site
     initial = {"kind": source.get("kind") or Referral.Kind.LAW_ENFORCEMENT, "platform": site.platform}
     form = removal_forms.ReferralForm(request.POST or None, initial=initial)

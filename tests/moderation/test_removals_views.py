@@ -433,3 +433,22 @@ def test_list_pages_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         response = client.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_second_review_does_not_redirect_off_site(client_as, comms_user):
+    removal = RemovalFactory(categories=["off_topic"], review_status="pending")
+    url = reverse("moderation:removal-review", args=[removal.pk])
+    response = client_as(comms_user).post(
+        url, {"decision": "upheld", "note": "ok", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == removal.get_absolute_url()
+    removal2 = RemovalFactory(categories=["off_topic"], review_status="pending")
+    response = client_as(comms_user).post(
+        reverse("moderation:removal-review", args=[removal2.pk]),
+        {"decision": "upheld", "note": "ok", "next": reverse("moderation:review-queue")},
+    )
+    assert response["Location"] == reverse("moderation:review-queue")
+
+
+def test_referral_page_needs_a_removal_or_report(client_as, tst_user):
+    assert client_as(tst_user).get(reverse("moderation:referral-create")).status_code == 404
