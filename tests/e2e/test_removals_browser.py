@@ -84,3 +84,46 @@ def test_transparency_report_is_public_and_accessible(live_server, chromium):
         assert page.get_by_role("heading", name="Removals per category").is_visible()
         assert page.get_by_role("img", name="Bar chart of removals per month").is_visible()
         _no_violations(page, "transparency report")
+
+
+def test_every_removal_page_passes_axe(live_server, chromium):
+    """Each page of the area, with records on it, for the role that uses it."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    removal = Removal.objects.order_by("pk").first()
+    report = ViolationReport.objects.order_by("pk").first()
+    pages = {
+        ("tst", "tst-demo-pass-2026"): [
+            f"/portal/moderation/comments/{removal.comment_id}/report/",
+            f"/portal/moderation/removals/bulk/?comment={removal.comment_id}",
+            f"/portal/moderation/removals/{removal.pk}/",
+            f"/portal/moderation/removals/{removal.pk}/notice/",
+            "/portal/moderation/removals/",
+            f"/portal/moderation/referrals/new/?removal={removal.pk}&kind=platform",
+            "/portal/moderation/referrals/",
+            "/portal/moderation/referrals/1/",
+            f"/portal/moderation/restrictions/new/?commenter={removal.comment.author_id}",
+            "/portal/moderation/notice-templates/",
+            "/portal/",
+        ],
+        ("comms", "comms-demo-pass-2026"): [
+            "/portal/moderation/reports/",
+            f"/portal/moderation/reports/{report.pk}/",
+            "/portal/moderation/reviews/",
+            "/portal/moderation/restrictions/",
+            "/portal/moderation/notice-templates/1/",
+            "/portal/",
+        ],
+    }
+    with browser_page(chromium) as page:
+        for (username, password), paths in pages.items():
+            sign_in(page, live_server.url, username, password)
+            for path in paths:
+                response = page.goto(live_server.url + path)
+                assert response.status == 200, path
+                _no_violations(page, path)
+            page.get_by_role("button", name=f"Sign out {username}").click()
+            page.wait_for_load_state("domcontentloaded")
