@@ -111,10 +111,14 @@ def _seed_removals(*, users, stdout) -> None:
     import hashlib
 
     from config.audit import stamp as _stamp
-    from moderation.models import AccountRestriction, Removal, ViolationReport
+    from moderation.models import AccountRestriction, NoticeTemplate, Removal, ViolationReport
+    from moderation.models.removals import DEFAULT_NOTICE_BODY
     from moderation.removals import services
 
     tst, comms = users["tst"], users["comms"]
+    if not NoticeTemplate.objects.exists():
+        template = NoticeTemplate(name="Standard removal notice", body=DEFAULT_NOTICE_BODY)
+        _stamp(template, actor=comms, reason="Demo data").save()
     site = Site.objects.filter(state=Site.State.APPROVED).select_related("platform").order_by("pk").first()
     if site is None:
         return

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from config import roles
-from moderation.models import Removal, ViolationReport
+from moderation.models import NoticeTemplate, Referral, Removal, ViolationReport
 from tests.e2e.browser import browser_page, serious_accessibility_violations, sign_in
 from tests.factories import TEST_PASSWORD, CommentFactory, make_user
 
@@ -95,6 +95,8 @@ def test_every_removal_page_passes_axe(live_server, chromium):
     call_command("seed_demo", stdout=io.StringIO())
     removal = Removal.objects.order_by("pk").first()
     report = ViolationReport.objects.order_by("pk").first()
+    referral = Referral.objects.order_by("pk").first()
+    template = NoticeTemplate.objects.order_by("pk").first()
     pages = {
         ("tst", "tst-demo-pass-2026"): [
             f"/portal/moderation/comments/{removal.comment_id}/report/",
@@ -104,7 +106,7 @@ def test_every_removal_page_passes_axe(live_server, chromium):
             "/portal/moderation/removals/",
             f"/portal/moderation/referrals/new/?removal={removal.pk}&kind=platform",
             "/portal/moderation/referrals/",
-            "/portal/moderation/referrals/1/",
+            referral.get_absolute_url(),
             f"/portal/moderation/restrictions/new/?commenter={removal.comment.author_id}",
             "/portal/moderation/notice-templates/",
             "/portal/",
@@ -114,7 +116,7 @@ def test_every_removal_page_passes_axe(live_server, chromium):
             f"/portal/moderation/reports/{report.pk}/",
             "/portal/moderation/reviews/",
             "/portal/moderation/restrictions/",
-            "/portal/moderation/notice-templates/1/",
+            template.get_absolute_url(),
             "/portal/",
         ],
     }
