@@ -139,7 +139,10 @@ class RemovalQuerySet(models.QuerySet):
         return self.filter(review_status=Removal.ReviewStatus.PENDING)
 
     def update(self, **kwargs):
-        changed = set(kwargs) & set(Removal.RETAINED_FIELDS)
+        retained = set(Removal.RETAINED_FIELDS) | {
+            name.removesuffix("_id") for name in Removal.RETAINED_FIELDS
+        }
+        changed = set(kwargs) & retained
         if changed:
             raise RetainedContentChanged(
                 f"The retained copy of a removed item cannot be changed ({', '.join(sorted(changed))})."
@@ -293,7 +296,8 @@ class Removal(TrackedModel):
                         "The retained copy of a removed item cannot be changed "
                         f"(Ordinance 2019-70, Sec. VI): {', '.join(changed)}."
                     )
-        elif not self.retained_sha256:
+        else:
+            # Always computed here, never taken from the caller.
             self.retained_sha256 = self.compute_retained_sha256()
         super().save(*args, **kwargs)
 

@@ -96,6 +96,8 @@ def test_retained_copy_cannot_be_edited_through_the_model(tst_user):
         removal.save()
     with pytest.raises(RetainedContentChanged):
         Removal.objects.filter(pk=removal.pk).update(retained_text="rewritten")
+    with pytest.raises(RetainedContentChanged):
+        Removal.objects.filter(pk=removal.pk).update(removed_by=None)
     removal.refresh_from_db()
     assert removal.retained_copy_intact()
     # Fields that are not part of the copy still change through the services.
