@@ -244,3 +244,17 @@ LOGGING = {
 # --- Sites registry (issue 3) ---
 # Approved sites not re-certified for this many months are flagged to the Communications Office.
 SITES_RECERTIFY_AFTER_MONTHS = env_int("SITES_RECERTIFY_AFTER_MONTHS", 12)
+
+# --- Moderation: removals, reports, referrals (issue 5) ---------------------------------
+# Business days the Communications Office has to resolve a report before it is flagged
+# overdue (Ordinance 2019-70, Sec. VI: it "will investigate and respond to all reports").
+MODERATION_REPORT_RESPONSE_BUSINESS_DAYS = env_int("MODERATION_REPORT_RESPONSE_BUSINESS_DAYS", 3)
+# Links in e-mails point here (the portal's public address).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Each business morning, the Communications Office gets a list of overdue reports.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["moderation-overdue-report-digest"] = {
+    "task": "moderation.overdue_report_digest",
+    "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+}

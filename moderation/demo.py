@@ -64,3 +64,172 @@ def seed(*, users, stdout) -> None:
             stamp(comment, actor=actor, reason="Demo data").save()
             created += 1
     stdout.write(f"  moderation: {created} captured items added ({Comment.objects.count()} in all)")
+
+
+# --- Removals, reports, referrals, notices, restrictions (issue 5) ----------------------
+_seed_capture = seed
+
+REMOVAL_DEMO_ITEMS = (
+    # (suffix, text, categories, action, reason)
+    (
+        "phone",
+        "Everyone call the inspector at home, 815-555-0199, and tell him what you think!",
+        ["privacy", "threats_harassment"],
+        "hidden",
+        "Publishes a private home telephone number and urges others to call it.",
+    ),
+    (
+        "ad",
+        "Cheap sunglasses!!! 80% off at sunglasses-outlet.example, today only",
+        ["commercial", "cyber_attack"],
+        "deleted",
+        "Advertises a private business and links to a known spam site.",
+    ),
+    (
+        "campaign",
+        "Vote Smith for county board on Tuesday! <b>Smith 2026</b>",
+        ["political_campaign"],
+        "hidden",
+        "Advocates for a candidate in an election; the page is for City news.",
+    ),
+    (
+        "offtopic",
+        "Anyone know a good plumber in Bourbonnais?",
+        ["off_topic"],
+        "hidden",
+        "Asks for a private service unrelated to the post about the leaf pickup.",
+    ),
+)
+
+
+def seed(*, users, stdout) -> None:  # noqa: F811 - extends the capture demo data above
+    _seed_capture(users=users, stdout=stdout)
+    _seed_removals(users=users, stdout=stdout)
+
+
+def _seed_removals(*, users, stdout) -> None:
+    import hashlib
+
+    from config.audit import stamp as _stamp
+    from moderation.models import AccountRestriction, NoticeTemplate, Removal, ViolationReport
+    from moderation.models.removals import DEFAULT_NOTICE_BODY
+    from moderation.removals import services
+
+    tst, comms = users["tst"], users["comms"]
+    if not NoticeTemplate.objects.exists():
+        template = NoticeTemplate(name="Standard removal notice", body=DEFAULT_NOTICE_BODY)
+        _stamp(template, actor=comms, reason="Demo data").save()
+    site = Site.objects.filter(state=Site.State.APPROVED).select_related("platform").order_by("pk").first()
+    if site is None:
+        return
+    if not site.platform.terms_url:
+        # The ordinance names the terms for the platforms the City uses (Sec. VI).
+        known = {"facebook": "https://www.facebook.com/terms.php", "x": "https://twitter.com/tos"}
+        if site.platform.slug in known:
+            site.platform.terms_url = known[site.platform.slug]
+            _stamp(site.platform, actor=users["admin"], reason="Demo data: terms URL").save()
+    now = timezone.now()
+    made = 0
+    removals = {}
+    for index, (suffix, text, categories, action, reason) in enumerate(REMOVAL_DEMO_ITEMS):
+        item_id = f"demo-removal-{site.pk}-{suffix}"
+        comment = Comment.objects.filter(site=site, platform_item_id=item_id).first()
+        if comment is None:
+            commenter, _ = Commenter.objects.get_or_create(
+                platform=site.platform,
+                platform_user_id=f"demo-poster-{suffix}",
+                defaults={"display_name": f"Demo poster {index + 1}"},
+            )
+            payload = json.dumps({"id": item_id, "message": text, "from": {"id": commenter.platform_user_id}})
+            comment = Comment(
+                site=site,
+                platform_item_id=item_id,
+                kind=Comment.Kind.COMMENT,
+                author=commenter,
+                text=text,
+                posted_at=now - timedelta(days=6 - index),
+                raw_payload=payload,
+                payload_sha256=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
+            )
+            stamp(comment, actor=tst, reason="Demo data").save()
+        removal = Removal.objects.filter(comment=comment).first()
+        if removal is None:
+            removal = services.removal_create(
+                actor=tst, comment=comment, categories=categories, action=action, reason=reason
+            )
+            made += 1
+        removals[suffix] = removal
+    if made:
+        # One report is picked up and answered, one is overdue, one more waits.
+        phone = removals["phone"].report
+        services.violation_report_pick_up(actor=comms, report=phone)
+        services.violation_report_resolve(
+            actor=comms,
+            report=phone,
+            outcome="upheld",
+            response="Removal upheld: a private number was published.",
+        )
+        overdue = removals["ad"].report
+        overdue.notified_at = now - timedelta(days=10)
+        overdue.due_date = (now - timedelta(days=5)).date()
+        _stamp(overdue, actor=tst, reason="Demo data: backdated to show an overdue report").save()
+        services.commenter_notice_record(
+            actor=tst,
+            removal=removals["phone"],
+            status="sent",
+            channel="platform_message",
+            message="Your comment was removed because it published a private telephone number (Sec. V).",
+        )
+        services.commenter_notice_record(
+            actor=tst,
+            removal=removals["ad"],
+            status="not_possible",
+            not_possible_reason="The account was deleted by the platform before a message could be sent.",
+        )
+        services.referral_create(
+            actor=tst,
+            kind="law_enforcement",
+            removal=removals["phone"],
+            agency="Kankakee Police Department",
+            statute="720 ILCS 5/26-1",
+            details="Urges residents to call an employee at home.",
+        )
+        if site.platform.terms_url:
+            services.referral_create(
+                actor=tst, kind="platform", removal=removals["ad"], platform_report_id="SPAM-1"
+            )
+        restriction = services.account_restriction_request(
+            actor=tst,
+            commenter=removals["ad"].comment.author,
+            scope="blocked",
+            reason="Repeated spam links (removal of the advertisement).",
+            starts_at=now,
+            expires_at=now + timedelta(days=90),
+            removals=[removals["ad"]],
+        )
+        services.account_restriction_decide(
+            actor=comms, restriction=restriction, approve=True, note="Approved."
+        )
+        services.account_restriction_request(
+            actor=tst,
+            commenter=removals["phone"].comment.author,
+            scope="restricted",
+            scope_detail="Comments held for review",
+            reason="Published a private telephone number.",
+            starts_at=now,
+            expires_at=now + timedelta(days=30),
+            removals=[removals["phone"]],
+        )
+        first = (
+            Comment.objects.filter(site=site, kind=Comment.Kind.COMMENT)
+            .exclude(removals__isnull=False)
+            .first()
+        )
+        if first is not None:
+            services.violation_report_create(
+                actor=tst, comment=first, concern="May be a question the City should answer; please check."
+            )
+    stdout.write(
+        f"  moderation: {made} removals added ({Removal.objects.count()} in all, "
+        f"{ViolationReport.objects.count()} reports, {AccountRestriction.objects.count()} restrictions)"
+    )

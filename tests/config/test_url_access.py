@@ -26,6 +26,9 @@ PUBLIC_URL_NAMES = {
     "policy-current",
     "policy-version",
     "disclaimer",
+    # Moderation (issue 5): the public transparency report and its CSV.
+    "transparency-report",
+    "transparency-csv",
 }
 # Namespaces with their own authentication (token API) or their own login (admin).
 OWN_AUTH_NAMESPACES = {"api", "admin"}

@@ -1,0 +1,23 @@
+"""Staff navigation entries and public links of the moderation app."""
+
+from django.urls import reverse
+
+from config import roles
+from config.portal_apps import NavItem
+
+
+def items(user) -> list[NavItem]:
+    entries: list[NavItem] = []
+    # Removals, reports, referrals and restrictions (issue 5).
+    if roles.has_role(user, roles.COMMUNICATIONS_OFFICE):
+        entries.append(NavItem("Reports", reverse("moderation:report-list")))
+        entries.append(NavItem("Second review", reverse("moderation:review-queue")))
+    if roles.has_role(user):
+        entries.append(NavItem("Removals", reverse("moderation:removal-list")))
+        entries.append(NavItem("Referrals", reverse("moderation:referral-list")))
+        entries.append(NavItem("Blocked accounts", reverse("moderation:restriction-list")))
+    return entries
+
+
+def public_links() -> list[NavItem]:
+    return [NavItem("Transparency report: comment removals", reverse("moderation:transparency-report"))]

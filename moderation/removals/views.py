@@ -1,0 +1,661 @@
+"""Pages for removals, reports, second reviews, notices, referrals and restrictions.
+
+Views parse input and call one service; the services check roles again and refuse bad
+input with field-named errors shown next to the fields.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from config import roles
+from config.business_days import BusinessCalendar
+from moderation.models import (
+    AccountRestriction,
+    Comment,
+    Commenter,
+    NoticeTemplate,
+    Referral,
+    Removal,
+    RemovalCategory,
+    ViolationReport,
+)
+from moderation.models.removals import NOTICE_PLACEHOLDERS
+from moderation.removals import forms as removal_forms
+from moderation.removals import services
+from moderation.removals.forms import CategoryChoiceField, apply_service_errors
+from sites_registry.models import Site
+
+TST = roles.TECHNICAL_SERVICES
+COMMS = roles.COMMUNICATIONS_OFFICE
+STAFF = roles.STAFF_ROLES
+PAGE_SIZE = 50
+
+
+def _removal_queryset():
+    return Removal.objects.select_related("site__platform", "removed_by", "comment").prefetch_related(
+        Prefetch("categories", queryset=RemovalCategory.objects.order_by("category"))
+    )
+
+
+def _safe_next(request) -> str:
+    """A same-site path to return to after a POST, or "" (never an open redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return target
+    return ""
+
+
+def _comment_url(comment) -> str:
+    """The captured item's page (the capture pages may be absent in a partial deployment)."""
+    if comment is None:
+        return ""
+    try:
+        return comment.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+# --- removal -------------------------------------------------------------------------
+
+
+@roles.role_required(TST)
+def comment_remove(request, pk: int):
+    comment = get_object_or_404(Comment.objects.select_related("site__platform", "author"), pk=pk)
+    in_force = Removal.objects.in_force().filter(comment=comment).first()
+    form = removal_forms.RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            removal = services.removal_create(
+                actor=request.user,
+                comment=comment,
+                categories=form.cleaned_data["categories"],
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Removal #{removal.pk} recorded; the Communications Office has been notified."
+            )
+            return redirect(removal)
+    return render(
+        request,
+        "moderation/removals/remove.html",
+        {
+            "comment": comment,
+            "comments": [comment],
+            "form": form,
+            "categories": CategoryChoiceField.described_choices(),
+            "in_force": in_force,
+        },
+    )
+
+
+@roles.role_required(TST)
+def removal_bulk(request):
+    """Several items removed for the same reason; one removal record per item."""
+    ids = [
+        value
+        for value in request.POST.getlist("comment") or request.GET.getlist("comment")
+        if value.isdigit()
+    ]
+    comments = list(
+        Comment.objects.filter(pk__in=ids).select_related("site__platform", "author").order_by("pk")
+    )
+    form = (
+        removal_forms.RemovalForm(request.POST or None)
+        if request.method == "POST"
+        else removal_forms.RemovalForm()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            removals = services.removal_create_bulk(
+                actor=request.user,
+                comments=comments,
+                categories=form.cleaned_data["categories"],
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{len(removals)} removals recorded (one per item); "
+                "the Communications Office has been notified.",
+            )
+            return redirect("moderation:removal-list")
+    return render(
+        request,
+        "moderation/removals/remove.html",
+        {
+            "comment": None,
+            "comments": comments,
+            "bulk": True,
+            "form": form,
+            "categories": CategoryChoiceField.described_choices(),
+        },
+    )
+
+
+@roles.role_required(*STAFF)
+def removal_list(request):
+    removals = _removal_queryset()
+    site = request.GET.get("site", "")
+    category = request.GET.get("category", "")
+    review = request.GET.get("review", "")
+    if site.isdigit():
+        removals = removals.filter(site_id=int(site))
+    if category:
+        removals = removals.filter(categories__category=category)
+    if review in Removal.ReviewStatus.values:
+        removals = removals.filter(review_status=review)
+    page = Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/removals/removal_list.html",
+        {
+            "page": page,
+            "sites": Site.objects.select_related("platform"),
+            "category_choices": CategoryChoiceField.described_choices(),
+            "review_choices": Removal.ReviewStatus.choices,
+            "filters": {"site": site, "category": category, "review": review},
+        },
+    )
+
+
+@roles.role_required(*STAFF)
+def removal_detail(request, pk: int):
+    removal = get_object_or_404(_removal_queryset().select_related("reviewed_by", "reinstated_by"), pk=pk)
+    report = ViolationReport.objects.filter(removal=removal).first()
+    return render(
+        request,
+        "moderation/removals/removal_detail.html",
+        {
+            "removal": removal,
+            "report": report,
+            "notices": removal.notices.select_related("recorded_by", "template"),
+            "referrals": removal.referrals.select_related("platform"),
+            "restrictions": removal.account_restrictions.select_related("commenter"),
+            "review_form": removal_forms.SecondReviewForm(),
+            "is_tst": roles.has_role(request.user, TST),
+            "is_comms": roles.has_role(request.user, COMMS),
+            "copy_intact": removal.retained_copy_intact(),
+            "commenter": removal.comment.author if removal.comment else None,
+            "comment_url": _comment_url(removal.comment),
+        },
+    )
+
+
+@require_POST
+@roles.role_required(COMMS)
+def removal_review(request, pk: int):
+    removal = get_object_or_404(Removal, pk=pk)
+    form = removal_forms.SecondReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.removal_second_review(
+            actor=request.user,
+            removal=removal,
+            decision=form.cleaned_data.get("decision", ""),
+            note=form.cleaned_data.get("note", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Second review of removal #{removal.pk} recorded.")
+    return redirect(_safe_next(request) or removal.get_absolute_url())
+
+
+@roles.role_required(COMMS)
+def review_queue(request):
+    removals = _removal_queryset().awaiting_second_review().order_by("removed_at")
+    page = Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/removals/review_queue.html",
+        {"page": page, "review_form": removal_forms.SecondReviewForm()},
+    )
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+@roles.role_required(TST)
+def comment_report(request, pk: int):
+    comment = get_object_or_404(Comment.objects.select_related("site__platform", "author"), pk=pk)
+    form = removal_forms.ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.violation_report_create(
+                actor=request.user,
+                comment=comment,
+                concern=form.cleaned_data["concern"],
+                suspected_categories=form.cleaned_data["suspected_categories"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Report #{report.pk} sent to the Communications Office.")
+            return redirect(report)
+    return render(
+        request,
+        "moderation/removals/report_form.html",
+        {"comment": comment, "form": form, "categories": CategoryChoiceField.described_choices()},
+    )
+
+
+def _with_timers(reports, calendar: BusinessCalendar, today) -> list[dict]:
+    rows = []
+    for report in reports:
+        left = None if report.is_resolved else calendar.business_days_between(today, report.due_date)
+        overdue = report.is_overdue(today)
+        rows.append(
+            {
+                "report": report,
+                "days_left": left,
+                "overdue": overdue,
+                # Past due on a weekend counts as overdue by at least one day.
+                "days_overdue": max(1, -left) if overdue else 0,
+            }
+        )
+    return rows
+
+
+@roles.role_required(*STAFF)
+def report_list(request):
+    """The Communications Office's queue, with business-day timers (config.business_days)."""
+    reports = ViolationReport.objects.select_related("site__platform", "assignee", "reported_by", "removal")
+    state = request.GET.get("state", "unresolved")
+    assignee = request.GET.get("assignee", "")
+    site = request.GET.get("site", "")
+    today = timezone.localdate()
+    if state == "unresolved":
+        reports = reports.unresolved()
+    elif state == "overdue":
+        reports = reports.overdue(today)
+    elif state in ViolationReport.State.values:
+        reports = reports.filter(state=state)
+    if assignee == "me":
+        reports = reports.filter(assignee=request.user)
+    elif assignee == "none":
+        reports = reports.filter(assignee__isnull=True)
+    if site.isdigit():
+        reports = reports.filter(site_id=int(site))
+    if state == ViolationReport.State.RESOLVED:
+        reports = reports.order_by("-resolved_at")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/removals/report_list.html",
+        {
+            "page": page,
+            "rows": _with_timers(page.object_list, BusinessCalendar(), today),
+            "filters": {"state": state, "assignee": assignee, "site": site},
+            "state_choices": [("unresolved", "Not resolved"), ("overdue", "Overdue")]
+            + list(ViolationReport.State.choices),
+            "sites": Site.objects.select_related("platform"),
+        },
+    )
+
+
+def _comms_members():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=COMMS)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+def _report_page(request, report, *, pick_up_form=None, resolve_form=None, status=200):
+    calendar = BusinessCalendar()
+    today = timezone.localdate()
+    return render(
+        request,
+        "moderation/removals/report_detail.html",
+        {
+            "report": report,
+            "timer": _with_timers([report], calendar, today)[0],
+            "skipped": calendar.skipped_days(timezone.localdate(report.notified_at), report.due_date),
+            "is_comms": roles.has_role(request.user, COMMS),
+            "is_tst": roles.has_role(request.user, TST),
+            "pick_up_form": pick_up_form
+            or removal_forms.PickUpForm(initial={"version": report.version}, assignees=_comms_members()),
+            "resolve_form": resolve_form or removal_forms.ResolveForm(initial={"version": report.version}),
+            "referrals": report.referrals.select_related("platform"),
+            "text": report.removal.retained_text
+            if report.removal
+            else (report.comment.text if report.comment else ""),
+        },
+        status=status,
+    )
+
+
+def _get_report(pk):
+    return get_object_or_404(
+        ViolationReport.objects.select_related(
+            "site__platform", "assignee", "reported_by", "resolved_by", "removal", "comment"
+        ),
+        pk=pk,
+    )
+
+
+@roles.role_required(*STAFF)
+def report_detail(request, pk: int):
+    return _report_page(request, _get_report(pk))
+
+
+@require_POST
+@roles.role_required(COMMS)
+def report_pick_up(request, pk: int):
+    report = _get_report(pk)
+    form = removal_forms.PickUpForm(request.POST, assignees=_comms_members())
+    if form.is_valid():
+        try:
+            services.violation_report_pick_up(
+                actor=request.user,
+                report=report,
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.RecordChanged as exc:
+            apply_service_errors(form, exc)
+            form.stale = True
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Report #{report.pk} is being investigated.")
+            return redirect(report)
+    report.refresh_from_db()
+    return _report_page(request, report, pick_up_form=form, status=409 if _stale(form) else 400)
+
+
+@require_POST
+@roles.role_required(COMMS)
+def report_resolve(request, pk: int):
+    report = _get_report(pk)
+    form = removal_forms.ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.violation_report_resolve(
+                actor=request.user,
+                report=report,
+                outcome=form.cleaned_data["outcome"],
+                response=form.cleaned_data["response"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.RecordChanged as exc:
+            apply_service_errors(form, exc)
+            form.stale = True
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Report #{report.pk} resolved.")
+            return redirect(report)
+    report = _get_report(pk)
+    return _report_page(request, report, resolve_form=form, status=409 if _stale(form) else 400)
+
+
+def _stale(form) -> bool:
+    return getattr(form, "stale", False)
+
+
+# --- commenter notices --------------------------------------------------------------
+
+
+@roles.role_required(TST)
+def removal_notice(request, pk: int):
+    removal = get_object_or_404(_removal_queryset(), pk=pk)
+    templates = NoticeTemplate.objects.filter(is_active=True)
+    chosen = templates.filter(pk=request.GET.get("template") or 0).first() or templates.first()
+    if request.method == "POST":
+        form = removal_forms.NoticeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.commenter_notice_record(
+                    actor=request.user,
+                    removal=removal,
+                    status=data["status"],
+                    channel=data["channel"],
+                    message=data["message"],
+                    sent_at=data["sent_at"],
+                    not_possible_reason=data["not_possible_reason"],
+                    template=data["template"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Commenter notice recorded.")
+                return redirect(removal)
+    else:
+        message = services.notice_message_render(template=chosen, removal=removal) if chosen else ""
+        form = removal_forms.NoticeForm(initial={"template": chosen, "message": message})
+    return render(
+        request,
+        "moderation/removals/notice_form.html",
+        {"removal": removal, "form": form, "templates": templates, "chosen": chosen},
+    )
+
+
+@roles.role_required(COMMS, TST)
+def notice_template_list(request):
+    return render(
+        request,
+        "moderation/removals/notice_template_list.html",
+        {
+            "templates": NoticeTemplate.objects.all(),
+            "is_comms": roles.has_role(request.user, COMMS),
+            "placeholders": NOTICE_PLACEHOLDERS,
+        },
+    )
+
+
+@roles.role_required(COMMS)
+def notice_template_edit(request, pk: int | None = None):
+    template = get_object_or_404(NoticeTemplate, pk=pk) if pk else None
+    initial = (
+        {"name": template.name, "body": template.body, "is_active": template.is_active} if template else {}
+    )
+    form = removal_forms.NoticeTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.notice_template_save(
+                actor=request.user, template=template, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Notice template “{template.name}” saved.")
+            return redirect("moderation:notice-template-list")
+    return render(
+        request,
+        "moderation/removals/notice_template_form.html",
+        {"template": template, "form": form, "placeholders": NOTICE_PLACEHOLDERS},
+    )
+
+
+# --- referrals ----------------------------------------------------------------------
+
+
+@roles.role_required(*STAFF)
+def referral_list(request):
+    referrals = Referral.objects.select_related("platform", "removal__site", "report__site", "referred_by")
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    if kind in Referral.Kind.values:
+        referrals = referrals.filter(kind=kind)
+    if status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/removals/referral_list.html",
+        {
+            "page": page,
+            "filters": {"kind": kind, "status": status},
+            "kind_choices": Referral.Kind.choices,
+            "status_choices": Referral.Status.choices,
+        },
+    )
+
+
+@roles.role_required(TST)
+def referral_create(request):
+    source = request.POST if request.method == "POST" else request.GET
+    removal = Removal.objects.filter(pk=source.get("removal") or 0).select_related("site__platform").first()
+    report = (
+        ViolationReport.objects.filter(pk=source.get("report") or 0).select_related("site__platform").first()
+    )
+    if removal is None and report is None:
+        raise Http404("A referral is started from a removal or a report.")
+    site = (removal or report).site
+    initial = {"kind": source.get("kind") or Referral.Kind.LAW_ENFORCEMENT, "platform": site.platform}
+    form = removal_forms.ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=request.user, removal=removal, report=report, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Referral #{referral.pk} recorded.")
+            return redirect(referral)
+    return render(
+        request,
+        "moderation/removals/referral_form.html",
+        {"form": form, "removal": removal, "report": report, "site": site},
+    )
+
+
+@roles.role_required(*STAFF)
+def referral_detail(request, pk: int):
+    referral = get_object_or_404(
+        Referral.objects.select_related("platform", "removal__site", "report__site", "referred_by"), pk=pk
+    )
+    form = removal_forms.ReferralUpdateForm(
+        request.POST or None,
+        initial={
+            "status": referral.status,
+            "case_number": referral.case_number,
+            "platform_report_id": referral.platform_report_id,
+            "outcome": referral.outcome,
+        },
+    )
+    if request.method == "POST":
+        roles.require_role(request.user, TST)
+        if form.is_valid():
+            try:
+                services.referral_update(actor=request.user, referral=referral, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"Referral #{referral.pk} updated.")
+                return redirect(referral)
+    return render(
+        request,
+        "moderation/removals/referral_detail.html",
+        {"referral": referral, "form": form, "is_tst": roles.has_role(request.user, TST)},
+    )
+
+
+# --- account restrictions -----------------------------------------------------------
+
+
+@roles.role_required(*STAFF)
+def restriction_list(request):
+    now = timezone.now()
+    restrictions = AccountRestriction.objects.select_related(
+        "commenter__platform", "site", "requested_by", "approved_by", "lifted_by"
+    )
+    return render(
+        request,
+        "moderation/removals/restriction_list.html",
+        {
+            "rows": [{"restriction": r, "in_force": r.is_in_force(now)} for r in restrictions[:500]],
+            "is_comms": roles.has_role(request.user, COMMS),
+            "can_lift": roles.has_role(request.user, COMMS, TST),
+        },
+    )
+
+
+@roles.role_required(TST)
+def restriction_create(request):
+    source = request.POST if request.method == "POST" else request.GET
+    commenter = get_object_or_404(
+        Commenter.objects.select_related("platform"), pk=source.get("commenter") or 0
+    )
+    removal = Removal.objects.filter(pk=source.get("removal") or 0).first()
+    form = removal_forms.RestrictionForm(request.POST or None, commenter=commenter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_restriction_request(
+                actor=request.user,
+                commenter=commenter,
+                removals=[removal] if removal else [],
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Restriction requested; the Communications Office approves it.")
+            return redirect("moderation:restriction-list")
+    return render(
+        request,
+        "moderation/removals/restriction_form.html",
+        {"form": form, "commenter": commenter, "removal": removal},
+    )
+
+
+@require_POST
+@roles.role_required(COMMS)
+def restriction_decide(request, pk: int):
+    restriction = get_object_or_404(AccountRestriction, pk=pk)
+    form = removal_forms.RestrictionDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.account_restriction_decide(
+            actor=request.user,
+            restriction=restriction,
+            approve=form.cleaned_data.get("approve") is True,
+            note=form.cleaned_data.get("note", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Decision recorded.")
+    return redirect(reverse("moderation:restriction-list") + f"#restriction-{restriction.pk}")
+
+
+@require_POST
+@roles.role_required(COMMS, TST)
+def restriction_lift(request, pk: int):
+    restriction = get_object_or_404(AccountRestriction, pk=pk)
+    try:
+        services.account_restriction_lift(
+            actor=request.user, restriction=restriction, reason=request.POST.get("lift_reason", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Restriction lifted.")
+    return redirect(reverse("moderation:restriction-list") + f"#restriction-{restriction.pk}")
