@@ -240,3 +240,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- FOIA (issue 7) ---
+# Where export bundles are assembled before the atomic publish; default: a ".work"
+# folder inside the exports storage (same file system), or the system temp folder
+# for storages without local paths.
+FOIA_EXPORT_WORK_DIR = env_str("FOIA_EXPORT_WORK_DIR", "")
+FOIA_EXPORT_COMPRESSION_LEVEL = env_int("FOIA_EXPORT_COMPRESSION_LEVEL", 6)
+FOIA_EXPORT_PROGRESS_EVERY = env_int("FOIA_EXPORT_PROGRESS_EVERY", 2000)
+# Tests only: seconds slept per exported record, to kill a worker mid-build.
+FOIA_EXPORT_ROW_DELAY = float(env_str("FOIA_EXPORT_ROW_DELAY", "0") or 0) if TESTING or DEBUG else 0.0
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["records-foia-daily-digest"] = {
+    "task": "records.foia_daily_digest",
+    # 7:00 in the City's time zone (CELERY_TIMEZONE), on weekdays.
+    "schedule": crontab(hour=7, minute=0, day_of_week="1-5"),
+}
