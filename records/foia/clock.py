@@ -52,8 +52,9 @@ def compute_due_date(request, calendar: BusinessCalendar | None = None) -> DueDa
     if request.agreed_due_on and request.agreed_due_on > due:
         due = request.agreed_due_on
         steps.append(f"Later date agreed in writing with the requester: due {due:%A %B %-d, %Y}.")
-    return DueDate(due_on=due, original_due_on=original, period=period, period_basis=basis, steps=steps,
-                   skipped=skipped)
+    return DueDate(
+        due_on=due, original_due_on=original, period=period, period_basis=basis, steps=steps, skipped=skipped
+    )
 
 
 def recurrent_reason(requester, received_on: date, *, exclude_pk: int | None = None) -> str:

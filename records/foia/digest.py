@@ -47,7 +47,9 @@ def send_daily_digest(today: date | None = None) -> int:
     found = deadlines(today)
     count = len(found.overdue) + len(found.due_soon)
     if found:
-        body = render_to_string("records/foia/digest_email.txt", {"deadlines": found, "CITY_NAME": settings.CITY_NAME})
+        body = render_to_string(
+            "records/foia/digest_email.txt", {"deadlines": found, "CITY_NAME": settings.CITY_NAME}
+        )
         send_mail(
             f"FOIA: {len(found.overdue)} overdue, {len(found.due_soon)} due within 2 business days",
             body,

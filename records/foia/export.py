@@ -45,7 +45,16 @@ MANIFEST = "manifest.json"
 JSONL = "records.jsonl"
 DOCUMENT = "records.html"
 REDACTION_LOG = "redaction_log.csv"
-REDACTION_LOG_COLUMNS = ("record_kind", "record_id", "field", "finding", "exemption", "note", "decided_by", "decided_at")
+REDACTION_LOG_COLUMNS = (
+    "record_kind",
+    "record_id",
+    "field",
+    "finding",
+    "exemption",
+    "note",
+    "decided_by",
+    "decided_at",
+)
 CHUNK_SIZE = 65536
 
 
@@ -141,7 +150,9 @@ def build_export(export_id: int, *, row_delay: float = 0.0) -> FoiaExport | None
         return FoiaExport.objects.get(pk=export_id)
 
     with transaction.atomic():
-        export = FoiaExport.objects.select_for_update().select_related("request", "requested_by").get(pk=export_id)
+        export = (
+            FoiaExport.objects.select_for_update().select_related("request", "requested_by").get(pk=export_id)
+        )
         if export.state == FoiaExport.State.COMPLETE:
             return export
         export.state = FoiaExport.State.RUNNING
@@ -223,7 +234,7 @@ def _build_members(export: FoiaExport, specs, work: Path, *, row_delay: float = 
         table = csv.writer(csv_text)
         table.writerow(spec.columns)
         document.write(
-            f'<section><h2>{html.escape(spec.label)}</h2>\n<table>\n<thead><tr>'
+            f"<section><h2>{html.escape(spec.label)}</h2>\n<table>\n<thead><tr>"
             + "".join(f'<th scope="col">{html.escape(c)}</th>' for c in spec.columns)
             + "</tr></thead>\n<tbody>\n"
         )
@@ -237,7 +248,12 @@ def _build_members(export: FoiaExport, specs, work: Path, *, row_delay: float = 
             else:
                 payload, payload_changed = _native(record.native), False
             table.writerow([csv_cell(values[column]) for column in spec.columns])
-            line = {"record_kind": spec.key, **values, "payload": payload, "payload_redacted": payload_changed}
+            line = {
+                "record_kind": spec.key,
+                **values,
+                "payload": payload,
+                "payload_redacted": payload_changed,
+            }
             if record.native_sha256 and not payload_changed:
                 # The original hash of a redacted payload is left out: with the rest of the
                 # payload known, a short withheld value (an SSN) could be recovered from it.
@@ -245,7 +261,9 @@ def _build_members(export: FoiaExport, specs, work: Path, *, row_delay: float = 
             jsonl.write(json.dumps(line, ensure_ascii=False) + "\n")
             document.write(
                 "<tr>"
-                + "".join(f"<td>{html.escape(without_control_characters(values[c]))}</td>" for c in spec.columns)
+                + "".join(
+                    f"<td>{html.escape(without_control_characters(values[c]))}</td>" for c in spec.columns
+                )
                 + "</tr>\n"
             )
             counts[spec.key] += 1
@@ -340,7 +358,9 @@ def _write_zip(work: Path, names: list[str], zip_path: Path) -> tuple[int, str]:
     size = 0
     with open(zip_path, "wb") as out:
         for chunk in stream_zip(
-            members, chunk_size=CHUNK_SIZE, get_compressobj=lambda: zlib.compressobj(level, zlib.DEFLATED, -15)
+            members,
+            chunk_size=CHUNK_SIZE,
+            get_compressobj=lambda: zlib.compressobj(level, zlib.DEFLATED, -15),
         ):
             out.write(chunk)
             digest.update(chunk)
@@ -374,7 +394,7 @@ def _document_tail(accepted: list[Redaction], redactor: Redactor) -> str:
         for r in accepted
     )
     return (
-        "<section><h2>Redaction log</h2>\n<table><thead><tr><th scope=\"col\">Record kind</th>"
+        '<section><h2>Redaction log</h2>\n<table><thead><tr><th scope="col">Record kind</th>'
         '<th scope="col">Record</th><th scope="col">Field</th><th scope="col">Exemption</th>'
         '<th scope="col">Note</th></tr></thead>\n<tbody>'
         + rows

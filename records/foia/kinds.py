@@ -64,7 +64,9 @@ def city_day_bounds(request) -> tuple[datetime | None, datetime | None]:
     zone = ZoneInfo(settings.TIME_ZONE)
     start = datetime.combine(request.date_from, time.min, tzinfo=zone) if request.date_from else None
     end = (
-        datetime.combine(request.date_to + timedelta(days=1), time.min, tzinfo=zone) if request.date_to else None
+        datetime.combine(request.date_to + timedelta(days=1), time.min, tzinfo=zone)
+        if request.date_to
+        else None
     )
     return start, end
 
@@ -205,7 +207,16 @@ SITE_REGISTRY = register(
         label="Site registry records",
         queryset=site_registry_queryset,
         columns=SITE_COLUMNS,
-        value_fields=("pk", "platform__name", "account_name", "handle", "url", "department", "state", "created_at"),
+        value_fields=(
+            "pk",
+            "platform__name",
+            "account_name",
+            "handle",
+            "url",
+            "department",
+            "state",
+            "created_at",
+        ),
         record=_site_record,
         redactable_columns=(),
         sample_columns=("platform", "account_name", "url", "state"),

@@ -114,4 +114,6 @@ def context_for(request: FoiaRequest, *, clerk=None, exemptions=None, **extra) -
 def render_letter(kind: str, request: FoiaRequest, *, clerk=None, **extra) -> tuple[str, str]:
     template = template_for(kind)
     context = context_for(request, clerk=clerk, **extra)
-    return Template(template.subject).safe_substitute(context), Template(template.body).safe_substitute(context)
+    return Template(template.subject).safe_substitute(context), Template(template.body).safe_substitute(
+        context
+    )

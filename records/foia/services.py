@@ -52,7 +52,9 @@ def _refresh_clock(request: FoiaRequest) -> None:
 
 def _require_open(request: FoiaRequest) -> None:
     if not request.is_open:
-        raise ValidationError(f"{request.reference} is {request.get_state_display().lower()}; it can no longer change.")
+        raise ValidationError(
+            f"{request.reference} is {request.get_state_display().lower()}; it can no longer change."
+        )
 
 
 def requester_find_or_create(*, actor, name: str, email: str = "", **fields) -> FoiaRequester:
@@ -98,7 +100,11 @@ def _validate_scope(*, received_on, date_from, date_to, record_kinds) -> dict[st
 
 def _place_hold(actor, request: FoiaRequest) -> None:
     """A pending request holds its responsive records (PAC opinion 19-013)."""
-    if request.hold_id or not (set(request.record_kinds) & HELD_KINDS) or kind_registry.scope_is_empty(request):
+    if (
+        request.hold_id
+        or not (set(request.record_kinds) & HELD_KINDS)
+        or kind_registry.scope_is_empty(request)
+    ):
         return
     request.hold = records_services.legal_hold_place(
         actor=actor,
@@ -137,7 +143,9 @@ def foia_request_create(
 ) -> FoiaRequest:
     roles.require_role(actor, roles.CITY_CLERK)
     record_kinds = list(dict.fromkeys(record_kinds))
-    errors = _validate_scope(received_on=received_on, date_from=date_from, date_to=date_to, record_kinds=record_kinds)
+    errors = _validate_scope(
+        received_on=received_on, date_from=date_from, date_to=date_to, record_kinds=record_kinds
+    )
     if not description.strip():
         errors["description"] = "Record what was asked for."
     if errors:
@@ -191,7 +199,9 @@ def foia_request_update(
     request = _lock(request)
     _require_open(request)
     record_kinds = list(dict.fromkeys(record_kinds))
-    errors = _validate_scope(received_on=received_on, date_from=date_from, date_to=date_to, record_kinds=record_kinds)
+    errors = _validate_scope(
+        received_on=received_on, date_from=date_from, date_to=date_to, record_kinds=record_kinds
+    )
     if not description.strip():
         errors["description"] = "Record what was asked for."
     if errors:
@@ -227,7 +237,9 @@ def foia_request_update(
         tuple(sorted(record_kinds)),
     )
     if new_scope != old_scope and request.hold_id:
-        _release_hold(actor, request, f"Scope of {request.reference} changed; a new hold covers the new scope.")
+        _release_hold(
+            actor, request, f"Scope of {request.reference} changed; a new hold covers the new scope."
+        )
         request.hold = None
     _place_hold(actor, request)
     stamp(request, actor=actor, reason="FOIA request details updated")
@@ -268,8 +280,9 @@ def foia_request_acknowledge(*, actor, request: FoiaRequest, subject: str, body:
     request = _lock(request)
     if request.state != FoiaRequest.State.RECEIVED:
         raise ValidationError(f"{request.reference} was already acknowledged.")
-    letter = _letter(actor=actor, request=request, kind=FoiaLetterTemplate.Kind.ACKNOWLEDGEMENT, subject=subject,
-                     body=body)
+    letter = _letter(
+        actor=actor, request=request, kind=FoiaLetterTemplate.Kind.ACKNOWLEDGEMENT, subject=subject, body=body
+    )
     _transition(actor, request, FoiaRequest.State.ACKNOWLEDGED, "FOIA request acknowledged")
     return letter
 
@@ -319,11 +332,15 @@ def foia_request_extend(
     _refresh_clock(request)
     stamp(request, actor=actor, reason=f"Time to respond extended by {days} business days under §3(e)")
     request.save()
-    return _letter(actor=actor, request=request, kind=FoiaLetterTemplate.Kind.EXTENSION, subject=subject, body=body)
+    return _letter(
+        actor=actor, request=request, kind=FoiaLetterTemplate.Kind.EXTENSION, subject=subject, body=body
+    )
 
 
 @transaction.atomic
-def foia_request_agree_date(*, actor, request: FoiaRequest, agreed_due_on: date, agreed_in_writing: str) -> FoiaRequest:
+def foia_request_agree_date(
+    *, actor, request: FoiaRequest, agreed_due_on: date, agreed_in_writing: str
+) -> FoiaRequest:
     """Record a later response date the requester agreed to in writing (§3(e), last paragraph)."""
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
@@ -332,7 +349,9 @@ def foia_request_agree_date(*, actor, request: FoiaRequest, agreed_due_on: date,
     if not agreed_in_writing.strip():
         errors["agreed_in_writing"] = "Say where the requester's written agreement is (e-mail, letter, date)."
     if agreed_due_on is None or agreed_due_on <= request.due_on:
-        errors["agreed_due_on"] = f"The agreed date must be later than the current due date, {request.due_on:%B %-d, %Y}."
+        errors["agreed_due_on"] = (
+            f"The agreed date must be later than the current due date, {request.due_on:%B %-d, %Y}."
+        )
     if errors:
         raise ValidationError(errors)
     request.agreed_due_on = agreed_due_on
@@ -386,12 +405,19 @@ def foia_request_respond(
     if outcome != FoiaRequest.State.FULFILLED:
         # §9(a): a denial names each exemption claimed and its factual basis.
         if not exemptions:
-            raise ValidationError({"exemptions": "A denial must cite each exemption with its factual basis (§9(a))."})
+            raise ValidationError(
+                {"exemptions": "A denial must cite each exemption with its factual basis (§9(a))."}
+            )
         if any(not citation or not basis for citation, basis in exemptions):
-            raise ValidationError({"exemptions": "Each exemption needs both its citation and its factual basis."})
+            raise ValidationError(
+                {"exemptions": "Each exemption needs both its citation and its factual basis."}
+            )
     for citation, basis in exemptions:
-        stamp(FoiaExemption(request=request, citation=citation, factual_basis=basis), actor=actor,
-              reason="Exemption cited").save()
+        stamp(
+            FoiaExemption(request=request, citation=citation, factual_basis=basis),
+            actor=actor,
+            reason="Exemption cited",
+        ).save()
     letter = _letter(actor=actor, request=request, kind=kinds[outcome], subject=subject, body=body)
     request.answered_on = city_today()
     _transition(actor, request, outcome, f"FOIA request {FoiaRequest.State(outcome).label.lower()}")
@@ -403,7 +429,9 @@ def foia_request_withdraw(*, actor, request: FoiaRequest, subject: str, body: st
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
-    letter = _letter(actor=actor, request=request, kind=FoiaLetterTemplate.Kind.WITHDRAWAL, subject=subject, body=body)
+    letter = _letter(
+        actor=actor, request=request, kind=FoiaLetterTemplate.Kind.WITHDRAWAL, subject=subject, body=body
+    )
     _release_hold(actor, request, f"{request.reference} was withdrawn by the requester.")
     request.closed_at = timezone.now()
     _transition(actor, request, FoiaRequest.State.WITHDRAWN, "FOIA request withdrawn")
@@ -416,8 +444,10 @@ def foia_request_close(*, actor, request: FoiaRequest, note: str = "") -> FoiaRe
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     if request.state not in FoiaRequest.ANSWERED_STATES:
-        raise ValidationError(f"Only an answered request can be closed; {request.reference} is "
-                              f"{request.get_state_display().lower()}.")
+        raise ValidationError(
+            f"Only an answered request can be closed; {request.reference} is "
+            f"{request.get_state_display().lower()}."
+        )
     _release_hold(actor, request, f"{request.reference} is closed.")
     if note.strip():
         request.notes = (request.notes + "\n\n" + note.strip()).strip()
@@ -427,7 +457,9 @@ def foia_request_close(*, actor, request: FoiaRequest, note: str = "") -> FoiaRe
 
 
 @transaction.atomic
-def foia_letter_template_update(*, actor, template: FoiaLetterTemplate, subject: str, body: str) -> FoiaLetterTemplate:
+def foia_letter_template_update(
+    *, actor, template: FoiaLetterTemplate, subject: str, body: str
+) -> FoiaLetterTemplate:
     roles.require_role(actor, roles.CITY_CLERK)
     if not subject.strip() or not body.strip():
         raise ValidationError({"body": "A letter template needs a subject and a text."})
@@ -475,13 +507,16 @@ def foia_redactions_suggest(*, actor, request: FoiaRequest) -> int:
     from simple_history.utils import bulk_create_with_history
 
     if new:
-        bulk_create_with_history(new, Redaction, batch_size=500, default_user=actor,
-                                 default_change_reason="Redaction suggested")
+        bulk_create_with_history(
+            new, Redaction, batch_size=500, default_user=actor, default_change_reason="Redaction suggested"
+        )
     return len(new)
 
 
 @transaction.atomic
-def redaction_decide(*, actor, redaction: Redaction, accept: bool, exemption: str, note: str = "") -> Redaction:
+def redaction_decide(
+    *, actor, redaction: Redaction, accept: bool, exemption: str, note: str = ""
+) -> Redaction:
     roles.require_role(actor, roles.CITY_CLERK)
     redaction = Redaction.objects.select_for_update().select_related("request").get(pk=redaction.pk)
     _require_open(redaction.request)
@@ -500,7 +535,15 @@ def redaction_decide(*, actor, redaction: Redaction, accept: bool, exemption: st
 
 @transaction.atomic
 def redaction_add(
-    *, actor, request: FoiaRequest, record_kind: str, record_id: int, field: str, text: str, exemption: str, note: str
+    *,
+    actor,
+    request: FoiaRequest,
+    record_kind: str,
+    record_id: int,
+    field: str,
+    text: str,
+    exemption: str,
+    note: str,
 ) -> Redaction:
     """The Clerk withholds a piece of a responsive record the detector did not suggest."""
     roles.require_role(actor, roles.CITY_CLERK)
@@ -520,7 +563,9 @@ def redaction_add(
         raise ValidationError(errors)
     record = _find_record(spec, request, record_id)
     if record is None:
-        raise ValidationError({"record_id": f"No {spec.label.lower()} #{record_id} is in the request's scope."})
+        raise ValidationError(
+            {"record_id": f"No {spec.label.lower()} #{record_id} is in the request's scope."}
+        )
     if field not in spec.columns:
         raise ValidationError({"field": f"{spec.label} have no field “{field}”."})
     if text.strip().casefold() not in record.values[field].casefold():

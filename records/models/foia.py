@@ -90,25 +90,41 @@ class FoiaRequest(TrackedModel):
     class ExtensionReason(models.TextChoices):
         # The seven reasons of 5 ILCS 140 §3(e), in the statute's order.
         OTHER_LOCATIONS = "e_i", "§3(e)(i) records are stored in whole or in part at other locations"
-        LARGE_VOLUME = "e_ii", "§3(e)(ii) the request requires the collection of a substantial number of records"
-        CATEGORICAL = "e_iii", (
-            "§3(e)(iii) the request is couched in categorical terms and requires an extensive search"
+        LARGE_VOLUME = (
+            "e_ii",
+            "§3(e)(ii) the request requires the collection of a substantial number of records",
         )
-        NOT_LOCATED = "e_iv", (
-            "§3(e)(iv) the records have not been located in the course of routine search "
-            "and additional efforts are being made"
+        CATEGORICAL = (
+            "e_iii",
+            ("§3(e)(iii) the request is couched in categorical terms and requires an extensive search"),
         )
-        EXAMINATION = "e_v", (
-            "§3(e)(v) the records require examination and evaluation by personnel with the "
-            "necessary competence and discretion to determine if they are exempt"
+        NOT_LOCATED = (
+            "e_iv",
+            (
+                "§3(e)(iv) the records have not been located in the course of routine search "
+                "and additional efforts are being made"
+            ),
         )
-        CANNOT_COMPLY = "e_vi", (
-            "§3(e)(vi) the request for records cannot be complied with without unduly "
-            "burdening or interfering with the operations of the public body"
+        EXAMINATION = (
+            "e_v",
+            (
+                "§3(e)(v) the records require examination and evaluation by personnel with the "
+                "necessary competence and discretion to determine if they are exempt"
+            ),
         )
-        CONSULTATION = "e_vii", (
-            "§3(e)(vii) there is a need for consultation with another public body or among "
-            "parts of this public body having a substantial interest in the request"
+        CANNOT_COMPLY = (
+            "e_vi",
+            (
+                "§3(e)(vi) the request for records cannot be complied with without unduly "
+                "burdening or interfering with the operations of the public body"
+            ),
+        )
+        CONSULTATION = (
+            "e_vii",
+            (
+                "§3(e)(vii) there is a need for consultation with another public body or among "
+                "parts of this public body having a substantial interest in the request"
+            ),
         )
 
     OPEN_STATES = (State.RECEIVED, State.ACKNOWLEDGED, State.IN_PROGRESS)
@@ -188,7 +204,9 @@ class FoiaRequest(TrackedModel):
                 condition=Q(extension_days__lte=5), name="foiarequest_extension_at_most_5_days"
             ),
             models.CheckConstraint(
-                condition=Q(date_from__isnull=True) | Q(date_to__isnull=True) | Q(date_from__lte=F("date_to")),
+                condition=Q(date_from__isnull=True)
+                | Q(date_to__isnull=True)
+                | Q(date_from__lte=F("date_to")),
                 name="foiarequest_date_range_ordered",
             ),
         ]

@@ -18,8 +18,16 @@ pytestmark = pytest.mark.django_db
     "received,expected,why",
     [
         (date(2026, 11, 16), date(2026, 11, 23), "Monday: Tue..Fri, Mon"),
-        (date(2026, 11, 20), date(2026, 12, 1), "Friday before Thanksgiving and the City closure on the 27th"),
-        (date(2026, 11, 21), date(2026, 12, 1), "received on a Saturday: day one is Monday; Thanksgiving, closure"),
+        (
+            date(2026, 11, 20),
+            date(2026, 12, 1),
+            "Friday before Thanksgiving and the City closure on the 27th",
+        ),
+        (
+            date(2026, 11, 21),
+            date(2026, 12, 1),
+            "received on a Saturday: day one is Monday; Thanksgiving, closure",
+        ),
         (date(2026, 12, 29), date(2027, 1, 6), "New Year's Day (Friday) and the weekend"),
         (date(2026, 6, 16), date(2026, 6, 24), "Juneteenth (Friday, June 19)"),
         (date(2026, 10, 29), date(2026, 11, 6), "Election Day, Tuesday November 3, 2026 (even year)"),
@@ -146,7 +154,13 @@ def test_extension_without_a_statutory_reason_is_refused(clerk_user):
     request = _create(clerk_user)
     with pytest.raises(ValidationError) as caught:
         services.foia_request_extend(
-            actor=clerk_user, request=request, reason="busy", days=3, subject="x", body="y", today=date(2026, 11, 17)
+            actor=clerk_user,
+            request=request,
+            reason="busy",
+            days=3,
+            subject="x",
+            body="y",
+            today=date(2026, 11, 17),
         )
     assert "reason" in caught.value.message_dict
 
@@ -166,7 +180,10 @@ def test_later_date_agreed_in_writing(clerk_user):
             actor=clerk_user, request=request, agreed_due_on=date(2026, 12, 15), agreed_in_writing=""
         )
     request = services.foia_request_agree_date(
-        actor=clerk_user, request=request, agreed_due_on=date(2026, 12, 15), agreed_in_writing="E-mail of Nov 18"
+        actor=clerk_user,
+        request=request,
+        agreed_due_on=date(2026, 12, 15),
+        agreed_in_writing="E-mail of Nov 18",
     )
     assert request.due_on == date(2026, 12, 15)
     assert "agreed in writing" in " ".join(compute_due_date(request).steps)

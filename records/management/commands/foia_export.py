@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("request", help="Request id or reference (FOIA-2026-0012).")
-        parser.add_argument("--as", dest="username", default="", help="Clerk recorded as requesting the export.")
+        parser.add_argument(
+            "--as", dest="username", default="", help="Clerk recorded as requesting the export."
+        )
 
     def handle(self, *args, request: str, username: str, **options):
         from django.contrib.auth import get_user_model
