@@ -58,6 +58,7 @@ def send_daily_digest(today: date | None = None) -> int:
         )
     run.finished_at = timezone.now()
     run.outcome = JobRun.Outcome.SUCCEEDED
-    run.summary = f"{len(found.overdue)} overdue, {len(found.due_soon)} due soon; e-mail {'sent' if found else 'not needed'}."
+    sent = "sent" if found else "not needed"
+    run.summary = f"{len(found.overdue)} overdue, {len(found.due_soon)} due soon; e-mail {sent}."
     run.save()
     return count

@@ -375,7 +375,8 @@ def _document_head(request, redactor: Redactor) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         # No script may run in this document, whatever a record contains.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         f"<title>{html.escape(title)}</title>\n"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:.85em}"
         "th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:left;"

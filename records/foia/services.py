@@ -109,7 +109,10 @@ def _place_hold(actor, request: FoiaRequest) -> None:
     request.hold = records_services.legal_hold_place(
         actor=actor,
         name=f"{request.reference} (FOIA request)",
-        reason=f"Responsive records of pending FOIA request {request.reference} (5 ILCS 140; PAC opinion 19-013).",
+        reason=(
+            f"Responsive records of pending FOIA request {request.reference} "
+            "(5 ILCS 140; PAC opinion 19-013)."
+        ),
         sites=request.sites.all(),
         commenters=request.commenters.all(),
         date_from=request.date_from,

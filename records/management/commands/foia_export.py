@@ -49,5 +49,6 @@ class Command(BaseCommand):
             raise CommandError(f"Export #{export.pk} failed: {export.error}")
         self.stdout.write(
             f"Export #{export.pk} of {foia_request.reference}: {export.processed_records} records, "
-            f"{export.size} bytes, SHA-256 {export.sha256}\nStored as {export.file_name} in the exports storage."
+            f"{export.size} bytes, SHA-256 {export.sha256}\n"
+            f"Stored as {export.file_name} in the exports storage."
         )
