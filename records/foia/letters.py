@@ -111,9 +111,12 @@ def context_for(request: FoiaRequest, *, clerk=None, exemptions=None, **extra) -
     return context
 
 
-def render_letter(kind: str, request: FoiaRequest, *, clerk=None, **extra) -> tuple[str, str]:
+def render_letter(kind: str, request: FoiaRequest, *, clerk=None, keep=(), **extra) -> tuple[str, str]:
+    """Subject and body of a letter; placeholders named in ``keep`` stay for a later fill-in."""
     template = template_for(kind)
     context = context_for(request, clerk=clerk, **extra)
+    for name in keep:
+        context[name] = f"${name}"
     return Template(template.subject).safe_substitute(context), Template(template.body).safe_substitute(
         context
     )
