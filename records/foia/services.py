@@ -253,6 +253,8 @@ def foia_request_update(
 def _letter(*, actor, request: FoiaRequest, kind: str, subject: str, body: str) -> FoiaLetter:
     if not subject.strip() or not body.strip():
         raise ValidationError({"body": "The letter needs a subject and a text."})
+    if "\n" in subject or "\r" in subject:
+        raise ValidationError({"subject": "The subject must be one line."})
     letter = FoiaLetter(
         request=request,
         kind=kind,

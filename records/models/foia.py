@@ -343,11 +343,11 @@ class Redaction(TrackedModel):
 
     class Meta:
         ordering = ["record_kind", "record_id", "field", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["request", "record_kind", "record_id", "field", "text"],
-                name="redaction_unique_per_record_field_text",
-            ),
+        # No unique constraint on the text: a withheld passage can be longer than a
+        # btree key allows. The services keep (record, field, text) unique instead.
+        indexes = [
+            # The redactions page lists one request's redactions by state; exports read the accepted ones.
+            models.Index(fields=["request", "state"], name="redaction_request_state_idx"),
         ]
 
     def __str__(self) -> str:

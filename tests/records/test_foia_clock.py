@@ -201,3 +201,33 @@ def test_overdue_and_due_soon_queries(clerk_user):
     answered = FoiaRequestFactory(received_on=date(2026, 11, 2), state=FoiaRequest.State.FULFILLED)
     assert list(FoiaRequest.objects.overdue(date(2026, 11, 20))) == [late]
     assert answered not in FoiaRequest.objects.due_by(date(2026, 12, 31))
+
+
+def test_extension_on_the_original_due_date_itself_is_allowed(clerk_user):
+    # §3(e): notice within 5 business days after receipt, i.e. up to and including the due date.
+    request = _create(clerk_user)
+    services.foia_request_extend(
+        actor=clerk_user,
+        request=request,
+        reason="e_v",
+        days=1,
+        subject="x",
+        body="y",
+        today=date(2026, 11, 23),
+    )
+    request.refresh_from_db()
+    assert request.due_on == date(2026, 11, 24)
+
+
+def test_commercial_requests_cannot_use_the_3e_extension(clerk_user):
+    request = _create(clerk_user, is_commercial=True)
+    with pytest.raises(ValidationError, match="21 business days"):
+        services.foia_request_extend(
+            actor=clerk_user,
+            request=request,
+            reason="e_i",
+            days=1,
+            subject="x",
+            body="y",
+            today=date(2026, 11, 17),
+        )
