@@ -27,6 +27,29 @@ def foia_export_build(export_id: int) -> str:
     return export.state if export else "gone"
 
 
+@shared_task(
+    name="records.foia_redaction_scan",
+    acks_late=True,  # re-running only adds the suggestions still missing
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=55 * 60,
+    time_limit=60 * 60,
+)
+def foia_redaction_scan(request_id: int, user_id: int) -> int:
+    """Suggest redactions of private information in a request's responsive records."""
+    from django.contrib.auth import get_user_model
+
+    from records.foia import services
+    from records.models import FoiaRequest
+
+    request = FoiaRequest.objects.filter(pk=request_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if request is None or user is None or not request.is_open or not request.redaction_scan_running:
+        return 0
+    return services.foia_redactions_suggest(actor=user, request=request)
+
+
 @shared_task(name="records.foia_daily_digest", acks_late=True, time_limit=300, soft_time_limit=240)
 def foia_daily_digest() -> int:
     """E-mail the Clerk the FOIA requests overdue or due within 2 business days (beat, weekdays)."""

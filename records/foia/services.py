@@ -478,11 +478,30 @@ def foia_letter_template_update(
 
 
 @transaction.atomic
+def foia_redaction_scan_start(*, actor, request: FoiaRequest) -> FoiaRequest:
+    """Queue the private-information scan of the responsive records (a task: it reads every record)."""
+    from records.tasks import foia_redaction_scan
+
+    roles.require_role(actor, roles.CITY_CLERK)
+    request = _lock(request)
+    _require_open(request)
+    if kind_registry.scope_is_empty(request):
+        raise ValidationError("The request's scope is empty: there are no records to scan.")
+    request.redaction_scan_requested_at = timezone.now()
+    stamp(request, actor=actor, reason="Private-information scan requested")
+    request.save()
+    foia_redaction_scan.delay_on_commit(request.pk, actor.pk)
+    return request
+
+
+@transaction.atomic
 def foia_redactions_suggest(*, actor, request: FoiaRequest) -> int:
     """Suggest a redaction for every piece of private information (§2(c-5)) in the scope's text."""
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
+    if kind_registry.scope_is_empty(request):
+        raise ValidationError("The request's scope is empty: there are no records to scan.")
     existing = set(
         Redaction.objects.filter(request=request).values_list("record_kind", "record_id", "field", "text")
     )
@@ -515,6 +534,10 @@ def foia_redactions_suggest(*, actor, request: FoiaRequest) -> int:
         bulk_create_with_history(
             new, Redaction, batch_size=500, default_user=actor, default_change_reason="Redaction suggested"
         )
+    request.redaction_scan_finished_at = timezone.now()
+    request.redaction_scan_found = len(new)
+    stamp(request, actor=actor, reason=f"Private-information scan: {len(new)} new suggestions")
+    request.save()
     return len(new)
 
 

@@ -411,11 +411,11 @@ def redactions(request, pk: int):
 def redactions_suggest(request, pk: int):
     foia_request = _request_or_404(pk)
     try:
-        count = services.foia_redactions_suggest(actor=request.user, request=foia_request)
+        services.foia_redaction_scan_start(actor=request.user, request=foia_request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{count} new suggested redaction{'s' if count != 1 else ''}.")
+        messages.success(request, "The scan of the responsive records for private information has started.")
     return redirect("records:foia-redactions", pk=pk)
 
 

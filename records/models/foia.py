@@ -186,6 +186,11 @@ class FoiaRequest(TrackedModel):
         blank=True, help_text="The requester's written agreement to the later date (where and when)."
     )
 
+    # The private-information scan of the responsive records runs as a task (it reads every record).
+    redaction_scan_requested_at = models.DateTimeField(null=True, blank=True)
+    redaction_scan_finished_at = models.DateTimeField(null=True, blank=True)
+    redaction_scan_found = models.PositiveIntegerField(default=0)
+
     answered_on = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     hold = models.OneToOneField(
@@ -239,6 +244,13 @@ class FoiaRequest(TrackedModel):
 
     def terms(self) -> list[str]:
         return [line.strip() for line in self.search_terms.splitlines() if line.strip()]
+
+    @property
+    def redaction_scan_running(self) -> bool:
+        return self.redaction_scan_requested_at is not None and (
+            self.redaction_scan_finished_at is None
+            or self.redaction_scan_finished_at < self.redaction_scan_requested_at
+        )
 
     def record_kind_labels(self) -> list[str]:
         labels = dict(self.RecordKind.choices)

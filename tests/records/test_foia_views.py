@@ -230,3 +230,19 @@ def test_home_page_highlights_overdue_requests(client_as, clerk_user):
 
 def test_home_page_has_no_foia_panel_for_other_roles(client_as, comms_user):
     assert "FOIA deadlines" not in client_as(comms_user).get(reverse("portal:home")).content.decode()
+
+
+def test_redaction_scan_page_refreshes_while_the_task_runs(client_as, clerk_user, foia_request, monkeypatch):
+    from records import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.foia_redaction_scan, "delay_on_commit", lambda *args: sent.append(args))
+    client = client_as(clerk_user)
+    client.post(reverse("records:foia-redactions-suggest", args=[foia_request.pk]))
+    assert sent == [(foia_request.pk, clerk_user.pk)]
+    page = client.get(reverse("records:foia-redactions", args=[foia_request.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and "Scanning the responsive records" in page
+    assert tasks.foia_redaction_scan(foia_request.pk, clerk_user.pk) == 1  # the phone number
+    assert tasks.foia_redaction_scan(foia_request.pk, clerk_user.pk) == 0  # finished: nothing to do
+    page = client.get(reverse("records:foia-redactions", args=[foia_request.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page and "1 new suggestion" in page
