@@ -7,6 +7,7 @@ from string import Template
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,7 +64,9 @@ def request_list(request):
     )
 
 
+@transaction.atomic
 def _save_request(request, form, foia_request=None):
+    """Requester and request in one transaction: a refused request leaves no new requester behind."""
     data = form.cleaned_data
     requester = services.requester_find_or_create(
         actor=request.user,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from records.foia import services
-from records.models import FoiaDownload, FoiaExport, FoiaLetter, FoiaRequest, Redaction
+from records.models import FoiaDownload, FoiaExport, FoiaLetter, FoiaRequest, FoiaRequester, Redaction
 from tests.factories import CommentFactory, FoiaRequesterFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,7 @@ def test_future_received_date_is_shown_next_to_the_field(client_as, clerk_user):
     assert response.status_code == 200
     assert "The received date cannot be in the future." in response.content.decode()
     assert not FoiaRequest.objects.exists()
+    assert not FoiaRequester.objects.exists()  # nothing half-written
 
 
 def test_acknowledging_records_the_letter(client_as, clerk_user, foia_request):
