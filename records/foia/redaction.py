@@ -31,6 +31,10 @@ class Redactor:
     def __bool__(self) -> bool:
         return self._pattern is not None
 
+    def search(self, value: str) -> bool:
+        """Whether any redaction may apply to ``value`` (cheaper than ``text`` when none does)."""
+        return self._pattern is not None and self._pattern.search(value) is not None
+
     def _marker(self, match: re.Match) -> str:
         found = match.group(0)
         exemption = self._exemptions.get(found.lower()) or self._exemptions.get(found.casefold(), "")
@@ -62,6 +66,10 @@ class Redactor:
             return redacted, redacted != raw
         if self._pattern is None:
             return data, False
+        if "\\" not in raw and not self._pattern.search(raw):
+            # Without escapes every decoded string is a slice of the raw text: no match there
+            # means no match anywhere in the payload.
+            return data, False
         redacted = self._walk(data)
         return redacted, redacted != data
 
@@ -75,13 +83,13 @@ class Redactor:
         return value
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def without_control_characters(value: str) -> str:
     """Control characters (other than tab and line breaks) become U+FFFD in CSV and HTML."""
-    return _CONTROL.sub("\ufffd", value)
+    return CONTROL_CHARACTERS.sub("\ufffd", value)
 
 
 def csv_cell(value: str) -> str:
