@@ -152,8 +152,10 @@ def build_export(export_id: int, *, row_delay: float = 0.0) -> FoiaExport | None
         return export
     request = export.request
     specs = kind_registry.available_kinds(request)
-    if kind_registry.scope_is_empty(request) or not request.record_kinds:
-        _fail(export_id, "The request's scope is empty: name sites, commenters, dates or search terms.")
+    try:
+        check_exportable(request)
+    except ValidationError as exc:
+        _fail(export_id, " ".join(exc.messages))
         return FoiaExport.objects.get(pk=export_id)
 
     with transaction.atomic():
@@ -471,4 +473,10 @@ def check_exportable(request) -> None:
         raise ValidationError(
             "The request's scope is empty: name sites, commenters, a date range or search terms "
             "before exporting."
+        )
+    if not kind_registry.available_kinds(request):
+        labels = dict(request.RecordKind.choices)
+        missing = ", ".join(labels[kind] for kind in kind_registry.unavailable_kinds(request))
+        raise ValidationError(
+            {"record_kinds": f"None of the chosen kinds can be exported from the portal yet ({missing})."}
         )

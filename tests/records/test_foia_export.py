@@ -293,3 +293,22 @@ def test_exports_are_read_in_chunks_with_a_fixed_number_of_queries(
     export = FoiaExport.objects.create(request=scoped_request, requested_by=clerk_user)
     with django_assert_max_num_queries(40):
         build_export(export.pk)
+
+
+def test_export_of_only_kinds_not_yet_in_the_portal_is_refused(clerk_user):
+    request = services.foia_request_create(
+        actor=clerk_user,
+        requester=FoiaRequesterFactory(),
+        received_on=date(2026, 11, 16),
+        channel="email",
+        description="Removals",
+        sites=[SiteFactory()],
+        record_kinds=["removals"],
+    )
+    with pytest.raises(ValidationError, match="None of the chosen kinds"):
+        services.foia_export_start(actor=clerk_user, request=request)
+    export = FoiaExport.objects.create(request=request, requested_by=clerk_user)
+    build_export(export.pk)
+    export.refresh_from_db()
+    assert export.state == FoiaExport.State.FAILED and "Removals" in export.error
+    assert not storages["exports"].exists("foia")
