@@ -247,3 +247,30 @@ def test_redaction_scan_page_refreshes_while_the_task_runs(client_as, clerk_user
     assert tasks.foia_redaction_scan(foia_request.pk, clerk_user.pk) == 0  # finished: nothing to do
     page = client.get(reverse("records:foia-redactions", args=[foia_request.pk])).content.decode()
     assert 'http-equiv="refresh"' not in page and "1 new suggestion" in page
+
+
+def test_request_list_queries_do_not_grow_with_the_requests(
+    client_as, clerk_user, django_assert_max_num_queries
+):
+    from tests.factories import FoiaRequestFactory
+
+    client = client_as(clerk_user)
+    FoiaRequestFactory.create_batch(3)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("records:foia-list"))
+    FoiaRequestFactory.create_batch(20)
+    FoiaRequestFactory.create_batch(5, state="closed")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("records:foia-list"))
+
+
+def test_pages_of_a_request_without_assignee_or_scope(client_as, clerk_user):
+    from tests.factories import FoiaRequestFactory
+
+    bare = FoiaRequestFactory(search_terms="", assignee=None)
+    client = client_as(clerk_user)
+    page = client.get(reverse("records:foia-detail", args=[bare.pk])).content.decode()
+    assert "The scope is empty" in page and "Build an export bundle" not in page
+    assert client.get(reverse("records:foia-edit", args=[bare.pk])).status_code == 200
+    response = client.post(reverse("records:foia-export-start", args=[bare.pk]), follow=True)
+    assert "scope is empty" in response.content.decode()
