@@ -26,6 +26,9 @@ class USWDSMixin:
                 forms.SelectMultiple: "usa-select",
             }.get(type(widget), "usa-input")
             widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.Textarea):
+                # USWDS fixes a textarea's height; a letter needs its rows.
+                widget.attrs.setdefault("style", "height: auto")
 
 
 def _date_input():
@@ -130,6 +133,8 @@ class ExtensionForm(USWDSMixin, forms.Form):
 
 
 class ResponseForm(LetterForm):
+    field_order = ["subject", "exemptions", "body"]
+
     exemptions = forms.CharField(
         label="Exemptions cited (denials and partial denials)",
         required=False,
@@ -175,8 +180,15 @@ class RedactionDecisionForm(USWDSMixin, forms.Form):
 
 class RedactionAddForm(USWDSMixin, forms.Form):
     record_kind = forms.ChoiceField(label="Kind of record", choices=FoiaRequest.RecordKind.choices)
-    record_id = forms.IntegerField(label="Record number", min_value=1)
-    field = forms.CharField(label="Field", max_length=100, initial="text")
+    record_id = forms.IntegerField(
+        label="Record number", min_value=1, help_text="The # column of the request page's preview."
+    )
+    field = forms.CharField(
+        label="Field",
+        max_length=100,
+        initial="text",
+        help_text="A column of the export, e.g. text or author_name. The text is withheld wherever it occurs.",
+    )
     text = forms.CharField(label="Text to withhold", widget=forms.Textarea(attrs={"rows": 2}))
     exemption = forms.ChoiceField(label="Exemption", choices=Redaction.Exemption.choices)
     note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
