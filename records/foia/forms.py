@@ -187,7 +187,7 @@ class RedactionAddForm(USWDSMixin, forms.Form):
         label="Field",
         max_length=100,
         initial="text",
-        help_text="A column of the export, e.g. text or author_name. The text is withheld wherever it occurs.",
+        help_text="A column of the export, e.g. text or author_name; withheld wherever it occurs.",
     )
     text = forms.CharField(label="Text to withhold", widget=forms.Textarea(attrs={"rows": 2}))
     exemption = forms.ChoiceField(label="Exemption", choices=Redaction.Exemption.choices)
