@@ -312,3 +312,33 @@ def test_export_of_only_kinds_not_yet_in_the_portal_is_refused(clerk_user):
     export.refresh_from_db()
     assert export.state == FoiaExport.State.FAILED and "Removals" in export.error
     assert not storages["exports"].exists("foia")
+
+
+def test_verify_bundle_refuses_a_file_that_is_not_a_bundle(tmp_path):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(CommandError, match="not a readable ZIP"):
+        call_command("verify_bundle", str(junk))
+    no_manifest = tmp_path / "plain.zip"
+    with zipfile.ZipFile(no_manifest, "w") as archive:
+        archive.writestr("records.jsonl", "{}\n")
+    with pytest.raises(CommandError, match="has no manifest.json"):
+        call_command("verify_bundle", str(no_manifest))
+
+
+def test_verify_bundle_reports_an_unlisted_file(scoped_request, clerk_user, tmp_path):
+    export = _export(scoped_request, clerk_user)
+    padded = tmp_path / "padded.zip"
+    with (
+        zipfile.ZipFile(storages["exports"].path(export.file_name)) as source,
+        zipfile.ZipFile(padded, "w") as target,
+    ):
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("extra.txt", "slipped in")
+    assert verify_bundle(padded) == ["extra.txt: in the bundle but not listed in the manifest."]
+
+
+def test_foia_export_command_names_an_unknown_request():
+    with pytest.raises(CommandError, match="No FOIA request"):
+        call_command("foia_export", "FOIA-2026-9999")
