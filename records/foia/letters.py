@@ -25,7 +25,7 @@ PLACEHOLDERS = {
     "exemptions": "Each exemption cited, with its factual basis",
     "clerk_name": "The name of the person responsible (the signing Clerk)",
     "city_name": "The City's name",
-    "record_count": "Number of records produced",
+    "record_count": "Number of records in the latest complete export bundle",
 }
 
 DEFAULTS = {
@@ -43,8 +43,8 @@ DEFAULTS = {
     ),
     FoiaLetterTemplate.Kind.FULFILMENT: (
         "Response to FOIA request $reference",
-        "Dear $requester_name,\n\nYour request received on $received_on is granted. The responsive records "
-        "are enclosed.\n\nSincerely,\n$clerk_name\nFOIA Officer, $city_name",
+        "Dear $requester_name,\n\nYour request received on $received_on is granted. The $record_count "
+        "responsive records are enclosed.\n\nSincerely,\n$clerk_name\nFOIA Officer, $city_name",
     ),
     FoiaLetterTemplate.Kind.PARTIAL: (
         "Response to FOIA request $reference (granted in part)",
@@ -105,10 +105,18 @@ def context_for(request: FoiaRequest, *, clerk=None, exemptions=None, **extra) -
         "exemptions": "\n".join(f"- {citation}: {basis}" for citation, basis in exemptions),
         "clerk_name": (clerk.get_full_name() or clerk.get_username()) if clerk else "",
         "city_name": settings.CITY_NAME,
-        "record_count": "",
+        "record_count": _record_count(request),
     }
     context.update({key: str(value) for key, value in extra.items()})
     return context
+
+
+def _record_count(request: FoiaRequest) -> str:
+    """Records in the latest complete export bundle of the request, if any."""
+    if not request.pk:
+        return ""
+    latest = request.exports.filter(state="complete").order_by("-finished_at").first()
+    return str(latest.processed_records) if latest else ""
 
 
 def render_letter(kind: str, request: FoiaRequest, *, clerk=None, keep=(), **extra) -> tuple[str, str]:

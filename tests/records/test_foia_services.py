@@ -165,3 +165,14 @@ def test_letter_template_edit_changes_the_next_letter(clerk_user):
     subject, body = render_letter("acknowledgement", request, clerk=clerk_user)
     assert subject == f"Got it: {request.reference}"
     assert body.startswith(f"Hello {request.requester.name} {{{{ x }}}}")
+
+
+def test_fulfilment_letter_counts_the_exported_records(clerk_user):
+    from records.models import FoiaExport
+
+    request = _create(clerk_user)
+    FoiaExport.objects.create(
+        request=request, requested_by=clerk_user, state="complete", file_name="x.zip", processed_records=42
+    )
+    subject, body = render_letter("fulfilment", request, clerk=clerk_user)
+    assert "The 42 responsive records are enclosed." in body
