@@ -40,12 +40,34 @@ class RecordKindSpec:
     record: Callable[[tuple], ExportRecord]
     redactable_columns: tuple[str, ...] = ()
     sample_columns: tuple[str, ...] = field(default=())
+    # Optional: columns read from another table (a removal's categories, say), fetched
+    # once per chunk of rows so memory stays constant: (primary keys) -> {pk: {column: text}}.
+    # ``record`` puts "" in those columns; these values replace them.
+    chunk_values: Callable[[list[int]], dict[int, dict[str, str]]] | None = None
 
     def rows(self, request, *, chunk_size: int = 2000) -> Iterator[ExportRecord]:
         """Every responsive record, read in chunks on a server-side cursor (PostgreSQL)."""
         values = self.queryset(request).order_by("pk").values_list(*self.value_fields)
+        if self.chunk_values is None:
+            for row in values.iterator(chunk_size=chunk_size):
+                yield self.record(row)
+            return
+        chunk: list[tuple] = []
         for row in values.iterator(chunk_size=chunk_size):
-            yield self.record(row)
+            chunk.append(row)
+            if len(chunk) == chunk_size:
+                yield from self.build(chunk)
+                chunk = []
+        yield from self.build(chunk)
+
+    def build(self, rows: list[tuple]) -> list[ExportRecord]:
+        """Records from rows of ``value_fields``, with the per-chunk columns filled in."""
+        records = [self.record(row) for row in rows]
+        if self.chunk_values is not None and records:
+            extra = self.chunk_values([record.id for record in records])
+            for record in records:
+                record.values.update(extra.get(record.id, {}))
+        return records
 
     def count(self, request) -> int:
         return self.queryset(request).count()

@@ -620,7 +620,7 @@ def redaction_add(
 def _find_record(spec, request: FoiaRequest, record_id: int):
     queryset = spec.queryset(request).filter(pk=record_id).values_list(*spec.value_fields)
     row = queryset.first()
-    return spec.record(row) if row else None
+    return spec.build([row])[0] if row else None
 
 
 # --- Exports ----------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
         return preview
     for spec in kind_registry.available_kinds(foia_request):
         rows = spec.queryset(foia_request).order_by("pk").values_list(*spec.value_fields)[:sample_size]
-        samples = [spec.record(row) for row in rows]
+        samples = spec.build(list(rows))
         preview.append(
             {
                 "spec": spec,
