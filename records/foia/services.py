@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import date
 
@@ -27,6 +29,8 @@ from records.models import (
     FoiaRequester,
     Redaction,
 )
+
+logger = logging.getLogger(__name__)
 
 # Kinds whose records the retention schedule can destroy: a pending request holds them.
 HELD_KINDS = {
@@ -267,10 +271,17 @@ def _letter(*, actor, request: FoiaRequest, kind: str, subject: str, body: str) 
     stamp(letter, actor=actor, reason=f"{letter.get_kind_display()} letter sent")
     letter.save()
     if letter.emailed_to:
-        transaction.on_commit(
-            lambda: send_mail(letter.subject, letter.body, None, [letter.emailed_to], fail_silently=False)
-        )
+        transaction.on_commit(lambda: _email_letter(letter))
     return letter
+
+
+def _email_letter(letter: FoiaLetter) -> None:
+    # After commit: the letter is on the request whatever the mail server says; a failure
+    # is logged for the Clerk to send it by hand rather than undoing the recorded action.
+    try:
+        send_mail(letter.subject, letter.body, None, [letter.emailed_to], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("FOIA letter %s could not be e-mailed to %s", letter.pk, letter.emailed_to)
 
 
 def _transition(actor, request: FoiaRequest, state: str, reason: str) -> None:

@@ -176,3 +176,17 @@ def test_fulfilment_letter_counts_the_exported_records(clerk_user):
     )
     subject, body = render_letter("fulfilment", request, clerk=clerk_user)
     assert "The 42 responsive records are enclosed." in body
+
+
+def test_a_mail_failure_does_not_undo_the_recorded_letter(clerk_user, monkeypatch, caplog):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server gone")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    request = _create(clerk_user)
+    services.foia_request_acknowledge(actor=clerk_user, request=request, subject="Received", body="Thanks.")
+    request.refresh_from_db()
+    assert request.state == "acknowledged" and request.letters.count() == 1
+    assert "could not be e-mailed" in caplog.text
