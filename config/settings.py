@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -252,9 +253,22 @@ MODERATION_REPORT_RESPONSE_BUSINESS_DAYS = env_int("MODERATION_REPORT_RESPONSE_B
 # Links in e-mails point here (the portal's public address).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Each business morning, the Communications Office gets a list of overdue reports.
-from celery.schedules import crontab  # noqa: E402
-
 CELERY_BEAT_SCHEDULE["moderation-overdue-report-digest"] = {
     "task": "moderation.overdue_report_digest",
     "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+}
+
+# --- FOIA (issue 7) ---
+# Where export bundles are assembled before the atomic publish; default: a ".work"
+# folder inside the exports storage (same file system), or the system temp folder
+# for storages without local paths.
+FOIA_EXPORT_WORK_DIR = env_str("FOIA_EXPORT_WORK_DIR", "")
+FOIA_EXPORT_COMPRESSION_LEVEL = env_int("FOIA_EXPORT_COMPRESSION_LEVEL", 6)
+FOIA_EXPORT_PROGRESS_EVERY = env_int("FOIA_EXPORT_PROGRESS_EVERY", 2000)
+# Tests only: seconds slept per exported record, to kill a worker mid-build.
+FOIA_EXPORT_ROW_DELAY = float(env_str("FOIA_EXPORT_ROW_DELAY", "0") or 0) if TESTING or DEBUG else 0.0
+CELERY_BEAT_SCHEDULE["records-foia-daily-digest"] = {
+    "task": "records.foia_daily_digest",
+    # 7:00 in the City's time zone (CELERY_TIMEZONE), on weekdays.
+    "schedule": crontab(hour=7, minute=0, day_of_week="1-5"),
 }

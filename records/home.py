@@ -13,3 +13,17 @@ def panels(request) -> list[Panel]:
             order=30,
         )
     ]
+
+
+# --- FOIA (issue 7) ---
+_panels_before_foia = panels
+
+
+def panels(request) -> list[Panel]:  # noqa: F811
+    """Adds the FOIA deadlines: overdue requests and those due within 2 business days."""
+    result = _panels_before_foia(request)
+    if roles.has_role(request.user, roles.CITY_CLERK):
+        from records.foia.digest import deadlines
+
+        result.append(Panel("records/foia/_home_deadlines.html", {"deadlines": deadlines()}, order=25))
+    return result

@@ -1,0 +1,135 @@
+"""Demo data of the records app for ``manage.py seed_demo`` (idempotent)."""
+
+from __future__ import annotations
+
+
+def seed(*, users, stdout) -> None:
+    # --- FOIA (issue 7) ---
+    _seed_foia(users=users, stdout=stdout)
+
+
+def _seed_foia(*, users, stdout) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from config.business_days import BusinessCalendar
+    from records.foia import services
+    from records.foia.export import build_export
+    from records.foia.letters import render_letter
+    from records.models import FoiaExport, FoiaRequest, FoiaRequester, Redaction
+    from sites_registry.models import Site
+
+    clerk = users["clerk"]
+    if FoiaRequester.objects.filter(email="reporter@daily-journal.example").exists():
+        stdout.write("  records: FOIA demo requests already present")
+        return
+    site = Site.objects.filter(state=Site.State.APPROVED).order_by("pk").first()
+    if site is None:
+        stdout.write("  records: no approved site, no FOIA demo requests")
+        return
+    calendar = BusinessCalendar()
+    today = timezone.localdate()
+
+    def business_days_ago(count: int):
+        day = today
+        while calendar.business_days_between(day, today) < count:
+            day -= timedelta(days=1)
+        return day
+
+    reporter = services.requester_find_or_create(
+        actor=clerk,
+        name="Robin Reporter",
+        email="reporter@daily-journal.example",
+        organisation="Daily Journal",
+        kind=FoiaRequester.Kind.NEWS_MEDIA,
+    )
+    resident = services.requester_find_or_create(
+        actor=clerk,
+        name="Sam Resident",
+        email="sam.resident@example.org",
+        kind=FoiaRequester.Kind.INDIVIDUAL,
+        postal_address="100 Example Ave, Kankakee IL",
+    )
+    company = services.requester_find_or_create(
+        actor=clerk,
+        name="Data Broker LLC",
+        email="records@databroker.example",
+        kind=FoiaRequester.Kind.COMMERCIAL,
+    )
+
+    # 1. In progress, with suggested and accepted redactions and a finished export bundle.
+    pothole = services.foia_request_create(
+        actor=clerk,
+        requester=reporter,
+        received_on=business_days_ago(3),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="All comments on the City's Facebook page mentioning potholes or the pothole hotline.",
+        sites=[site],
+        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS, FoiaRequest.RecordKind.SITE_REGISTRY],
+        search_terms="pothole\nSSN",
+    )
+    subject, body = render_letter("acknowledgement", pothole, clerk=clerk)
+    services.foia_request_acknowledge(actor=clerk, request=pothole, subject=subject, body=body)
+    services.foia_request_start(actor=clerk, request=pothole)
+    services.foia_redactions_suggest(actor=clerk, request=pothole)
+    for redaction in Redaction.objects.filter(request=pothole, finding__in=["ssn", "phone"]):
+        services.redaction_decide(
+            actor=clerk,
+            redaction=redaction,
+            accept=True,
+            exemption="7(1)(b)",
+            note="Personal information of a resident",
+        )
+    export = FoiaExport(request=pothole, requested_by=clerk)
+    export.save()
+    build_export(export.pk)
+
+    # 2. Overdue: received 8 business days ago and never answered.
+    services.foia_request_create(
+        actor=clerk,
+        requester=resident,
+        received_on=business_days_ago(8),
+        channel=FoiaRequest.Channel.MAIL,
+        description="Every comment I posted on the Police Department's page, and any removal of them.",
+        sites=Site.objects.filter(state=Site.State.APPROVED).order_by("pk")[1:2] or [site],
+        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS, FoiaRequest.RecordKind.REMOVALS],
+    )
+
+    # 3. Commercial (21 business days), received today.
+    services.foia_request_create(
+        actor=clerk,
+        requester=company,
+        received_on=today,
+        channel=FoiaRequest.Channel.WEB_FORM,
+        description="The list of the City's official social media accounts.",
+        is_commercial=True,
+        record_kinds=[FoiaRequest.RecordKind.SITE_REGISTRY],
+        date_from=today.replace(month=1, day=1),
+    )
+
+    # 4. Denied and closed, with the exemption cited.
+    denied = services.foia_request_create(
+        actor=clerk,
+        requester=resident,
+        received_on=business_days_ago(20),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="The home addresses of everyone who commented about the river festival.",
+        sites=[site],
+        search_terms="festival",
+        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+    )
+    exemptions = [
+        ("5 ILCS 140/7(1)(b)", "Home addresses of private individuals are private information (§2(c-5)).")
+    ]
+    subject, body = render_letter("denial", denied, clerk=clerk, exemptions=exemptions)
+    services.foia_request_respond(
+        actor=clerk,
+        request=denied,
+        outcome=FoiaRequest.State.DENIED,
+        subject=subject,
+        body=body,
+        exemptions=exemptions,
+    )
+    services.foia_request_close(actor=clerk, request=denied, note="Denial letter sent; no appeal received.")
+    stdout.write("  records: 4 FOIA demo requests (one with an export bundle)")

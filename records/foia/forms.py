@@ -1,0 +1,199 @@
+"""Forms of the Clerk's FOIA pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from config import roles
+from moderation.models import Commenter
+from records.models import FoiaRequest, FoiaRequester, Redaction
+from sites_registry.models import Site
+
+
+class USWDSMixin:
+    """USWDS classes on every widget, so templates can render fields one way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
+                continue
+            css = {
+                forms.Textarea: "usa-textarea",
+                forms.Select: "usa-select",
+                forms.SelectMultiple: "usa-select",
+            }.get(type(widget), "usa-input")
+            widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.Textarea):
+                # USWDS fixes a textarea's height; a letter needs its rows.
+                widget.attrs.setdefault("style", "height: auto")
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def clerks():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.CITY_CLERK)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class FoiaRequestForm(USWDSMixin, forms.Form):
+    requester_name = forms.CharField(label="Requester's name", max_length=200)
+    requester_organisation = forms.CharField(label="Organisation", max_length=200, required=False)
+    requester_kind = forms.ChoiceField(label="Kind of requester", choices=FoiaRequester.Kind.choices)
+    requester_email = forms.EmailField(label="E-mail", required=False)
+    requester_phone = forms.CharField(label="Phone", max_length=50, required=False)
+    requester_postal_address = forms.CharField(
+        label="Postal address", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    received_on = forms.DateField(label="Received on", widget=_date_input())
+    channel = forms.ChoiceField(label="Received by", choices=FoiaRequest.Channel.choices)
+    description = forms.CharField(label="What was asked for", widget=forms.Textarea(attrs={"rows": 4}))
+    is_commercial = forms.BooleanField(
+        label="Commercial request (5 ILCS 140 §3.1): 21 business days", required=False
+    )
+    record_kinds = forms.MultipleChoiceField(
+        label="Kinds of record",
+        choices=FoiaRequest.RecordKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label="Sites", queryset=Site.objects.select_related("platform"), required=False
+    )
+    commenters = forms.ModelMultipleChoiceField(
+        label="Commenters",
+        queryset=Commenter.objects.order_by("display_name"),
+        required=False,
+        help_text="Only records by these commenters (captured items).",
+    )
+    date_from = forms.DateField(label="From (posted on or after)", required=False, widget=_date_input())
+    date_to = forms.DateField(label="To (posted on or before)", required=False, widget=_date_input())
+    search_terms = forms.CharField(
+        label="Search terms",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One term or phrase per line; a record matches if it contains any of them.",
+    )
+    assignee = forms.ModelChoiceField(label="Assigned to", queryset=None, required=False)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = clerks()
+
+    @classmethod
+    def initial_for(cls, request: FoiaRequest) -> dict:
+        requester = request.requester
+        return {
+            "requester_name": requester.name,
+            "requester_organisation": requester.organisation,
+            "requester_kind": requester.kind,
+            "requester_email": requester.email,
+            "requester_phone": requester.phone,
+            "requester_postal_address": requester.postal_address,
+            "received_on": request.received_on,
+            "channel": request.channel,
+            "description": request.description,
+            "is_commercial": request.is_commercial,
+            "record_kinds": request.record_kinds,
+            "sites": list(request.sites.all()),
+            "commenters": list(request.commenters.all()),
+            "date_from": request.date_from,
+            "date_to": request.date_to,
+            "search_terms": request.search_terms,
+            "assignee": request.assignee,
+            "notes": request.notes,
+        }
+
+
+class LetterForm(USWDSMixin, forms.Form):
+    subject = forms.CharField(label="Subject", max_length=300)
+    body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 16}))
+
+
+class ExtensionForm(USWDSMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason (5 ILCS 140 §3(e))",
+        choices=[("", "- Select -"), *FoiaRequest.ExtensionReason.choices],
+    )
+    days = forms.IntegerField(label="Business days (1 to 5)", min_value=1, max_value=5, initial=5)
+    subject = forms.CharField(label="Subject", max_length=300)
+    body = forms.CharField(
+        label="Letter",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Leave empty to use the extension letter template with the reason and new date filled in.",
+    )
+
+
+class ResponseForm(LetterForm):
+    field_order = ["subject", "exemptions", "body"]
+
+    exemptions = forms.CharField(
+        label="Exemptions cited (denials and partial denials)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line: the citation, a vertical bar, then its factual basis. "
+        "For example: 5 ILCS 140/7(1)(c) | The comments describe a resident's medical condition.",
+    )
+
+    def clean_exemptions(self) -> list[tuple[str, str]]:
+        pairs = []
+        for number, line in enumerate(self.cleaned_data["exemptions"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            if "|" not in line:
+                raise forms.ValidationError(
+                    f"Line {number}: write the citation, a vertical bar |, then the basis."
+                )
+            citation, basis = line.split("|", 1)
+            pairs.append((citation.strip(), basis.strip()))
+        return pairs
+
+
+class AgreedDateForm(USWDSMixin, forms.Form):
+    agreed_due_on = forms.DateField(label="Agreed response date", widget=_date_input())
+    agreed_in_writing = forms.CharField(
+        label="The requester's written agreement",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where it is and when it was given, e.g. “E-mail from the requester, Nov 18, 2026”.",
+    )
+
+
+class CloseForm(USWDSMixin, forms.Form):
+    note = forms.CharField(label="Closing note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RedactionDecisionForm(USWDSMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")], widget=forms.HiddenInput
+    )
+    exemption = forms.ChoiceField(label="Exemption", choices=Redaction.Exemption.choices)
+    note = forms.CharField(label="Note", required=False, max_length=500)
+
+
+class RedactionAddForm(USWDSMixin, forms.Form):
+    record_kind = forms.ChoiceField(label="Kind of record", choices=FoiaRequest.RecordKind.choices)
+    record_id = forms.IntegerField(
+        label="Record number", min_value=1, help_text="The # column of the request page's preview."
+    )
+    field = forms.CharField(
+        label="Field",
+        max_length=100,
+        initial="text",
+        help_text="A column of the export, e.g. text or author_name; withheld wherever it occurs.",
+    )
+    text = forms.CharField(label="Text to withhold", widget=forms.Textarea(attrs={"rows": 2}))
+    exemption = forms.ChoiceField(label="Exemption", choices=Redaction.Exemption.choices)
+    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LetterTemplateForm(USWDSMixin, forms.Form):
+    subject = forms.CharField(label="Subject", max_length=300)
+    body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 18}))

@@ -1,0 +1,537 @@
+"""The City Clerk's FOIA pages. Every page is for the City Clerk's group only."""
+
+from __future__ import annotations
+
+import copy
+from string import Template
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config import roles
+from records.foia import forms as foia_forms
+from records.foia import kinds as kind_registry
+from records.foia import services
+from records.foia.clock import compute_due_date
+from records.foia.digest import deadlines
+from records.foia.export import export_storage
+from records.foia.letters import PLACEHOLDERS, render_letter
+from records.models import (
+    FoiaExport,
+    FoiaLetter,
+    FoiaLetterTemplate,
+    FoiaRequest,
+    Redaction,
+)
+
+clerk_only = roles.role_required(roles.CITY_CLERK)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _request_or_404(pk: int) -> FoiaRequest:
+    return get_object_or_404(FoiaRequest.objects.select_related("requester", "assignee", "hold"), pk=pk)
+
+
+@clerk_only
+@require_GET
+def request_list(request):
+    found = deadlines()
+    open_requests = (
+        FoiaRequest.objects.open().select_related("requester", "assignee").order_by("due_on", "pk")
+    )
+    closed = FoiaRequest.objects.exclude(pk__in=open_requests.values("pk")).select_related("requester")
+    return render(
+        request,
+        "records/foia/request_list.html",
+        {
+            "open_requests": open_requests,
+            "closed_requests": closed.order_by("-received_on", "-pk")[:50],
+            "today": found.today,
+            "due_soon_until": found.due_soon_until,
+        },
+    )
+
+
+@transaction.atomic
+def _save_request(request, form, foia_request=None):
+    """Requester and request in one transaction: a refused request leaves no new requester behind."""
+    data = form.cleaned_data
+    requester = services.requester_find_or_create(
+        actor=request.user,
+        name=data["requester_name"],
+        email=data["requester_email"],
+        organisation=data["requester_organisation"],
+        kind=data["requester_kind"],
+        phone=data["requester_phone"],
+        postal_address=data["requester_postal_address"],
+    )
+    fields = dict(
+        actor=request.user,
+        received_on=data["received_on"],
+        channel=data["channel"],
+        description=data["description"],
+        is_commercial=data["is_commercial"],
+        sites=data["sites"],
+        commenters=data["commenters"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        search_terms=data["search_terms"],
+        record_kinds=data["record_kinds"],
+        assignee=data["assignee"],
+        notes=data["notes"],
+    )
+    if foia_request is None:
+        return services.foia_request_create(requester=requester, **fields)
+    if requester.pk != foia_request.requester_id:
+        raise ValidationError(
+            {"requester_email": "The requester of a request cannot be changed; log a new request."}
+        )
+    return services.foia_request_update(request=foia_request, **fields)
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    form = foia_forms.FoiaRequestForm(request.POST or None, initial={"assignee": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            foia_request = _save_request(request, form)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{foia_request.reference} logged; due {foia_request.due_on:%B %-d, %Y}."
+            )
+            return redirect(foia_request)
+    return render(request, "records/foia/request_form.html", {"form": form, "foia_request": None})
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk: int):
+    foia_request = _request_or_404(pk)
+    form = foia_forms.FoiaRequestForm(
+        request.POST or None, initial=foia_forms.FoiaRequestForm.initial_for(foia_request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            foia_request = _save_request(request, form, foia_request)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{foia_request.reference} updated.")
+            return redirect(foia_request)
+    return render(request, "records/foia/request_form.html", {"form": form, "foia_request": foia_request})
+
+
+def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
+    preview = []
+    if kind_registry.scope_is_empty(foia_request):
+        return preview
+    for spec in kind_registry.available_kinds(foia_request):
+        rows = spec.queryset(foia_request).order_by("pk").values_list(*spec.value_fields)[:sample_size]
+        samples = spec.build(list(rows))
+        preview.append(
+            {
+                "spec": spec,
+                "count": spec.count(foia_request),
+                "columns": spec.sample_columns or spec.columns[:4],
+                "rows": [
+                    (record.id, [record.values[c] for c in (spec.sample_columns or spec.columns[:4])])
+                    for record in samples
+                ],
+            }
+        )
+    return preview
+
+
+@clerk_only
+@require_GET
+def request_detail(request, pk: int):
+    foia_request = _request_or_404(pk)
+    due = compute_due_date(foia_request)
+    found = deadlines()
+    labels = dict(FoiaRequest.RecordKind.choices)
+    return render(
+        request,
+        "records/foia/request_detail.html",
+        {
+            "foia_request": foia_request,
+            "due": due,
+            "overdue": foia_request.is_open and foia_request.due_on < found.today,
+            "due_soon": foia_request.is_open and found.today <= foia_request.due_on <= found.due_soon_until,
+            "preview": _preview(foia_request),
+            "scope_empty": kind_registry.scope_is_empty(foia_request),
+            "unavailable_kinds": [labels[k] for k in kind_registry.unavailable_kinds(foia_request)],
+            "letters": foia_request.letters.select_related("sent_by"),
+            "exports": foia_request.exports.select_related("requested_by")[:10],
+            "redaction_counts": {
+                state: foia_request.redactions.filter(state=state).count() for state in Redaction.State.values
+            },
+            "exemptions": foia_request.exemptions.all(),
+            "extension_allowed": foia_request.is_open
+            and not foia_request.extension_reason
+            and not (foia_request.is_commercial or foia_request.is_recurrent)
+            and found.today <= due.original_due_on,
+        },
+    )
+
+
+LETTER_ACTIONS = {
+    "acknowledgement": "Acknowledge",
+    "extension": "Extend",
+    "fulfilment": "Fulfil",
+    "partial": "Fulfil in part",
+    "denial": "Deny",
+    "withdrawal": "Record withdrawal",
+}
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def request_letter_action(request, pk: int, kind: str):
+    """Send one of the request's letters; the action it records goes with it."""
+    if kind not in LETTER_ACTIONS:
+        raise Http404("No such letter.")
+    foia_request = _request_or_404(pk)
+    form_class = {
+        "extension": foia_forms.ExtensionForm,
+        "partial": foia_forms.ResponseForm,
+        "denial": foia_forms.ResponseForm,
+    }.get(kind, foia_forms.LetterForm)
+    if request.method == "POST":
+        form = form_class(request.POST)
+    else:
+        keep = ("exemptions",) if kind in ("partial", "denial") else ()
+        subject, body = render_letter(kind, foia_request, clerk=request.user, keep=keep)
+        form = form_class(initial={"subject": subject, "body": "" if kind == "extension" else body})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _letter_action(request, foia_request, kind, data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{FoiaLetterTemplate.Kind(kind).label} letter recorded on {foia_request.reference}."
+            )
+            return redirect(foia_request)
+    return render(
+        request,
+        "records/foia/letter_action.html",
+        {
+            "form": form,
+            "foia_request": foia_request,
+            "kind": kind,
+            "action": LETTER_ACTIONS[kind],
+            "kind_label": FoiaLetterTemplate.Kind(kind).label,
+        },
+    )
+
+
+def _letter_action(request, foia_request: FoiaRequest, kind: str, data: dict) -> None:
+    actor = request.user
+    if kind == "acknowledgement":
+        services.foia_request_acknowledge(
+            actor=actor, request=foia_request, subject=data["subject"], body=data["body"]
+        )
+    elif kind == "extension":
+        body = data["body"]
+        if not body.strip():
+            preview = copy.copy(foia_request)
+            preview.extension_reason, preview.extension_days = data["reason"], data["days"]
+            preview.extension_noticed_on = services.city_today()
+            body = render_letter("extension", preview, clerk=actor)[1]
+        services.foia_request_extend(
+            actor=actor,
+            request=foia_request,
+            reason=data["reason"],
+            days=data["days"],
+            subject=data["subject"],
+            body=body,
+        )
+    elif kind == "withdrawal":
+        services.foia_request_withdraw(
+            actor=actor, request=foia_request, subject=data["subject"], body=data["body"]
+        )
+    else:
+        outcome = {
+            "fulfilment": FoiaRequest.State.FULFILLED,
+            "partial": FoiaRequest.State.PARTIALLY_FULFILLED,
+            "denial": FoiaRequest.State.DENIED,
+        }[kind]
+        exemptions = data.get("exemptions") or []
+        # The letter was drafted with $exemptions left in place: cite what the Clerk entered.
+        listed = "\n".join(f"- {citation}: {basis}" for citation, basis in exemptions)
+        body = Template(data["body"]).safe_substitute({"exemptions": listed})
+        services.foia_request_respond(
+            actor=actor,
+            request=foia_request,
+            outcome=outcome,
+            subject=data["subject"],
+            body=body,
+            exemptions=exemptions,
+        )
+
+
+@clerk_only
+@require_POST
+def request_start(request, pk: int):
+    foia_request = _request_or_404(pk)
+    try:
+        services.foia_request_start(actor=request.user, request=foia_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{foia_request.reference} is in progress.")
+    return redirect(foia_request)
+
+
+@clerk_only
+@require_POST
+def request_confirm_recurrent(request, pk: int):
+    foia_request = _request_or_404(pk)
+    try:
+        foia_request = services.foia_request_confirm_recurrent(actor=request.user, request=foia_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Recurrent requester confirmed: due {foia_request.due_on:%B %-d, %Y} (§3.2)."
+        )
+    return redirect(foia_request)
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def request_agree_date(request, pk: int):
+    foia_request = _request_or_404(pk)
+    form = foia_forms.AgreedDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.foia_request_agree_date(actor=request.user, request=foia_request, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The agreed date is recorded.")
+            return redirect(foia_request)
+    return render(
+        request,
+        "records/foia/simple_form.html",
+        {
+            "form": form,
+            "foia_request": foia_request,
+            "title": "Record a later date agreed in writing",
+            "submit": "Record the agreed date",
+        },
+    )
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def request_close(request, pk: int):
+    foia_request = _request_or_404(pk)
+    form = foia_forms.CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.foia_request_close(
+                actor=request.user, request=foia_request, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{foia_request.reference} closed; its hold on the records is released."
+            )
+            return redirect(foia_request)
+    return render(
+        request,
+        "records/foia/simple_form.html",
+        {
+            "form": form,
+            "foia_request": foia_request,
+            "title": "Close the request",
+            "submit": "Close the request and release the hold",
+        },
+    )
+
+
+@clerk_only
+@require_GET
+def letter_detail(request, pk: int):
+    letter = get_object_or_404(FoiaLetter.objects.select_related("request__requester", "sent_by"), pk=pk)
+    return render(request, "records/foia/letter_detail.html", {"letter": letter})
+
+
+# --- Redactions -------------------------------------------------------------------------
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def redactions(request, pk: int):
+    foia_request = _request_or_404(pk)
+    add_form = foia_forms.RedactionAddForm(request.POST or None, prefix="add")
+    if request.method == "POST" and add_form.is_valid():
+        try:
+            services.redaction_add(actor=request.user, request=foia_request, **add_form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(add_form, exc)
+        else:
+            messages.success(request, "Redaction added.")
+            return redirect("records:foia-redactions", pk=pk)
+    state = request.GET.get("state", "suggested")
+    if state not in Redaction.State.values:
+        state = "suggested"
+    listed = foia_request.redactions.filter(state=state).select_related("decided_by")[:500]
+    return render(
+        request,
+        "records/foia/redactions.html",
+        {
+            "foia_request": foia_request,
+            "redactions": listed,
+            "state": state,
+            "states": Redaction.State.choices,
+            "exemptions": Redaction.Exemption.choices,
+            "add_form": add_form,
+        },
+    )
+
+
+@clerk_only
+@require_POST
+def redactions_suggest(request, pk: int):
+    foia_request = _request_or_404(pk)
+    try:
+        services.foia_redaction_scan_start(actor=request.user, request=foia_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The scan of the responsive records for private information has started.")
+    return redirect("records:foia-redactions", pk=pk)
+
+
+@clerk_only
+@require_POST
+def redaction_decide(request, pk: int):
+    redaction = get_object_or_404(Redaction, pk=pk)
+    form = foia_forms.RedactionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose accept or reject and an exemption.")
+    else:
+        try:
+            services.redaction_decide(
+                actor=request.user,
+                redaction=redaction,
+                accept=form.cleaned_data["decision"] == "accept",
+                exemption=form.cleaned_data["exemption"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("records:foia-redactions", args=[redaction.request_id]) + "?state=suggested")
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+@clerk_only
+@require_POST
+def export_start(request, pk: int):
+    foia_request = _request_or_404(pk)
+    try:
+        export = services.foia_export_start(actor=request.user, request=foia_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(foia_request)
+    messages.success(request, "The export bundle is being built.")
+    return redirect(export)
+
+
+@clerk_only
+@require_GET
+def export_detail(request, pk: int):
+    export = get_object_or_404(FoiaExport.objects.select_related("request__requester", "requested_by"), pk=pk)
+    return render(
+        request,
+        "records/foia/export_detail.html",
+        {
+            "export": export,
+            "running": export.state in (FoiaExport.State.QUEUED, FoiaExport.State.RUNNING),
+            "downloads": export.downloads.select_related("user")[:100],
+        },
+    )
+
+
+@clerk_only
+@require_GET
+def export_download(request, pk: int):
+    export = get_object_or_404(FoiaExport.objects.select_related("request"), pk=pk)
+    if export.state != FoiaExport.State.COMPLETE:
+        raise Http404("This export bundle is not complete.")
+    storage = export_storage()
+    if not storage.exists(export.file_name):
+        raise Http404("The bundle file is missing from the export storage.")
+    services.foia_export_record_download(
+        actor=request.user, export=export, ip_address=request.META.get("REMOTE_ADDR") or None
+    )
+    response = FileResponse(
+        storage.open(export.file_name, "rb"),
+        as_attachment=True,
+        filename=export.download_name,
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Letter templates -------------------------------------------------------------------
+
+
+@clerk_only
+@require_GET
+def template_list(request):
+    existing = {t.kind: t for t in FoiaLetterTemplate.objects.all()}
+    rows = [(kind, label, existing.get(kind)) for kind, label in FoiaLetterTemplate.Kind.choices]
+    return render(request, "records/foia/template_list.html", {"rows": rows})
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def template_edit(request, kind: str):
+    if kind not in FoiaLetterTemplate.Kind.values:
+        raise Http404("No such letter.")
+    from records.foia.letters import template_for
+
+    template = template_for(kind)
+    form = foia_forms.LetterTemplateForm(
+        request.POST or None, initial={"subject": template.subject, "body": template.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.foia_letter_template_update(actor=request.user, template=template, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"The {template.get_kind_display().lower()} letter template is saved.")
+            return redirect("records:foia-templates")
+    return render(
+        request,
+        "records/foia/template_edit.html",
+        {
+            "form": form,
+            "template": template,
+            "placeholders": PLACEHOLDERS,
+        },
+    )

@@ -1,0 +1,66 @@
+"""The registry of kinds of responsive record: scopes and the per-chunk column hook."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from records.foia import kinds
+from records.foia.kinds import REGISTRY, ExportRecord, RecordKindSpec
+from tests.factories import CommenterFactory, CommentFactory, FoiaRequestFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_captured_items_scope_combines_sites_commenters_dates_and_terms():
+    site, other = SiteFactory(), SiteFactory()
+    jane = CommenterFactory(platform=site.platform)
+    chicago_late_evening = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # March 1, 11:30 p.m. in Kankakee
+    wanted = CommentFactory(site=site, author=jane, text="The POTHOLE again", posted_at=chicago_late_evening)
+    CommentFactory(site=site, author=jane, text="pothole", posted_at=datetime(2026, 3, 2, 6, 30, tzinfo=UTC))
+    CommentFactory(site=site, text="pothole by someone else", posted_at=chicago_late_evening)
+    CommentFactory(site=other, author=jane, text="pothole elsewhere", posted_at=chicago_late_evening)
+    CommentFactory(site=site, author=jane, text="a bridge", posted_at=chicago_late_evening)
+    request = FoiaRequestFactory(date_from=date(2026, 3, 1), date_to=date(2026, 3, 1), search_terms="pothole")
+    request.sites.set([site])
+    request.commenters.set([jane])
+    assert list(kinds.captured_items_queryset(request)) == [wanted]
+
+
+def test_site_registry_records_are_the_named_sites_or_all():
+    first, second = SiteFactory(), SiteFactory()
+    request = FoiaRequestFactory(record_kinds=["site_registry"])
+    assert set(kinds.site_registry_queryset(request)) == {first, second}
+    request.sites.set([second])
+    assert list(kinds.site_registry_queryset(request)) == [second]
+
+
+def test_per_chunk_columns_are_filled_across_chunk_boundaries(django_assert_max_num_queries):
+    sites = SiteFactory.create_batch(5)
+    for index, site in enumerate(sites):
+        CommentFactory.create_batch(index, site=site)
+    calls = []
+
+    def comment_counts(ids):
+        from moderation.models import Comment
+
+        calls.append(list(ids))
+        counted = {pk: 0 for pk in ids}
+        for site_id in Comment.objects.filter(site_id__in=ids).values_list("site_id", flat=True):
+            counted[site_id] += 1
+        return {pk: {"comments": str(count)} for pk, count in counted.items()}
+
+    spec = RecordKindSpec(
+        key="test_sites",
+        label="Sites with counts",
+        queryset=lambda request: kinds.site_registry_queryset(request),
+        columns=("id", "comments"),
+        value_fields=("pk",),
+        record=lambda row: ExportRecord(id=row[0], values={"id": str(row[0]), "comments": ""}),
+        chunk_values=comment_counts,
+    )
+    request = FoiaRequestFactory(record_kinds=["site_registry"])
+    with django_assert_max_num_queries(8):
+        records = list(spec.rows(request, chunk_size=2))
+    assert [r.values["comments"] for r in records] == ["0", "1", "2", "3", "4"]
+    assert [len(ids) for ids in calls] == [2, 2, 1]
+    assert "test_sites" not in REGISTRY

@@ -1,0 +1,192 @@
+"""FOIA request life cycle: holds, letters, answers, closing, and who may act."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from records.foia import services
+from records.foia.letters import render_letter
+from records.models import FoiaLetterTemplate, FoiaRequest, LegalHold
+from tests.factories import CommenterFactory, FoiaRequesterFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _run_on_commit(monkeypatch):
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def _create(clerk, **overrides):
+    fields = dict(
+        actor=clerk,
+        requester=FoiaRequesterFactory(),
+        received_on=date(2026, 11, 16),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="Comments about potholes",
+        sites=[SiteFactory()],
+        search_terms="pothole",
+        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+    )
+    fields.update(overrides)
+    return services.foia_request_create(**fields)
+
+
+def test_pending_request_holds_its_responsive_records(clerk_user):
+    site = SiteFactory()
+    commenter = CommenterFactory()
+    request = _create(clerk_user, sites=[site], commenters=[commenter], date_from=date(2026, 1, 1))
+    hold = request.hold
+    assert hold.is_active
+    assert list(hold.sites.all()) == [site] and list(hold.commenters.all()) == [commenter]
+    assert hold.date_from == date(2026, 1, 1) and hold.search_terms == "pothole"
+    assert request.reference in hold.name
+
+
+def test_request_for_site_registry_records_only_places_no_hold(clerk_user):
+    request = _create(clerk_user, record_kinds=[FoiaRequest.RecordKind.SITE_REGISTRY])
+    assert request.hold is None
+
+
+def test_changing_the_scope_moves_the_hold(clerk_user):
+    request = _create(clerk_user)
+    first = request.hold
+    new_site = SiteFactory()
+    request = services.foia_request_update(
+        actor=clerk_user,
+        request=request,
+        received_on=request.received_on,
+        channel=request.channel,
+        description=request.description,
+        is_commercial=False,
+        sites=[new_site],
+        commenters=[],
+        date_from=None,
+        date_to=None,
+        search_terms="pothole",
+        record_kinds=request.record_kinds,
+    )
+    first.refresh_from_db()
+    assert not first.is_active
+    assert list(request.hold.sites.all()) == [new_site]
+    assert LegalHold.objects.active().count() == 1
+
+
+def test_life_cycle_with_letters_and_the_hold_released_on_close(clerk_user):
+    request = _create(clerk_user)
+    subject, body = render_letter(FoiaLetterTemplate.Kind.ACKNOWLEDGEMENT, request, clerk=clerk_user)
+    assert request.reference in subject and "November 23, 2026" in body
+    services.foia_request_acknowledge(actor=clerk_user, request=request, subject=subject, body=body)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [request.requester.email]
+    services.foia_request_start(actor=clerk_user, request=request)
+    subject, body = render_letter(FoiaLetterTemplate.Kind.FULFILMENT, request, clerk=clerk_user)
+    services.foia_request_respond(
+        actor=clerk_user, request=request, outcome=FoiaRequest.State.FULFILLED, subject=subject, body=body
+    )
+    request.refresh_from_db()
+    assert request.state == FoiaRequest.State.FULFILLED and request.answered_on
+    assert request.hold.is_active  # held until closed
+    services.foia_request_close(actor=clerk_user, request=request)
+    request.refresh_from_db()
+    request.hold.refresh_from_db()
+    assert request.state == FoiaRequest.State.CLOSED
+    assert not request.hold.is_active
+    assert [letter.kind for letter in request.letters.all()] == ["acknowledgement", "fulfilment"]
+    assert request.history.filter(history_change_reason="FOIA request closed").exists()
+
+
+def test_denial_cites_each_exemption_with_its_basis(clerk_user):
+    request = _create(clerk_user)
+    with pytest.raises(ValidationError, match="exemption"):
+        services.foia_request_respond(
+            actor=clerk_user, request=request, outcome="denied", subject="s", body="b"
+        )
+    with pytest.raises(ValidationError, match="factual basis"):
+        services.foia_request_respond(
+            actor=clerk_user,
+            request=request,
+            outcome="denied",
+            subject="s",
+            body="b",
+            exemptions=[("5 ILCS 140/7(1)(c)", "")],
+        )
+    exemptions = [("5 ILCS 140/7(1)(c)", "The comments name private persons' medical conditions.")]
+    subject, body = render_letter("denial", request, clerk=clerk_user, exemptions=exemptions)
+    assert "7(1)(c): The comments name" in body
+    assert "Public Access Counselor" in body and "judicial review" in body
+    assert clerk_user.get_full_name() in body
+    services.foia_request_respond(
+        actor=clerk_user, request=request, outcome="denied", subject=subject, body=body, exemptions=exemptions
+    )
+    request.refresh_from_db()
+    assert request.state == "denied" and request.exemptions.count() == 1
+
+
+def test_withdrawal_releases_the_hold(clerk_user):
+    request = _create(clerk_user)
+    services.foia_request_withdraw(actor=clerk_user, request=request, subject="Withdrawn", body="Confirmed.")
+    request.refresh_from_db()
+    request.hold.refresh_from_db()
+    assert request.state == "withdrawn" and not request.hold.is_active
+    with pytest.raises(ValidationError):
+        services.foia_request_start(actor=clerk_user, request=request)
+
+
+def test_only_the_clerk_handles_requests(comms_user, tst_user):
+    for user in (comms_user, tst_user):
+        with pytest.raises(PermissionDenied):
+            _create(user)
+    assert not FoiaRequest.objects.exists()
+
+
+def test_requester_is_matched_by_email(clerk_user):
+    first = services.requester_find_or_create(actor=clerk_user, name="Pat Doe", email="Pat@Example.org")
+    again = services.requester_find_or_create(
+        actor=clerk_user, name="Pat Doe", email="pat@example.org", organisation="Gazette"
+    )
+    assert first.pk == again.pk
+    again.refresh_from_db()
+    assert again.organisation == "Gazette"
+
+
+def test_letter_template_edit_changes_the_next_letter(clerk_user):
+    request = _create(clerk_user)
+    template = FoiaLetterTemplate.objects.get(kind="acknowledgement")
+    services.foia_letter_template_update(
+        actor=clerk_user,
+        template=template,
+        subject="Got it: $reference",
+        body="Hello $requester_name {{ x }}",
+    )
+    subject, body = render_letter("acknowledgement", request, clerk=clerk_user)
+    assert subject == f"Got it: {request.reference}"
+    assert body.startswith(f"Hello {request.requester.name} {{{{ x }}}}")
+
+
+def test_fulfilment_letter_counts_the_exported_records(clerk_user):
+    from records.models import FoiaExport
+
+    request = _create(clerk_user)
+    FoiaExport.objects.create(
+        request=request, requested_by=clerk_user, state="complete", file_name="x.zip", processed_records=42
+    )
+    subject, body = render_letter("fulfilment", request, clerk=clerk_user)
+    assert "The 42 responsive records are enclosed." in body
+
+
+def test_a_mail_failure_does_not_undo_the_recorded_letter(clerk_user, monkeypatch, caplog):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server gone")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    request = _create(clerk_user)
+    services.foia_request_acknowledge(actor=clerk_user, request=request, subject="Received", body="Thanks.")
+    request.refresh_from_db()
+    assert request.state == "acknowledged" and request.letters.count() == 1
+    assert "could not be e-mailed" in caplog.text

@@ -1,0 +1,276 @@
+"""The Clerk's FOIA pages: who may reach them, and what they do."""
+
+import zipfile
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+
+from records.foia import services
+from records.models import FoiaDownload, FoiaExport, FoiaLetter, FoiaRequest, FoiaRequester, Redaction
+from tests.factories import CommentFactory, FoiaRequesterFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _run_on_commit(monkeypatch):
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
+def foia_request(clerk_user):
+    site = SiteFactory(account_name="Public Works")
+    CommentFactory(site=site, text="Pothole on Court Street, call me at 815-555-0142")
+    return services.foia_request_create(
+        actor=clerk_user,
+        requester=FoiaRequesterFactory(name="Pat Gazette"),
+        received_on=date(2026, 11, 20),
+        channel="email",
+        description="Pothole comments <b>please</b>",
+        sites=[site],
+        record_kinds=["captured_items", "removals"],
+    )
+
+
+def _urls(foia_request, export=None, letter=None, redaction=None):
+    urls = [
+        reverse("records:foia-list"),
+        reverse("records:foia-create"),
+        reverse("records:foia-detail", args=[foia_request.pk]),
+        reverse("records:foia-edit", args=[foia_request.pk]),
+        reverse("records:foia-letter-action", args=[foia_request.pk, "acknowledgement"]),
+        reverse("records:foia-letter-action", args=[foia_request.pk, "extension"]),
+        reverse("records:foia-letter-action", args=[foia_request.pk, "denial"]),
+        reverse("records:foia-agree-date", args=[foia_request.pk]),
+        reverse("records:foia-redactions", args=[foia_request.pk]),
+        reverse("records:foia-templates"),
+        reverse("records:foia-template-edit", args=["denial"]),
+    ]
+    if export:
+        urls += [reverse("records:foia-export", args=[export.pk])]
+    if letter:
+        urls += [reverse("records:foia-letter", args=[letter.pk])]
+    return urls
+
+
+def test_clerk_reaches_every_foia_page(client_as, clerk_user, foia_request):
+    client = client_as(clerk_user)
+    for url in _urls(foia_request):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("role_user", ["comms_user", "tst_user", "plain_user"])
+def test_other_roles_reach_no_foia_page(request, client_as, clerk_user, foia_request, role_user):
+    export = services.foia_export_start(actor=clerk_user, request=foia_request)
+    client = client_as(request.getfixturevalue(role_user))
+    for url in [
+        *_urls(foia_request, export=export),
+        reverse("records:foia-export-download", args=[export.pk]),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("records:foia-export-start", args=[foia_request.pk])).status_code == 403
+    assert not FoiaDownload.objects.exists()
+
+
+def test_detail_shows_how_the_due_date_was_computed_and_escapes_text(client_as, clerk_user, foia_request):
+    page = client_as(clerk_user).get(reverse("records:foia-detail", args=[foia_request.pk])).content.decode()
+    assert "5 business days (5 ILCS 140 §3(d))" in page
+    assert "Illinois holiday: Thanksgiving Day" in page  # received Fri Nov 20, 2026
+    assert "&lt;b&gt;please&lt;/b&gt;" in page and "<b>please</b>" not in page
+    assert "Captured items: 1 record" in page
+    assert "Not yet exportable from the portal: Removals" in page
+
+
+def test_logging_a_request_through_the_form(client_as, clerk_user):
+    site = SiteFactory()
+    response = client_as(clerk_user).post(
+        reverse("records:foia-create"),
+        {
+            "requester_name": "Pat Doe",
+            "requester_kind": "news_media",
+            "requester_email": "pat@gazette.example",
+            "received_on": "2026-11-16",
+            "channel": "email",
+            "description": "All comments",
+            "record_kinds": ["captured_items"],
+            "sites": [site.pk],
+        },
+    )
+    request = FoiaRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    assert request.due_on == date(2026, 11, 23)
+    assert request.hold.is_active
+    assert request.requester.kind == "news_media"
+
+
+def test_future_received_date_is_shown_next_to_the_field(client_as, clerk_user):
+    response = client_as(clerk_user).post(
+        reverse("records:foia-create"),
+        {
+            "requester_name": "Pat",
+            "requester_kind": "individual",
+            "received_on": "2099-01-01",
+            "channel": "email",
+            "description": "x",
+            "record_kinds": ["captured_items"],
+        },
+    )
+    assert response.status_code == 200
+    assert "The received date cannot be in the future." in response.content.decode()
+    assert not FoiaRequest.objects.exists()
+    assert not FoiaRequester.objects.exists()  # nothing half-written
+
+
+def test_acknowledging_records_the_letter(client_as, clerk_user, foia_request):
+    client = client_as(clerk_user)
+    url = reverse("records:foia-letter-action", args=[foia_request.pk, "acknowledgement"])
+    form = client.get(url).context["form"]
+    response = client.post(url, {"subject": form.initial["subject"], "body": form.initial["body"]})
+    assert response.status_code == 302
+    letter = FoiaLetter.objects.get()
+    assert letter.kind == "acknowledgement" and "Pat Gazette" in letter.body
+    foia_request.refresh_from_db()
+    assert foia_request.state == "acknowledged"
+    assert client.get(reverse("records:foia-letter", args=[letter.pk])).status_code == 200
+
+
+def test_denial_page_fills_in_the_exemptions(client_as, clerk_user, foia_request):
+    client = client_as(clerk_user)
+    url = reverse("records:foia-letter-action", args=[foia_request.pk, "denial"])
+    form = client.get(url).context["form"]
+    assert "$exemptions" in form.initial["body"]
+    response = client.post(
+        url,
+        {
+            "subject": form.initial["subject"],
+            "body": form.initial["body"],
+            "exemptions": "5 ILCS 140/7(1)(c) | Names a resident's illness.",
+        },
+    )
+    assert response.status_code == 302
+    letter = FoiaLetter.objects.get()
+    assert "- 5 ILCS 140/7(1)(c): Names a resident's illness." in letter.body
+    assert "$exemptions" not in letter.body
+
+
+def test_extension_letter_from_the_template(client_as, clerk_user, foia_request, monkeypatch):
+    monkeypatch.setattr(services, "city_today", lambda: date(2026, 11, 23))
+    client = client_as(clerk_user)
+    url = reverse("records:foia-letter-action", args=[foia_request.pk, "extension"])
+    response = client.post(url, {"reason": "e_iii", "days": "5", "subject": "Extension", "body": ""})
+    assert response.status_code == 302, response.content.decode()
+    letter = FoiaLetter.objects.get()
+    assert "requires an extensive search" in letter.body and "extended by 5 business days" in letter.body
+
+
+def test_redaction_decisions_on_the_page(client_as, clerk_user, foia_request):
+    client = client_as(clerk_user)
+    client.post(reverse("records:foia-redactions-suggest", args=[foia_request.pk]))
+    redaction = Redaction.objects.get(text="815-555-0142")
+    page = client.get(reverse("records:foia-redactions", args=[foia_request.pk])).content.decode()
+    assert "815-555-0142" in page
+    client.post(
+        reverse("records:foia-redaction-decide", args=[redaction.pk]),
+        {"decision": "accept", "exemption": "7(1)(b)", "note": "Personal phone"},
+    )
+    redaction.refresh_from_db()
+    assert redaction.state == "accepted" and redaction.decided_by == clerk_user
+
+
+def test_export_progress_page_and_recorded_download(client_as, clerk_user, foia_request):
+    client = client_as(clerk_user)
+    response = client.post(reverse("records:foia-export-start", args=[foia_request.pk]))
+    export = FoiaExport.objects.get()
+    assert response["Location"] == export.get_absolute_url()
+    page = client.get(export.get_absolute_url()).content.decode()
+    assert 'value="100"' in page and "Download the bundle" in page
+    download = client.get(reverse("records:foia-export-download", args=[export.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    archive = zipfile.ZipFile(BytesIO(b"".join(download.streaming_content)))
+    assert "manifest.json" in archive.namelist()
+    recorded = FoiaDownload.objects.get()
+    assert recorded.user == clerk_user and recorded.export == export
+
+
+def test_running_export_page_refreshes(client_as, clerk_user, foia_request):
+    export = FoiaExport.objects.create(
+        request=foia_request,
+        requested_by=clerk_user,
+        state="running",
+        total_records=200,
+        processed_records=50,
+    )
+    page = client_as(clerk_user).get(export.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' in page and 'value="25"' in page
+    assert (
+        client_as(clerk_user).get(reverse("records:foia-export-download", args=[export.pk])).status_code
+        == 404
+    )
+
+
+def test_home_page_highlights_overdue_requests(client_as, clerk_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import FoiaRequestFactory
+
+    late = FoiaRequestFactory(received_on=timezone.localdate() - timedelta(days=30))  # no hold: named once
+    answered = FoiaRequestFactory(received_on=timezone.localdate() - timedelta(days=30), state="fulfilled")
+    page = client_as(clerk_user).get(reverse("portal:home")).content.decode()
+    assert "FOIA deadlines" in page
+    assert late.reference in page and "Overdue" in page
+    assert answered.reference not in page
+
+
+def test_home_page_has_no_foia_panel_for_other_roles(client_as, comms_user):
+    assert "FOIA deadlines" not in client_as(comms_user).get(reverse("portal:home")).content.decode()
+
+
+def test_redaction_scan_page_refreshes_while_the_task_runs(client_as, clerk_user, foia_request, monkeypatch):
+    from records import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.foia_redaction_scan, "delay_on_commit", lambda *args: sent.append(args))
+    client = client_as(clerk_user)
+    client.post(reverse("records:foia-redactions-suggest", args=[foia_request.pk]))
+    assert sent == [(foia_request.pk, clerk_user.pk)]
+    page = client.get(reverse("records:foia-redactions", args=[foia_request.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and "Scanning the responsive records" in page
+    assert tasks.foia_redaction_scan(foia_request.pk, clerk_user.pk) == 1  # the phone number
+    assert tasks.foia_redaction_scan(foia_request.pk, clerk_user.pk) == 0  # finished: nothing to do
+    page = client.get(reverse("records:foia-redactions", args=[foia_request.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page and "1 new suggestion" in page
+
+
+def test_request_list_queries_do_not_grow_with_the_requests(
+    client_as, clerk_user, django_assert_max_num_queries
+):
+    from tests.factories import FoiaRequestFactory
+
+    client = client_as(clerk_user)
+    FoiaRequestFactory.create_batch(3)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("records:foia-list"))
+    FoiaRequestFactory.create_batch(20)
+    FoiaRequestFactory.create_batch(5, state="closed")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("records:foia-list"))
+
+
+def test_pages_of_a_request_without_assignee_or_scope(client_as, clerk_user):
+    from tests.factories import FoiaRequestFactory
+
+    bare = FoiaRequestFactory(search_terms="", assignee=None)
+    client = client_as(clerk_user)
+    page = client.get(reverse("records:foia-detail", args=[bare.pk])).content.decode()
+    assert "The scope is empty" in page and "Build an export bundle" not in page
+    assert client.get(reverse("records:foia-edit", args=[bare.pk])).status_code == 200
+    response = client.post(reverse("records:foia-export-start", args=[bare.pk]), follow=True)
+    assert "scope is empty" in response.content.decode()
