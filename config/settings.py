@@ -240,3 +240,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Retention, legal holds, Disposal Certificates (issue 6) ---------------------------------
+# Records destroyed per transaction by the purge (one commit per batch; keep a batch < 1 s).
+RETENTION_PURGE_BATCH_SIZE = env_int("RETENTION_PURGE_BATCH_SIZE", 2000)
+# When the nightly retention job runs, City time (after midnight so "today" is the new day).
+RETENTION_NIGHTLY_HOUR = env_int("RETENTION_NIGHTLY_HOUR", 2)
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["records-enforce-retention"] = {
+    "task": "records.enforce_retention",
+    "schedule": crontab(hour=RETENTION_NIGHTLY_HOUR, minute=15),
+}

@@ -1,3 +1,17 @@
 from records.models.holds import LegalHold
+from records.models.retention import (
+    DisposalCertificate,
+    DisposalCertificateItem,
+    DisposalCertificateLine,
+    DisposalTombstone,
+    RetentionSchedule,
+)
 
-__all__ = ["LegalHold"]
+__all__ = [
+    "DisposalCertificate",
+    "DisposalCertificateItem",
+    "DisposalCertificateLine",
+    "DisposalTombstone",
+    "LegalHold",
+    "RetentionSchedule",
+]
