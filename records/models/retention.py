@@ -34,9 +34,7 @@ class RetentionSchedule(TrackedModel):
     period_years = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Years kept after the trigger; empty for permanent records."
     )
-    trigger = models.CharField(
-        max_length=30, choices=Trigger.choices, default=Trigger.END_OF_CALENDAR_YEAR
-    )
+    trigger = models.CharField(max_length=30, choices=Trigger.choices, default=Trigger.END_OF_CALENDAR_YEAR)
     schedule_reference = models.CharField(
         max_length=200, blank=True, help_text="The Local Records Commission's schedule and item number."
     )

@@ -58,7 +58,12 @@ def scope_filter(
 ) -> Q | None:
     """The filter for the records of ``entry`` that a scope covers; None when it covers none."""
     scope = entry.hold_scope
-    site_ids, commenter_ids, terms, explicit_ids = list(site_ids), list(commenter_ids), list(terms), list(explicit_ids)
+    site_ids, commenter_ids, terms, explicit_ids = (
+        list(site_ids),
+        list(commenter_ids),
+        list(terms),
+        list(explicit_ids),
+    )
     named = Q()
     names_something = False
     if site_ids and scope.site:

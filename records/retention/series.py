@@ -114,9 +114,7 @@ CAPTURED_ITEMS = register(
         # its own content and loses only the link (Comment.parent is PROTECT, so the link
         # must go before the parent can).
         detach=(Detach("moderation.Comment", "parent"),),
-        hold_scope=HoldScope(
-            site="site", commenter="author", text_fields=("text",), explicit="legal_holds"
-        ),
+        hold_scope=HoldScope(site="site", commenter="author", text_fields=("text",), explicit="legal_holds"),
     )
 )
 

@@ -312,7 +312,8 @@ def _destroy_postgresql(entry: RecordSeries, ids: list[int], certificate: Dispos
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_db_table(DisposalTombstone)} "
-            "(series, original_id, record_date, record_created_at, content_sha256, certificate_id, destroyed_at) "
+            "(series, original_id, record_date, record_created_at, content_sha256, "
+            "certificate_id, destroyed_at) "
             f"SELECT %s, {pk}, {_column(model, entry.record_date_field)}, "
             f"{_column(model, entry.created_field)}, "
             f"encode(sha256(convert_to({entry.content_sql}, 'UTF8')), 'hex'), %s, %s "
@@ -602,7 +603,10 @@ def retention_enforce(
     as_of = as_of or today()
     if not dry_run and as_of > today():
         raise ValidationError(
-            {"as_of": f"{as_of:%Y-%m-%d} is in the future; only a dry run may look ahead (never destroy early)."}
+            {
+                "as_of": f"{as_of:%Y-%m-%d} is in the future; only a dry run may look ahead "
+                "(never destroy early)."
+            }
         )
     report = RunReport(as_of=as_of, dry_run=dry_run)
     if dry_run:

@@ -11,7 +11,5 @@ def enforce_retention(as_of: str | None = None, batch_size: int | None = None) -
     """
     import datetime as dt
 
-    report = retention_enforce(
-        as_of=dt.date.fromisoformat(as_of) if as_of else None, batch_size=batch_size
-    )
+    report = retention_enforce(as_of=dt.date.fromisoformat(as_of) if as_of else None, batch_size=batch_size)
     return report.lines()

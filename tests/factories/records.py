@@ -36,7 +36,9 @@ def schedule_for(series: str = "captured-items") -> RetentionSchedule:
     return RetentionSchedule.objects.get(series=series)
 
 
-def approve_certificate(certificate: DisposalCertificate, *, actor, days_ago: int = 31) -> DisposalCertificate:
+def approve_certificate(
+    certificate: DisposalCertificate, *, actor, days_ago: int = 31
+) -> DisposalCertificate:
     """File ``certificate`` and record its approval so that its disposal date is ``days_ago`` days ago."""
     from records.services import certificate_approve, certificate_file
 
