@@ -7,7 +7,13 @@ from config import roles
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
 from tests.factories.accounts import UserFactory
 
-__all__ = ["LegalHoldFactory", "DisposalCertificateFactory", "schedule_for", "approve_certificate"]
+__all__ = [
+    "LegalHoldFactory",
+    "DisposalCertificateFactory",
+    "schedule_for",
+    "seed_schedules",
+    "approve_certificate",
+]
 
 
 class LegalHoldFactory(factory.django.DjangoModelFactory):
@@ -29,6 +35,15 @@ class DisposalCertificateFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"DC-TEST-{n:03d}")
     drafted_at = factory.LazyFunction(timezone.now)
     eligible_as_of = factory.LazyFunction(lambda: timezone.localdate())
+
+
+def seed_schedules() -> None:
+    """Re-create the seeded schedules (a transactional test's flush removes migration data)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("records.migrations.0003_seed_retention_schedules").seed(apps, None)
 
 
 def schedule_for(series: str = "captured-items") -> RetentionSchedule:

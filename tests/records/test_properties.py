@@ -28,7 +28,9 @@ WORDS = ["pothole", "parade", "snow", "budget"]
 
 # Record dates cluster around New Year (31 December / 1 January) and leap days.
 record_moments = st.builds(
-    lambda year, day, minute: dt.datetime(year, 1, 1, tzinfo=CHICAGO) + dt.timedelta(days=day, minutes=minute),
+    lambda year, day, minute: (
+        dt.datetime(year, 1, 1, tzinfo=CHICAGO) + dt.timedelta(days=day, minutes=minute)
+    ),
     year=st.integers(TODAY.year - 7, TODAY.year - 3),
     day=st.sampled_from([-1, 0, 58, 59, 180, 364, 365]),
     minute=st.sampled_from([0, 1, 23 * 60 + 59, 12 * 60]),
@@ -88,18 +90,29 @@ def test_purge_invariants(
 ):
     with transaction.atomic():
         check_one_world(
-            records, hold_specs, draft_days_back, run_days_back, disposal_days_back, approve, lengthen, batch_size
+            records,
+            hold_specs,
+            draft_days_back,
+            run_days_back,
+            disposal_days_back,
+            approve,
+            lengthen,
+            batch_size,
         )
         transaction.set_rollback(True)
 
 
-def check_one_world(records, hold_specs, draft_days_back, run_days_back, disposal_days_back, approve, lengthen, batch):
+def check_one_world(
+    records, hold_specs, draft_days_back, run_days_back, disposal_days_back, approve, lengthen, batch
+):
     clerk = make_user(roles.CITY_CLERK, username="property-clerk")
     sites = [SiteFactory(), SiteFactory()]
     commenters = [CommenterFactory(platform=site.platform) for site in sites]
     comments = []
     for moment, site_index, author_index, word, is_reply in records:
-        parent = comments[-1] if is_reply and comments and comments[-1].site_id == sites[site_index].pk else None
+        parent = (
+            comments[-1] if is_reply and comments and comments[-1].site_id == sites[site_index].pk else None
+        )
         comments.append(
             CommentFactory(
                 site=sites[site_index],
@@ -120,7 +133,9 @@ def check_one_world(records, hold_specs, draft_days_back, run_days_back, disposa
     disposal = as_of - dt.timedelta(days=disposal_days_back)
     if certificate and approve:
         filed = min(disposal - dt.timedelta(days=30), TODAY)
-        certificate_file(actor=clerk, certificate=certificate, filed_on=filed, requested_disposal_date=disposal)
+        certificate_file(
+            actor=clerk, certificate=certificate, filed_on=filed, requested_disposal_date=disposal
+        )
         certificate_approve(
             actor=clerk, certificate=certificate, approval_number="LRC", approved_on=filed, approver_name="S"
         )
