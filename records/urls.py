@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from records.retention.urls import urlpatterns as retention_urlpatterns
 
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns: list = [*retention_urlpatterns]

@@ -1,0 +1,14 @@
+from django.urls import reverse
+
+from config import roles
+from config.portal_apps import NavItem
+
+
+def items(user) -> list[NavItem]:
+    if not roles.has_role(user, roles.CITY_CLERK):
+        return []
+    return [
+        NavItem("Retention", reverse("records:retention-dashboard")),
+        NavItem("Legal holds", reverse("records:hold-list")),
+        NavItem("Disposal certificates", reverse("records:certificate-list")),
+    ]
