@@ -243,7 +243,11 @@ LOGGING = {
 
 # --- Retention, legal holds, Disposal Certificates (issue 6) ---------------------------------
 # Records destroyed per transaction by the purge (one commit per batch; keep a batch < 1 s).
-RETENTION_PURGE_BATCH_SIZE = env_int("RETENTION_PURGE_BATCH_SIZE", 2000)
+RETENTION_PURGE_BATCH_SIZE = env_int("RETENTION_PURGE_BATCH_SIZE", 5000)
+# Off: purge batches commit without waiting for the WAL flush (PostgreSQL synchronous_commit
+# = off for those transactions only). Each batch stays atomic; a crash can lose only the last
+# batches' destruction, records and tombstones together, and the next run redoes it.
+RETENTION_PURGE_SYNCHRONOUS_COMMIT = env_bool("RETENTION_PURGE_SYNCHRONOUS_COMMIT", default=False)
 # When the nightly retention job runs, City time (after midnight so "today" is the new day).
 RETENTION_NIGHTLY_HOUR = env_int("RETENTION_NIGHTLY_HOUR", 2)
 from celery.schedules import crontab  # noqa: E402

@@ -34,7 +34,7 @@ from records.models import (
     RetentionSchedule,
 )
 from records.retention.holds import held_filter, lock_holds_shared
-from records.retention.series import REGISTRY, RecordSeries, eligible_filter, local_date
+from records.retention.series import REGISTRY, RecordSeries, eligible_before, eligible_filter, local_date
 
 logger = logging.getLogger(__name__)
 
@@ -306,20 +306,17 @@ def _history_model(model):
     return getattr(history, "model", None) if history is not None else None
 
 
-def _destroy_postgresql(entry: RecordSeries, ids: list[int], certificate: DisposalCertificate, now) -> None:
+def _destroy_postgresql(
+    entry: RecordSeries, ids: list[int], certificate: DisposalCertificate, now, item_ids: list[int]
+) -> int:
+    """Set-based destruction of one batch; returns how many records were destroyed.
+
+    Foreign keys are checked at commit (Django creates them deferrable), so the order of
+    the statements inside the batch's transaction does not matter to them.
+    """
     model = entry.model
     table, pk = _db_table(model), connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_db_table(DisposalTombstone)} "
-            "(series, original_id, record_date, record_created_at, content_sha256, "
-            "certificate_id, destroyed_at) "
-            f"SELECT %s, {pk}, {_column(model, entry.record_date_field)}, "
-            f"{_column(model, entry.created_field)}, "
-            f"encode(sha256(convert_to({entry.content_sql}, 'UTF8')), 'hex'), %s, %s "
-            f"FROM {table} WHERE {pk} = ANY(%s)",
-            [entry.series, certificate.pk, now, ids],
-        )
         for detach in entry.detach:
             other = apps.get_model(detach.model)
             extra = f" AND NOT ({pk} = ANY(%s))" if other is model else ""
@@ -344,11 +341,28 @@ def _destroy_postgresql(entry: RecordSeries, ids: list[int], certificate: Dispos
                     [dependent_ids],
                 )
         history = _history_model(model)
-        if history is not None:
-            cursor.execute(
-                f"DELETE FROM {_db_table(history)} WHERE {_column(history, 'id')} = ANY(%s)", [ids]
-            )
-        cursor.execute(f"DELETE FROM {table} WHERE {pk} = ANY(%s)", [ids])
+        history_delete = (
+            f", purged AS (DELETE FROM {_db_table(history)} WHERE {_column(history, 'id')} "
+            "IN (SELECT id FROM destroyed))"
+            if history is not None
+            else ""
+        )
+        # One statement: the tombstone is computed from exactly the row version deleted.
+        cursor.execute(
+            f"WITH destroyed AS (DELETE FROM {table} WHERE {pk} = ANY(%s) RETURNING *), "
+            f"tombstones AS (INSERT INTO {_db_table(DisposalTombstone)} "
+            "(series, original_id, record_date, record_created_at, content_sha256, "
+            "certificate_id, destroyed_at) "
+            f"SELECT %s, {pk}, {_column(model, entry.record_date_field)}, "
+            f"{_column(model, entry.created_field)}, "
+            f"encode(sha256(convert_to({entry.content_sql}, 'UTF8')), 'hex'), %s, %s FROM destroyed "
+            "RETURNING 1)"
+            f"{history_delete}, "
+            f"finished AS (DELETE FROM {_db_table(DisposalCertificateItem)} WHERE id = ANY(%s)) "
+            "SELECT count(*) FROM tombstones",
+            [ids, entry.series, certificate.pk, now, item_ids],
+        )
+        return cursor.fetchone()[0]
 
 
 def _destroy_portable(entry: RecordSeries, ids: list[int], certificate: DisposalCertificate, now) -> None:
@@ -392,6 +406,73 @@ def _destroy_portable(entry: RecordSeries, ids: list[int], certificate: Disposal
     rows._raw_delete(rows.db)
 
 
+def _select_batch_postgresql(certificate, entry, schedule, as_of, after_record_id, batch_size):
+    """Items and their records, locked (``SKIP LOCKED``), with eligibility, in two statements."""
+    model = entry.model
+    items_table = _db_table(DisposalCertificateItem)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, record_id FROM {items_table} WHERE certificate_id = %s AND series = %s "
+            "AND record_id > %s ORDER BY record_id LIMIT %s FOR UPDATE SKIP LOCKED",
+            [certificate.pk, entry.series, after_record_id, batch_size],
+        )
+        items = cursor.fetchall()
+        if not items:
+            return items, set(), [], set()
+        record_ids = [record_id for _, record_id in items]
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        # The records themselves are locked by the DELETE that destroys them; the item rows
+        # (locked above) are the unit of work that another run would skip.
+        cursor.execute(
+            f"SELECT {pk}, {_column(model, entry.record_date_field)} < %s FROM {_db_table(model)} "
+            f"WHERE {pk} = ANY(%s)",
+            [eligible_before(schedule, as_of), record_ids],
+        )
+        rows = cursor.fetchall()
+        existing = [row[0] for row in rows]
+        eligible = {row[0] for row in rows if row[1]}
+    return items, set(existing), existing, eligible
+
+
+def _select_batch_portable(certificate, entry, schedule, as_of, after_record_id, batch_size):
+    items = list(
+        DisposalCertificateItem.objects.filter(
+            certificate=certificate, series=entry.series, record_id__gt=after_record_id
+        )
+        .order_by("record_id")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "record_id")[:batch_size]
+    )
+    if not items:
+        return items, set(), [], set()
+    record_ids = [record_id for _, record_id in items]
+    model = entry.model
+    existing = set(model.objects.filter(pk__in=record_ids).values_list("pk", flat=True))
+    locked = list(
+        model.objects.filter(pk__in=record_ids)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)
+    )
+    eligible = set(
+        model.objects.filter(eligible_filter(entry, schedule, as_of), pk__in=locked).values_list(
+            "pk", flat=True
+        )
+    )
+    return items, existing, locked, eligible
+
+
+def _held_among(entry: RecordSeries, held_q, record_ids: set[int], postgresql: bool) -> set[int]:
+    queryset = entry.model.objects.filter(held_q)
+    if postgresql:
+        # One array parameter rather than thousands of IN literals: the batch's ids.
+        model = entry.model
+        pk = f"{_db_table(model)}.{connection.ops.quote_name(model._meta.pk.column)}"
+        queryset = queryset.extra(where=[f"{pk} = ANY(%s)"], params=[sorted(record_ids)])
+    else:
+        queryset = queryset.filter(pk__in=record_ids)
+    return set(queryset.values_list("pk", flat=True))
+
+
 def _destroy_batch(
     certificate: DisposalCertificate,
     entry: RecordSeries,
@@ -403,56 +484,48 @@ def _destroy_batch(
     """One transaction: pick items, lock records, re-check eligibility and holds, destroy."""
     started = time.perf_counter()
     outcome = BatchOutcome()
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         # Holds are re-read inside the batch, under the shared hold lock (see holds.py).
         lock_holds_shared()
-        items = list(
-            DisposalCertificateItem.objects.filter(
-                certificate=certificate, series=entry.series, record_id__gt=after_record_id
-            )
-            .order_by("record_id")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", "record_id")[:batch_size]
+        if postgresql and not settings.RETENTION_PURGE_SYNCHRONOUS_COMMIT:
+            # A batch is still all-or-nothing; a server crash can only lose the last batches'
+            # destruction (records and tombstones together), which the next run redoes.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        select = _select_batch_postgresql if postgresql else _select_batch_portable
+        items, existing, locked, eligible = select(
+            certificate, entry, schedule, as_of, after_record_id, batch_size
         )
         if not items:
             return outcome, None
         last_record_id = items[-1][1]
         record_ids = [record_id for _, record_id in items]
-        item_for = {record_id: item_id for item_id, record_id in items}
-        model = entry.model
-        existing = set(model.objects.filter(pk__in=record_ids).values_list("pk", flat=True))
-        locked = list(
-            model.objects.filter(pk__in=record_ids)
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", flat=True)
-        )
-        eligible = set(
-            model.objects.filter(eligible_filter(entry, schedule, as_of), pk__in=locked).values_list(
-                "pk", flat=True
-            )
-        )
-        held_q = held_filter(entry)
-        held = (
-            set(model.objects.filter(held_q, pk__in=eligible).values_list("pk", flat=True))
-            if held_q is not None
-            else set()
-        )
+        held_q = held_filter(entry) if eligible else None
+        held = _held_among(entry, held_q, eligible, postgresql) if held_q is not None else set()
         destroy = sorted(eligible - held)
-        outcome.gone = len(set(record_ids) - existing)
+        gone = set(record_ids) - existing
+        outcome.gone = len(gone)
         outcome.locked = len(existing) - len(locked)
         outcome.not_eligible = len(locked) - len(eligible)
         outcome.held = len(held)
         outcome.destroyed = len(destroy)
-        if destroy:
-            now = timezone.now()
-            if connection.vendor == "postgresql":
-                _destroy_postgresql(entry, destroy, certificate, now)
-            else:
+        # A destroyed record's item gives way to its tombstone; an item whose record no longer
+        # exists has nothing left to destroy.
+        item_for = {record_id: item_id for item_id, record_id in items}
+        finished = [item_for[record_id] for record_id in destroy + sorted(gone)]
+        now = timezone.now()
+        if postgresql and finished:
+            destroyed = _destroy_postgresql(entry, destroy, certificate, now, finished)
+            if destroyed != len(destroy):
+                raise RuntimeError(
+                    f"{len(destroy)} records to destroy but {destroyed} tombstones; rolled back"
+                )
+        elif finished:
+            if destroy:
                 _destroy_portable(entry, destroy, certificate, now)
-        done_items = [item_for[r] for r in destroy] + [item_for[r] for r in set(record_ids) - existing]
-        if done_items:
-            finished = DisposalCertificateItem.objects.filter(pk__in=done_items)
-            finished._raw_delete(finished.db)
+            done = DisposalCertificateItem.objects.filter(pk__in=finished)
+            done._raw_delete(done.db)
     outcome.seconds = time.perf_counter() - started
     return outcome, last_record_id
 

@@ -223,11 +223,11 @@ def test_batches_take_a_fixed_number_of_queries_whatever_their_size(
     from records.retention.services import _destroy_batch
 
     entry, schedule = REGISTRY["captured-items"], schedule_for("captured-items")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         _destroy_batch(certificate, entry, schedule, today, 0, 100)
     more = [CommentFactory(posted_at=chicago(eligible_year)) for _ in range(6)]
     certificate = approved()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         _destroy_batch(certificate, entry, schedule, today, 0, 100)
     assert not alive(*small, *more)
 
