@@ -220,6 +220,8 @@ def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
     """
     added = 0
     certificate = DisposalCertificate.objects.select_for_update().filter(state="draft").first()
+    if certificate is not None:
+        certificate.added_by_series = {}
     for schedule, entry in wired_schedules():
         queryset = draftable(entry, schedule, as_of)
         if not queryset.exists():
@@ -230,6 +232,7 @@ def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
             )
             stamp(certificate, actor=actor, reason="Drafted by the nightly retention job")
             certificate.save()
+            certificate.added_by_series = {}
         rows = queryset.annotate(
             _certificate=models.Value(certificate.pk, output_field=models.BigIntegerField()),
             _series=models.Value(entry.series, output_field=models.CharField()),
@@ -241,6 +244,7 @@ def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
                 f"INSERT INTO {table} (record_id, record_date, certificate_id, series) {select_sql}", params
             )
             added += cursor.rowcount
+            certificate.added_by_series[entry.series] = cursor.rowcount
     if certificate is None or not added:
         return None
     _refresh_lines(certificate, actor=actor)
@@ -599,14 +603,18 @@ class RunReport:
             return ["Another retention run holds the lock; this run did nothing and exits."]
         prefix = "[dry run] " if self.dry_run else ""
         out = [f"{prefix}Retention run as of {self.as_of:%Y-%m-%d}."]
-        if self.drafted:
-            verb = "Would list" if self.dry_run else f"Listed on {self.draft_number}"
-            for count in self.drafted:
+        for count in self.drafted:
+            if self.dry_run:
                 out.append(
-                    f"{prefix}{verb}: {count.count} {count.series} record(s) "
+                    f"{prefix}Would list: {count.count} {count.series} record(s) "
                     f"dated {count.earliest:%Y-%m-%d} to {count.latest:%Y-%m-%d}."
                 )
-        else:
+            else:
+                out.append(
+                    f"Listed {count.count} newly eligible {count.series} record(s) on {self.draft_number} "
+                    f"(its {count.series} records are dated {count.earliest:%Y-%m-%d} to {count.latest:%Y-%m-%d})."
+                )
+        if not self.drafted:
             out.append(f"{prefix}No newly eligible, unheld records to list on a certificate.")
         for number, series, count, held in self.would_destroy:
             out.append(f"{prefix}Would destroy {count} {series} record(s) of {number}; {held} held.")
@@ -692,11 +700,17 @@ def retention_enforce(
         return report
     run = JobRun.objects.create(name=JOB_NAME, hostname=socket.gethostname())
     try:
-        report.drafted = draft_preview(as_of)
         certificate = certificate_draft(actor=actor, as_of=as_of)
-        report.draft_number = certificate.number if certificate else ""
-        if certificate is None:
-            report.drafted = []
+        if certificate is not None:
+            report.draft_number = certificate.number
+            for line in certificate.lines.select_related("schedule"):
+                added = certificate.added_by_series.get(line.schedule.series, 0)
+                if added:
+                    report.drafted.append(
+                        SeriesCount(
+                            line.schedule.series, added, line.earliest_record_date, line.latest_record_date
+                        )
+                    )
         for due in DisposalCertificate.objects.due(as_of).order_by("requested_disposal_date", "pk"):
             report.executions.append(
                 certificate_execute(certificate=due, as_of=as_of, batch_size=batch_size, on_batch=on_batch)
@@ -706,7 +720,10 @@ def retention_enforce(
         run.save()
         raise
     finally:
-        _release_purge_lock()
+        try:
+            _release_purge_lock()
+        except Exception:  # the connection is gone, and the session lock with it
+            logger.warning("Could not release the retention advisory lock", exc_info=True)
     run.outcome, run.finished_at = JobRun.Outcome.SUCCEEDED, timezone.now()
     run.summary = "\n".join(report.lines())
     run.save()

@@ -120,3 +120,22 @@ def test_foia_hold_kind_and_reference_and_added_records(clerk_user):
     assert set(hold.comments.all()) == {first, second}
     assert set(Comment.objects.filter(legal_holds=hold)) == {first, second}
     assert hold.get_kind_display() == "Pending FOIA request"
+
+
+def test_foia_request_holds_its_records_until_it_is_closed(clerk_user):
+    from records.services import legal_hold_for_foia_request, legal_hold_release_for_foia_request
+
+    comment = CommentFactory(text="about the parade")
+    hold = legal_hold_for_foia_request(actor=clerk_user, request_number="2026-031", search_terms="parade")
+    assert hold.kind == LegalHold.Kind.FOIA_REQUEST and holds_on(comment) == [hold]
+    released = legal_hold_release_for_foia_request(actor=clerk_user, request_number="2026-031")
+    assert released == [hold] and holds_on(comment) == []
+
+
+def test_admin_cannot_delete_holds_certificates_or_tombstones(client_as, superuser):
+    from django.contrib import admin
+
+    from records.models import DisposalCertificate, DisposalTombstone
+
+    for model in (LegalHold, DisposalCertificate, DisposalTombstone):
+        assert not admin.site._registry[model].has_delete_permission(None)
