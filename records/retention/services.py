@@ -612,7 +612,8 @@ class RunReport:
             else:
                 out.append(
                     f"Listed {count.count} newly eligible {count.series} record(s) on {self.draft_number} "
-                    f"(its {count.series} records are dated {count.earliest:%Y-%m-%d} to {count.latest:%Y-%m-%d})."
+                    f"(its {count.series} records are dated {count.earliest:%Y-%m-%d} "
+                    f"to {count.latest:%Y-%m-%d})."
                 )
         if not self.drafted:
             out.append(f"{prefix}No newly eligible, unheld records to list on a certificate.")
