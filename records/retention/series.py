@@ -46,6 +46,18 @@ class Detach:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """Rows that must go first: a record that a surviving ``model`` row points at by ``fk``
+    (a required, protected link) waits, listed on its certificate, until that row is destroyed.
+
+    Series are destroyed in registration order, so register the referring series first.
+    """
+
+    model: str
+    fk: str
+
+
+@dataclass(frozen=True)
 class HoldScope:
     """How a ``LegalHold``'s scope reaches this series, as ORM lookup paths from the record.
 
@@ -70,6 +82,7 @@ class RecordSeries:
     content_python: Callable[[models.Model], str]
     dependents: tuple[Dependent, ...] = ()
     detach: tuple[Detach, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
     hold_scope: HoldScope = field(default_factory=HoldScope)
     created_field: str = "created_at"
 

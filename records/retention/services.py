@@ -279,6 +279,7 @@ def _refresh_lines(certificate: DisposalCertificate, *, actor) -> None:
 class BatchOutcome:
     destroyed: int = 0
     held: int = 0
+    blocked: int = 0
     not_eligible: int = 0
     locked: int = 0
     gone: int = 0
@@ -290,6 +291,7 @@ class ExecutionReport:
     certificate: str
     destroyed: int = 0
     held: int = 0
+    blocked: int = 0
     not_eligible: int = 0
     locked: int = 0
     gone: int = 0
@@ -477,6 +479,20 @@ def _held_among(entry: RecordSeries, held_q, record_ids: set[int], postgresql: b
     return set(queryset.values_list("pk", flat=True))
 
 
+def _blocked_among(entry: RecordSeries, record_ids: set[int]) -> set[int]:
+    """Records still pointed at by a surviving row through a required link (``entry.blockers``)."""
+    blocked: set[int] = set()
+    if not record_ids:
+        return blocked
+    for blocker in entry.blockers:
+        other = apps.get_model(blocker.model)
+        referrers = other.objects.filter(**{f"{blocker.fk}__in": record_ids})
+        if other is entry.model:
+            referrers = referrers.exclude(pk__in=record_ids)
+        blocked |= set(referrers.values_list(blocker.fk, flat=True))
+    return blocked
+
+
 def _destroy_batch(
     certificate: DisposalCertificate,
     entry: RecordSeries,
@@ -507,12 +523,14 @@ def _destroy_batch(
         record_ids = [record_id for _, record_id in items]
         held_q = held_filter(entry) if eligible else None
         held = _held_among(entry, held_q, eligible, postgresql) if held_q is not None else set()
-        destroy = sorted(eligible - held)
+        blocked = _blocked_among(entry, eligible - held)
+        destroy = sorted(eligible - held - blocked)
         gone = set(record_ids) - existing
         outcome.gone = len(gone)
         outcome.locked = len(existing) - len(locked)
         outcome.not_eligible = len(locked) - len(eligible)
         outcome.held = len(held)
+        outcome.blocked = len(blocked)
         outcome.destroyed = len(destroy)
         # A destroyed record's item gives way to its tombstone; an item whose record no longer
         # exists has nothing left to destroy.
@@ -532,6 +550,13 @@ def _destroy_batch(
             done._raw_delete(done.db)
     outcome.seconds = time.perf_counter() - started
     return outcome, last_record_id
+
+
+def _series_in_destruction_order(certificate: DisposalCertificate) -> list[str]:
+    """Registry order first (referring series are registered before what they refer to)."""
+    listed = set(certificate.items.values_list("series", flat=True).distinct())
+    order = list(REGISTRY)
+    return sorted(listed, key=lambda series: (order.index(series) if series in order else len(order), series))
 
 
 def certificate_execute(
@@ -556,7 +581,7 @@ def certificate_execute(
             stamp(certificate, actor=actor, reason="Destruction started by the nightly retention job")
             certificate.save()
     schedules = {s.series: s for s in RetentionSchedule.objects.all()}
-    for series in certificate.items.values_list("series", flat=True).distinct().order_by("series"):
+    for series in _series_in_destruction_order(certificate):
         entry, schedule = REGISTRY.get(series), schedules.get(series)
         if entry is None or schedule is None or schedule.is_permanent:
             logger.warning("%s lists series %r that cannot be destroyed; skipped", certificate, series)
@@ -568,6 +593,7 @@ def certificate_execute(
                 break
             report.destroyed += outcome.destroyed
             report.held += outcome.held
+            report.blocked += outcome.blocked
             report.not_eligible += outcome.not_eligible
             report.locked += outcome.locked
             report.gone += outcome.gone
@@ -622,6 +648,7 @@ class RunReport:
         for execution in self.executions:
             out.append(
                 f"{execution.certificate}: destroyed {execution.destroyed}; held {execution.held}; "
+                f"waiting for records that refer to them {execution.blocked}; "
                 f"not yet eligible {execution.not_eligible}; busy {execution.locked}; "
                 f"{'executed' if execution.executed else 'records remain'}."
             )

@@ -256,3 +256,25 @@ def test_every_relation_to_a_registered_model_is_handled():
         for relation in relations:
             key = (relation.related_model._meta.label, relation.field.name)
             assert key in handled, f"{key} points at {entry.model_label}: add it to the registry entry"
+
+
+def test_blocker_keeps_a_record_while_a_surviving_row_requires_it(
+    monkeypatch, approved, eligible_year, current_year
+):
+    """The other policy for a required link: the parent waits for its replies (e.g. a notice's removal)."""
+    from dataclasses import replace
+
+    from records.retention import series as series_module
+    from records.retention.series import Blocker
+
+    entry = replace(
+        REGISTRY["captured-items"], detach=(), blockers=(Blocker("moderation.Comment", "parent"),)
+    )
+    monkeypatch.setitem(series_module.REGISTRY, "captured-items", entry)
+    parent = CommentFactory(posted_at=chicago(eligible_year))
+    reply = CommentFactory(site=parent.site, parent=parent, posted_at=chicago(current_year))
+    lone = CommentFactory(posted_at=chicago(eligible_year))
+    approved()
+    report = retention_enforce()
+    assert alive(parent, reply, lone) == {parent.pk, reply.pk}
+    assert report.executions[0].blocked == 1
