@@ -239,6 +239,8 @@ def main() -> None:
     from records.retention.services import _destroy_batch
 
     batch_size = args.batch_size or settings.RETENTION_PURGE_BATCH_SIZE
+    # DEBUG keeps every query's SQL (thousands of ids each) in memory: measure as in production.
+    settings.DEBUG = False
     portal_site, commenter, clerk = setup_site(BENCH_HANDLE)
     baseline_site, baseline_commenter, _ = setup_site(BENCH_HANDLE + "-baseline")
     cleanup(portal_site)
