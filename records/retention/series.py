@@ -85,13 +85,22 @@ class RecordSeries:
     blockers: tuple[Blocker, ...] = ()
     hold_scope: HoldScope = field(default_factory=HoldScope)
     created_field: str = "created_at"
+    # When the record already keeps a SHA-256 of its content (e.g. a removal's retained copy,
+    # hashed over canonical JSON), the tombstone keeps that digest: SQL expression and Python.
+    sha256_sql: str = ""
+    sha256_python: Callable[[models.Model], str] | None = None
 
     @property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
 
     def content_sha256(self, instance: models.Model) -> str:
+        if self.sha256_python is not None:
+            return self.sha256_python(instance)
         return hashlib.sha256(self.content_python(instance).encode("utf-8")).hexdigest()
+
+    def content_sha256_sql(self) -> str:
+        return self.sha256_sql or f"encode(sha256(convert_to({self.content_sql}, 'UTF8')), 'hex')"
 
 
 REGISTRY: dict[str, RecordSeries] = {}

@@ -361,7 +361,7 @@ def _destroy_postgresql(
             "certificate_id, destroyed_at) "
             f"SELECT %s, {pk}, {_column(model, entry.record_date_field)}, "
             f"{_column(model, entry.created_field)}, "
-            f"encode(sha256(convert_to({entry.content_sql}, 'UTF8')), 'hex'), %s, %s FROM destroyed "
+            f"{entry.content_sha256_sql()}, %s, %s FROM destroyed "
             "RETURNING 1)"
             f"{history_delete}, "
             f"finished AS (DELETE FROM {_db_table(DisposalCertificateItem)} WHERE id = ANY(%s)) "

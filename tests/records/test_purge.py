@@ -278,3 +278,21 @@ def test_blocker_keeps_a_record_while_a_surviving_row_requires_it(
     report = retention_enforce()
     assert alive(parent, reply, lone) == {parent.pk, reply.pk}
     assert report.executions[0].blocked == 1
+
+
+def test_series_that_keeps_its_own_digest_gives_it_to_the_tombstone(monkeypatch, approved, eligible_year):
+    """E.g. a removal's retained copy is hashed over canonical JSON; the tombstone keeps that digest."""
+    from dataclasses import replace
+
+    from records.retention import series as series_module
+
+    entry = replace(
+        REGISTRY["captured-items"],
+        sha256_sql="'0' || substr(payload_sha256, 2)",
+        sha256_python=lambda comment: "0" + comment.payload_sha256[1:],
+    )
+    monkeypatch.setitem(series_module.REGISTRY, "captured-items", entry)
+    comment = CommentFactory(posted_at=chicago(eligible_year))
+    approved()
+    retention_enforce()
+    assert DisposalTombstone.objects.get().content_sha256 == "0" + comment.payload_sha256[1:]
