@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from config import roles
@@ -60,5 +61,8 @@ def test_clerk_places_a_hold_and_files_a_certificate(live_server, chromium):
         page.get_by_label("Requested disposal date").fill((filed + dt.timedelta(days=30)).isoformat())
         page.get_by_role("button", name="Record as filed").click()
         page.wait_for_load_state("domcontentloaded")
+        # ORM calls made while Playwright's loop runs use their own connection; close it so the
+        # test database can be dropped at the end of the run.
+        connections.close_all()
     certificate.refresh_from_db()
     assert certificate.state == DisposalCertificate.State.FILED
