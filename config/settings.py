@@ -272,3 +272,18 @@ CELERY_BEAT_SCHEDULE["records-foia-daily-digest"] = {
     # 7:00 in the City's time zone (CELERY_TIMEZONE), on weekdays.
     "schedule": crontab(hour=7, minute=0, day_of_week="1-5"),
 }
+
+# --- Retention, legal holds, Disposal Certificates (issue 6) ---------------------------------
+# Records destroyed per transaction by the purge (one commit per batch; keep a batch < 1 s).
+RETENTION_PURGE_BATCH_SIZE = env_int("RETENTION_PURGE_BATCH_SIZE", 5000)
+# Off: purge batches commit without waiting for the WAL flush (PostgreSQL synchronous_commit
+# = off for those transactions only). Each batch stays atomic; a crash can lose only the last
+# batches' destruction, records and tombstones together, and the next run redoes it. On by
+# default: the benchmark showed no gain on this hardware worth the difference.
+RETENTION_PURGE_SYNCHRONOUS_COMMIT = env_bool("RETENTION_PURGE_SYNCHRONOUS_COMMIT", default=True)
+# When the nightly retention job runs, City time (after midnight so "today" is the new day).
+RETENTION_NIGHTLY_HOUR = env_int("RETENTION_NIGHTLY_HOUR", 2)
+CELERY_BEAT_SCHEDULE["records-enforce-retention"] = {
+    "task": "records.enforce_retention",
+    "schedule": crontab(hour=RETENTION_NIGHTLY_HOUR, minute=15),
+}

@@ -1,25 +1,80 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from records.models import LegalHold
-
-
-@admin.register(LegalHold)
-class LegalHoldAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "matter", "placed_by", "placed_at", "released_at"]
-    raw_id_fields = ["comments", "commenters"]
-
-
-# --- FOIA (issue 7) ---
-from records.models import (  # noqa: E402
+from records.models import (
+    DisposalCertificate,
+    DisposalTombstone,
     FoiaDownload,
     FoiaExport,
     FoiaLetter,
     FoiaLetterTemplate,
     FoiaRequest,
     FoiaRequester,
+    LegalHold,
     Redaction,
+    RetentionSchedule,
 )
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "reference", "matter", "placed_by", "placed_at", "released_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["comments", "commenters"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a released hold stays on record
+
+
+@admin.register(RetentionSchedule)
+class RetentionScheduleAdmin(SimpleHistoryAdmin):
+    """Administrators change a series' period here: a schedule change is data (history kept)."""
+
+    list_display = ["title", "series", "period_years", "trigger", "schedule_reference"]
+    readonly_fields = ["series"]
+
+    def has_add_permission(self, request):
+        return False  # series are seeded by migration, one per record series in the code registry
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisposalCertificate)
+class DisposalCertificateAdmin(SimpleHistoryAdmin):
+    """Read-only: the Clerk's pages file, approve and withdraw; the nightly job drafts and executes."""
+
+    list_display = ["number", "state", "drafted_at", "filed_on", "approved_on", "executed_at"]
+    list_filter = ["state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tombstones point at it without a database constraint
+
+
+@admin.register(DisposalTombstone)
+class DisposalTombstoneAdmin(admin.ModelAdmin):
+    list_display = ["series", "original_id", "record_date", "content_sha256", "certificate", "destroyed_at"]
+    list_filter = ["series"]
+    search_fields = ["=original_id", "=content_sha256"]
+    list_select_related = ["certificate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- FOIA (issue 7) ---
 
 
 @admin.register(FoiaRequester)

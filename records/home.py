@@ -1,6 +1,6 @@
 from config import roles
 from config.portal_apps import Panel
-from records.models import LegalHold
+from records.models import DisposalCertificate, LegalHold
 
 
 def panels(request) -> list[Panel]:
@@ -11,7 +11,16 @@ def panels(request) -> list[Panel]:
             "records/_home_holds.html",
             {"holds": LegalHold.objects.active().order_by("-placed_at")[:20]},
             order=30,
-        )
+        ),
+        Panel(
+            "records/_home_retention.html",
+            {
+                "certificates": DisposalCertificate.objects.filter(
+                    state__in=[DisposalCertificate.State.DRAFT, DisposalCertificate.State.FILED]
+                ).order_by("drafted_at")
+            },
+            order=31,
+        ),
     ]
 
 

@@ -5,8 +5,11 @@ from config.portal_apps import NavItem
 
 
 def items(user) -> list[NavItem]:
-    result: list[NavItem] = []
-    # --- FOIA (issue 7) ---
-    if roles.has_role(user, roles.CITY_CLERK):
-        result.append(NavItem("FOIA requests", reverse("records:foia-list")))
-    return result
+    if not roles.has_role(user, roles.CITY_CLERK):
+        return []
+    return [
+        NavItem("FOIA requests", reverse("records:foia-list")),
+        NavItem("Retention", reverse("records:retention-dashboard")),
+        NavItem("Legal holds", reverse("records:hold-list")),
+        NavItem("Disposal certificates", reverse("records:certificate-list")),
+    ]

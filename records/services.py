@@ -12,6 +12,13 @@ from django.utils import timezone
 from config import roles
 from config.audit import stamp
 from records.models import LegalHold
+from records.retention.holds import lock_holds_exclusive
+from records.retention.services import (  # noqa: F401  (the retention services, re-exported)
+    certificate_approve,
+    certificate_file,
+    certificate_withdraw,
+    retention_enforce,
+)
 
 
 @transaction.atomic
@@ -27,8 +34,14 @@ def legal_hold_place(
     date_to: date | None = None,
     search_terms: str = "",
     comments: Iterable = (),
+    kind: str = LegalHold.Kind.LITIGATION,
+    reference: str = "",
 ) -> LegalHold:
-    """Place a legal hold. The scope must name something; an empty scope is refused."""
+    """Place a legal hold. The scope must name something; an empty scope is refused.
+
+    A pending FOIA request holds its responsive records with ``kind=LegalHold.Kind.FOIA_REQUEST``
+    and ``reference`` = the request's number (PAC opinion 19-013), released when it closes.
+    """
     roles.require_role(actor, roles.CITY_CLERK)
     sites, commenters, comments = list(sites), list(commenters), list(comments)
     errors: dict[str, str] = {}
@@ -36,6 +49,8 @@ def legal_hold_place(
         errors["name"] = "Give the hold a name."
     if not reason.strip():
         errors["reason"] = "Say why the records are held."
+    if kind not in LegalHold.Kind.values:
+        errors["kind"] = "Choose the kind of hold."
     if not (sites or commenters or comments or search_terms.strip() or date_from or date_to):
         errors["__all__"] = (
             "A hold must name its scope: sites, commenters, a date range, search terms "
@@ -45,8 +60,12 @@ def legal_hold_place(
         errors["date_to"] = "The end of the date range is before its start."
     if errors:
         raise ValidationError(errors)
+    # Wait for any purge batch in flight, so that every batch after this commit sees the hold.
+    lock_holds_exclusive()
     hold = LegalHold(
         name=name.strip(),
+        kind=kind,
+        reference=reference.strip(),
         matter=matter.strip(),
         reason=reason.strip(),
         placed_by=actor,
@@ -63,9 +82,59 @@ def legal_hold_place(
     return hold
 
 
+def legal_hold_for_foia_request(
+    *, actor, request_number: str, reason: str = "", comments: Iterable = (), **scope
+) -> LegalHold:
+    """Hold a pending FOIA request's responsive records until it is closed (PAC opinion 19-013).
+
+    ``scope`` takes the other arguments of ``legal_hold_place`` (sites, commenters, date range,
+    search terms). Release with ``legal_hold_release_for_foia_request`` when the request closes.
+    """
+    return legal_hold_place(
+        actor=actor,
+        name=f"FOIA request {request_number}",
+        reason=reason or f"Responsive records of pending FOIA request {request_number}.",
+        kind=LegalHold.Kind.FOIA_REQUEST,
+        reference=request_number,
+        comments=comments,
+        **scope,
+    )
+
+
+def legal_hold_release_for_foia_request(*, actor, request_number: str, reason: str = "") -> list[LegalHold]:
+    """Release every active hold placed for FOIA request ``request_number``."""
+    released = []
+    holds = LegalHold.objects.active().filter(kind=LegalHold.Kind.FOIA_REQUEST, reference=request_number)
+    for hold in holds:
+        released.append(
+            legal_hold_release(
+                actor=actor, hold=hold, reason=reason or f"FOIA request {request_number} closed."
+            )
+        )
+    return released
+
+
+@transaction.atomic
+def legal_hold_add_records(*, actor, hold: LegalHold, comments: Iterable) -> LegalHold:
+    """Add explicitly chosen records to an active hold (e.g. more responsive records found)."""
+    roles.require_role(actor, roles.CITY_CLERK)
+    comments = list(comments)
+    if not comments:
+        raise ValidationError({"comments": "Choose at least one record to add."})
+    lock_holds_exclusive()
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.released_at is not None:
+        raise ValidationError(f"The hold “{hold.name}” was released; place a new hold instead.")
+    hold.comments.add(*comments)
+    stamp(hold, actor=actor, reason=f"{len(comments)} record(s) added to the hold")
+    hold.save()
+    return hold
+
+
 @transaction.atomic
 def legal_hold_release(*, actor, hold: LegalHold, reason: str) -> LegalHold:
     roles.require_role(actor, roles.CITY_CLERK)
+    lock_holds_exclusive()
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_at is not None:
         raise ValidationError(f"The hold “{hold.name}” was already released on {hold.released_at:%Y-%m-%d}.")

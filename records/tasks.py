@@ -8,6 +8,9 @@ from django.db import OperationalError
 
 from records.foia import digest
 from records.foia.export import build_export
+from records.retention.tasks import enforce_retention
+
+__all__ = ["enforce_retention", "foia_daily_digest", "foia_export_build", "foia_redaction_scan"]
 
 
 @shared_task(

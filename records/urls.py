@@ -1,12 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from records.foia import views as foia_views
+from records.retention.urls import urlpatterns as retention_urlpatterns
 
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns: list = [*retention_urlpatterns]
 
 # --- FOIA (issue 7) ---
-from records.foia import views as foia_views  # noqa: E402
-
 urlpatterns += [
     path("portal/foia/", foia_views.request_list, name="foia-list"),
     path("portal/foia/new/", foia_views.request_create, name="foia-create"),

@@ -1,7 +1,4 @@
-from records.models.holds import LegalHold
-
-__all__ = ["LegalHold"]
-from records.models.foia import (  # noqa: E402
+from records.models.foia import (
     FoiaDownload,
     FoiaExemption,
     FoiaExport,
@@ -11,8 +8,20 @@ from records.models.foia import (  # noqa: E402
     FoiaRequester,
     Redaction,
 )
+from records.models.holds import LegalHold
+from records.models.retention import (
+    DisposalCertificate,
+    DisposalCertificateItem,
+    DisposalCertificateLine,
+    DisposalTombstone,
+    RetentionSchedule,
+)
 
-__all__ += [
+__all__ = [
+    "DisposalCertificate",
+    "DisposalCertificateItem",
+    "DisposalCertificateLine",
+    "DisposalTombstone",
     "FoiaDownload",
     "FoiaExemption",
     "FoiaExport",
@@ -20,5 +29,7 @@ __all__ += [
     "FoiaLetterTemplate",
     "FoiaRequest",
     "FoiaRequester",
+    "LegalHold",
     "Redaction",
+    "RetentionSchedule",
 ]

@@ -22,7 +22,19 @@ class LegalHold(TrackedModel):
     the optional date range; an empty scope is refused by ``legal_hold_place``.
     """
 
+    class Kind(models.TextChoices):
+        LITIGATION = "litigation", "Litigation"
+        INVESTIGATION = "investigation", "Investigation"
+        AUDIT = "audit", "Audit"
+        FOIA_REQUEST = "foia_request", "Pending FOIA request"
+
     name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LITIGATION)
+    reference = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Case number, audit reference, or the FOIA request's number for automatic holds.",
+    )
     matter = models.CharField(max_length=300, blank=True)
     reason = models.TextField()
     placed_by = models.ForeignKey(

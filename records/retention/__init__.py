@@ -1,0 +1,1 @@
+"""Retention: record series, eligibility, holds matching, Disposal Certificates and the purge."""

@@ -1,0 +1,148 @@
+"""Which records a ``LegalHold`` covers, per record series.
+
+A hold's scope is the union of the sites, commenters and search terms it names, limited
+to its date range when it has one; a date range alone covers every record in it; records
+chosen explicitly are covered whatever their date. Holds override everything: the purge
+asks ``held_filter`` again for every batch, at the moment of destruction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection, models
+from django.db.models import Q
+
+from records.models import LegalHold
+from records.retention.series import REGISTRY, RecordSeries, start_of_local_day
+
+# Placing or releasing a hold takes this PostgreSQL advisory lock exclusively; each purge
+# batch takes it shared before it checks holds and keeps it until it commits. So a hold
+# committed before a batch starts is seen by it, and a hold being placed waits for the
+# batch in flight (at most one batch) instead of racing it.
+HOLD_LOCK_KEY = 7_205_040_001
+
+
+def lock_holds_exclusive() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HOLD_LOCK_KEY])
+
+
+def lock_holds_shared() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [HOLD_LOCK_KEY])
+
+
+def _date_range_q(entry: RecordSeries, date_from: dt.date | None, date_to: dt.date | None) -> Q:
+    q = Q()
+    if date_from:
+        q &= Q(**{f"{entry.record_date_field}__gte": start_of_local_day(date_from)})
+    if date_to:
+        q &= Q(**{f"{entry.record_date_field}__lt": start_of_local_day(date_to + dt.timedelta(days=1))})
+    return q
+
+
+def scope_filter(
+    entry: RecordSeries,
+    *,
+    site_ids: Iterable[int] = (),
+    commenter_ids: Iterable[int] = (),
+    terms: Iterable[str] = (),
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    explicit_hold_id: int | None = None,
+    explicit_ids: Iterable[int] = (),
+) -> Q | None:
+    """The filter for the records of ``entry`` that a scope covers; None when it covers none."""
+    scope = entry.hold_scope
+    site_ids, commenter_ids, terms, explicit_ids = (
+        list(site_ids),
+        list(commenter_ids),
+        list(terms),
+        list(explicit_ids),
+    )
+    named = Q()
+    names_something = False
+    if site_ids and scope.site:
+        named |= Q(**{f"{scope.site}__in": site_ids})
+        names_something = True
+    if commenter_ids and scope.commenter:
+        named |= Q(**{f"{scope.commenter}__in": commenter_ids})
+        names_something = True
+    for term in terms:
+        for text_field in scope.text_fields:
+            named |= Q(**{f"{text_field}__icontains": term})
+            names_something = True
+    named_anything_at_all = bool(site_ids or commenter_ids or terms)
+    dated = date_from is not None or date_to is not None
+    result: Q | None = None
+    if names_something:
+        result = named & _date_range_q(entry, date_from, date_to)
+    elif dated and not named_anything_at_all:
+        result = _date_range_q(entry, date_from, date_to)
+    if explicit_hold_id is not None and scope.explicit:
+        explicit = Q(**{scope.explicit: explicit_hold_id})
+        result = explicit if result is None else result | explicit
+    if explicit_ids:
+        explicit = Q(pk__in=explicit_ids)
+        result = explicit if result is None else result | explicit
+    return result
+
+
+def hold_filter(entry: RecordSeries, hold: LegalHold) -> Q | None:
+    """The records of ``entry`` that ``hold`` covers."""
+    return scope_filter(
+        entry,
+        site_ids=[site.pk for site in hold.sites.all()],
+        commenter_ids=[commenter.pk for commenter in hold.commenters.all()],
+        terms=hold.terms(),
+        date_from=hold.date_from,
+        date_to=hold.date_to,
+        explicit_hold_id=hold.pk,
+    )
+
+
+def active_holds() -> list[LegalHold]:
+    return list(LegalHold.objects.active().prefetch_related("sites", "commenters"))
+
+
+def held_filter(entry: RecordSeries, holds: Iterable[LegalHold] | None = None) -> Q | None:
+    """The records of ``entry`` covered by any of ``holds`` (default: every active hold)."""
+    result: Q | None = None
+    for hold in active_holds() if holds is None else holds:
+        q = hold_filter(entry, hold)
+        if q is not None:
+            result = q if result is None else result | q
+    return result
+
+
+def held_queryset(entry: RecordSeries, holds: Iterable[LegalHold] | None = None) -> models.QuerySet:
+    q = held_filter(entry, holds)
+    if q is None:
+        return entry.model.objects.none()
+    return entry.model.objects.filter(q).distinct()
+
+
+def holds_on(record: models.Model) -> list[LegalHold]:
+    """The active holds covering ``record`` (shown on its page)."""
+    entry = next((e for e in REGISTRY.values() if e.model_label == record._meta.label), None)
+    if entry is None:
+        return []
+    found = []
+    for hold in active_holds():
+        q = hold_filter(entry, hold)
+        if q is not None and entry.model.objects.filter(q, pk=record.pk).exists():
+            found.append(hold)
+    return found
+
+
+def scope_counts(**scope) -> dict[str, int]:
+    """Per series, how many records a scope covers (the hold form's preview)."""
+    counts = {}
+    for entry in REGISTRY.values():
+        q = scope_filter(entry, **scope)
+        counts[entry.series] = 0 if q is None else entry.model.objects.filter(q).distinct().count()
+    return counts

@@ -1,0 +1,69 @@
+"""Reads for the retention pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from records.models import DisposalCertificate, DisposalCertificateItem, DisposalTombstone, RetentionSchedule
+from records.retention.holds import held_filter
+from records.retention.series import CITY_TZ, REGISTRY, eligibility_date, eligible_filter
+
+
+@dataclass
+class SeriesSummary:
+    schedule: RetentionSchedule
+    wired: bool
+    by_year: list[tuple[int, int, dt.date | None]] = field(default_factory=list)
+    total: int = 0
+    eligible: int = 0
+    held: int = 0
+    awaiting_approval: int = 0
+    approved_pending: int = 0
+    destroyed: int = 0
+
+
+def dashboard(as_of: dt.date) -> list[SeriesSummary]:
+    """Per series: records by calendar year (with when each year becomes eligible), eligible
+    now, held, listed on certificates awaiting approval or approved, and destroyed."""
+    destroyed = dict(
+        DisposalTombstone.objects.values("series").annotate(n=Count("pk")).values_list("series", "n")
+    )
+    listed = {
+        (row["series"], row["certificate__state"]): row["n"]
+        for row in DisposalCertificateItem.objects.values("series", "certificate__state").annotate(
+            n=Count("pk")
+        )
+    }
+    summaries = []
+    for schedule in RetentionSchedule.objects.order_by("title"):
+        entry = REGISTRY.get(schedule.series)
+        summary = SeriesSummary(
+            schedule=schedule, wired=entry is not None, destroyed=destroyed.get(schedule.series, 0)
+        )
+        summary.awaiting_approval = listed.get(
+            (schedule.series, DisposalCertificate.State.DRAFT), 0
+        ) + listed.get((schedule.series, DisposalCertificate.State.FILED), 0)
+        summary.approved_pending = listed.get((schedule.series, DisposalCertificate.State.APPROVED), 0)
+        if entry is not None:
+            model = entry.model
+            years = (
+                model.objects.annotate(year=ExtractYear(entry.record_date_field, tzinfo=CITY_TZ))
+                .values("year")
+                .annotate(n=Count("pk"))
+                .order_by("year")
+            )
+            summary.by_year = [
+                (row["year"], row["n"], eligibility_date(schedule, dt.date(row["year"], 12, 31)))
+                for row in years
+            ]
+            summary.total = sum(n for _, n, _ in summary.by_year)
+            eligible = eligible_filter(entry, schedule, as_of)
+            summary.eligible = model.objects.filter(eligible).count() if eligible is not None else 0
+            held = held_filter(entry)
+            summary.held = model.objects.filter(held).distinct().count() if held is not None else 0
+        summaries.append(summary)
+    return summaries

@@ -1,0 +1,209 @@
+"""Record series: the code half of the retention schedule.
+
+A ``RetentionSchedule`` row (data, seeded by a migration, edited by administrators) says
+how long a series is kept. A ``RecordSeries`` entry here says where that series' records
+live: the model, which field is the record's date, how to fingerprint the content that
+destruction removes, which rows go with a record, which rows survive it, and how a
+``LegalHold``'s scope reaches it. Wiring a new model into retention is one ``register()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
+from django.db import models
+
+CITY_TZ = ZoneInfo("America/Chicago")
+
+
+@dataclass(frozen=True)
+class Dependent:
+    """Rows that are destroyed with the record: ``model``'s rows whose ``fk`` is the record.
+
+    If ``model`` is tracked, its history rows go too. Auto-created many-to-many tables
+    are named like ``"records.LegalHold_comments"``.
+    """
+
+    model: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class Detach:
+    """Rows that outlive the record and point at it: ``fk`` is set to NULL, without a history row.
+
+    Their history rows keep the old id, which is the ``original_id`` of the record's tombstone.
+    """
+
+    model: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Rows that must go first: a record that a surviving ``model`` row points at by ``fk``
+    (a required, protected link) waits, listed on its certificate, until that row is destroyed.
+
+    Series are destroyed in registration order, so register the referring series first.
+    """
+
+    model: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class HoldScope:
+    """How a ``LegalHold``'s scope reaches this series, as ORM lookup paths from the record.
+
+    ``explicit`` is the path to the hold through its explicitly chosen records
+    (``LegalHold.comments``); the others may be empty when a scope part does not apply.
+    """
+
+    site: str = ""
+    commenter: str = ""
+    text_fields: tuple[str, ...] = ()
+    explicit: str = ""
+
+
+@dataclass(frozen=True)
+class RecordSeries:
+    series: str
+    model_label: str
+    record_date_field: str
+    # SQL expression (PostgreSQL) over the record table's columns giving the text whose
+    # SHA-256 the tombstone keeps; ``content_python`` gives the same text from an instance.
+    content_sql: str
+    content_python: Callable[[models.Model], str]
+    dependents: tuple[Dependent, ...] = ()
+    detach: tuple[Detach, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
+    hold_scope: HoldScope = field(default_factory=HoldScope)
+    created_field: str = "created_at"
+    # When the record already keeps a SHA-256 of its content (e.g. a removal's retained copy,
+    # hashed over canonical JSON), the tombstone keeps that digest: SQL expression and Python.
+    sha256_sql: str = ""
+    sha256_python: Callable[[models.Model], str] | None = None
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    def content_sha256(self, instance: models.Model) -> str:
+        if self.sha256_python is not None:
+            return self.sha256_python(instance)
+        return hashlib.sha256(self.content_python(instance).encode("utf-8")).hexdigest()
+
+    def content_sha256_sql(self) -> str:
+        return self.sha256_sql or f"encode(sha256(convert_to({self.content_sql}, 'UTF8')), 'hex')"
+
+
+REGISTRY: dict[str, RecordSeries] = {}
+
+
+def register(entry: RecordSeries) -> RecordSeries:
+    REGISTRY[entry.series] = entry
+    return entry
+
+
+def get_series(series: str) -> RecordSeries | None:
+    return REGISTRY.get(series)
+
+
+def series_for_model(model: type[models.Model]) -> RecordSeries | None:
+    label = model._meta.label
+    return next((entry for entry in REGISTRY.values() if entry.model_label == label), None)
+
+
+# --- Captured items (issue 4) ----------------------------------------------------------------
+# The content is the native payload exactly as captured, so the tombstone's SHA-256 equals
+# the item's ``payload_sha256`` and can be matched against any earlier export; items typed
+# in without a payload are fingerprinted by their text.
+CAPTURED_ITEMS = register(
+    RecordSeries(
+        series="captured-items",
+        model_label="moderation.Comment",
+        record_date_field="posted_at",
+        content_sql="CASE WHEN raw_payload <> '' THEN raw_payload ELSE text END",
+        content_python=lambda comment: comment.raw_payload or comment.text,
+        dependents=(Dependent("records.LegalHold_comments", "comment"),),
+        # A reply can outlive its parent (posted in a later calendar year, or held): it keeps
+        # its own content and loses only the link (Comment.parent is PROTECT, so the link
+        # must go before the parent can).
+        detach=(Detach("moderation.Comment", "parent"),),
+        hold_scope=HoldScope(site="site", commenter="author", text_fields=("text",), explicit="legal_holds"),
+    )
+)
+
+
+# --- Eligibility ------------------------------------------------------------------------------
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar date of ``moment`` in the City's time zone."""
+    return moment.astimezone(CITY_TZ).date()
+
+
+def start_of_local_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=CITY_TZ)
+
+
+def _anniversary(day: dt.date, years: int) -> dt.date:
+    """``day`` plus ``years``; 29 February goes to 1 March, never to 28 February (never early)."""
+    if day.month == 2 and day.day == 29:
+        moved = day + relativedelta(years=years)
+        return moved if moved.day == 29 else moved + dt.timedelta(days=1)
+    return day + relativedelta(years=years)
+
+
+def eligibility_date(schedule, record_date: dt.date | dt.datetime) -> dt.date | None:
+    """The first day on which a record of ``schedule`` dated ``record_date`` may be destroyed.
+
+    "Kept for (3) calendar years": a record of calendar year Y is kept through 31 December
+    of Y+3 and is eligible on 1 January of Y+4. ``None``: kept permanently. Datetimes are
+    read as their date in America/Chicago.
+    """
+    if isinstance(record_date, dt.datetime):
+        record_date = local_date(record_date)
+    trigger = schedule.trigger
+    if trigger == "permanent" or schedule.period_years is None:
+        return None
+    if trigger == "end_of_calendar_year":
+        return dt.date(record_date.year + schedule.period_years + 1, 1, 1)
+    if trigger == "record_date":
+        return _anniversary(record_date, schedule.period_years)
+    raise ValueError(f"Unknown retention trigger {trigger!r}")
+
+
+def latest_eligible_record_date(schedule, as_of: dt.date) -> dt.date | None:
+    """The latest record date whose records are eligible on ``as_of`` (eligibility is monotonic)."""
+    if schedule.trigger == "permanent" or schedule.period_years is None:
+        return None
+    if schedule.trigger == "end_of_calendar_year":
+        return dt.date(as_of.year - schedule.period_years - 1, 12, 31)
+    day = as_of - relativedelta(years=schedule.period_years)
+    while eligibility_date(schedule, day + dt.timedelta(days=1)) <= as_of:
+        day += dt.timedelta(days=1)
+    while eligibility_date(schedule, day) > as_of:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def eligible_before(schedule, as_of: dt.date) -> dt.datetime | None:
+    """The instant before which a record's date must fall for it to be eligible on ``as_of``."""
+    latest = latest_eligible_record_date(schedule, as_of)
+    if latest is None:
+        return None
+    return start_of_local_day(latest + dt.timedelta(days=1))
+
+
+def eligible_filter(entry: RecordSeries, schedule, as_of: dt.date) -> models.Q | None:
+    cutoff = eligible_before(schedule, as_of)
+    if cutoff is None:
+        return None
+    return models.Q(**{f"{entry.record_date_field}__lt": cutoff})

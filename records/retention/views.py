@@ -1,0 +1,238 @@
+"""The City Clerk's retention pages: dashboard, schedules, legal holds, Disposal Certificates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config import roles
+from config.models import JobRun
+from moderation.models import Comment
+from records import services
+from records.models import DisposalCertificate, LegalHold, RetentionSchedule
+from records.retention import selectors
+from records.retention.forms import ApproveForm, FileForm, LegalHoldForm, ReleaseForm, WithdrawForm
+from records.retention.holds import hold_filter, scope_counts
+from records.retention.series import CAPTURED_ITEMS, REGISTRY, eligibility_date
+from records.retention.services import JOB_NAME, today
+
+clerk_only = roles.role_required(roles.CITY_CLERK)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@clerk_only
+@require_GET
+def dashboard(request):
+    as_of = today()
+    return render(
+        request,
+        "records/retention/dashboard.html",
+        {
+            "as_of": as_of,
+            "summaries": selectors.dashboard(as_of),
+            "open_certificates": DisposalCertificate.objects.exclude(
+                state__in=[DisposalCertificate.State.EXECUTED, DisposalCertificate.State.WITHDRAWN]
+            ),
+            "active_holds": LegalHold.objects.active().count(),
+            "runs": JobRun.objects.filter(name=JOB_NAME)[:5],
+        },
+    )
+
+
+@clerk_only
+@require_GET
+def schedule_list(request):
+    as_of = today()
+    rows = []
+    for schedule in RetentionSchedule.objects.order_by("title"):
+        entry = REGISTRY.get(schedule.series)
+        example_year = as_of.year
+        rows.append(
+            {
+                "schedule": schedule,
+                "entry": entry,
+                "example_year": example_year,
+                "example_eligible": eligibility_date(schedule, as_of.replace(month=12, day=31)),
+            }
+        )
+    return render(request, "records/retention/schedule_list.html", {"rows": rows})
+
+
+@clerk_only
+@require_GET
+def hold_list(request):
+    holds = LegalHold.objects.select_related("placed_by", "released_by").order_by("released_at", "-placed_at")
+    return render(request, "records/retention/hold_list.html", {"holds": holds})
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def hold_place(request):
+    form = LegalHoldForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            titles = dict(RetentionSchedule.objects.values_list("series", "title"))
+            preview = [
+                (titles.get(series, series), count) for series, count in scope_counts(**form.scope()).items()
+            ]
+        else:
+            try:
+                hold = services.legal_hold_place(actor=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"The hold “{hold.name}” is in force.")
+                return redirect(hold)
+    return render(request, "records/retention/hold_form.html", {"form": form, "preview": preview})
+
+
+@clerk_only
+@require_GET
+def hold_detail(request, pk: int):
+    hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
+    q = hold_filter(CAPTURED_ITEMS, hold)
+    held = Comment.objects.filter(q).distinct() if q is not None else Comment.objects.none()
+    page = Paginator(held.select_related("site", "author").order_by("posted_at", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "records/retention/hold_detail.html",
+        {"hold": hold, "page": page, "count": page.paginator.count, "release_form": ReleaseForm()},
+    )
+
+
+@clerk_only
+@require_POST
+def hold_release(request, pk: int):
+    hold = get_object_or_404(LegalHold, pk=pk)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.legal_hold_release(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"The hold “{hold.name}” is released.")
+            return redirect(hold)
+    q = hold_filter(CAPTURED_ITEMS, hold)
+    held = Comment.objects.filter(q).distinct() if q is not None else Comment.objects.none()
+    page = Paginator(held.order_by("posted_at", "pk"), 50).get_page(1)
+    return render(
+        request,
+        "records/retention/hold_detail.html",
+        {"hold": hold, "page": page, "count": page.paginator.count, "release_form": form},
+        status=400,
+    )
+
+
+@clerk_only
+@require_GET
+def certificate_list(request):
+    certificates = DisposalCertificate.objects.annotate(
+        listed=Count("items", distinct=True), destroyed=Count("tombstones", distinct=True)
+    )
+    return render(request, "records/retention/certificate_list.html", {"certificates": certificates})
+
+
+def _certificate_context(certificate, request, **forms):
+    tombstones = certificate.tombstones.order_by("series", "original_id")
+    summary = certificate.tombstones.aggregate(first=Min("destroyed_at"), last=Max("destroyed_at"))
+    return {
+        "certificate": certificate,
+        "lines": certificate.lines.select_related("schedule"),
+        "remaining": certificate.items.count(),
+        "tombstone_page": Paginator(tombstones, 100).get_page(request.GET.get("page")),
+        "destruction": summary,
+        "file_form": forms.get("file_form") or FileForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+    }
+
+
+@clerk_only
+@require_GET
+def certificate_detail(request, pk: int):
+    certificate = get_object_or_404(DisposalCertificate, pk=pk)
+    return render(
+        request, "records/retention/certificate_detail.html", _certificate_context(certificate, request)
+    )
+
+
+@clerk_only
+@require_GET
+def certificate_print(request, pk: int):
+    certificate = get_object_or_404(DisposalCertificate, pk=pk)
+    return render(
+        request,
+        "records/retention/certificate_print.html",
+        {"certificate": certificate, "lines": certificate.lines.select_related("schedule")},
+    )
+
+
+def _certificate_action(request, pk, form_class, form_name, call, success):
+    certificate = get_object_or_404(DisposalCertificate, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(certificate, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(certificate)
+    context = _certificate_context(certificate, request, **{form_name: form})
+    return render(request, "records/retention/certificate_detail.html", context, status=400)
+
+
+@clerk_only
+@require_POST
+def certificate_file(request, pk: int):
+    return _certificate_action(
+        request,
+        pk,
+        FileForm,
+        "file_form",
+        lambda c, data: services.certificate_file(actor=request.user, certificate=c, **data),
+        "The certificate is recorded as filed with the Local Records Commission.",
+    )
+
+
+@clerk_only
+@require_POST
+def certificate_approve(request, pk: int):
+    return _certificate_action(
+        request,
+        pk,
+        ApproveForm,
+        "approve_form",
+        lambda c, data: services.certificate_approve(actor=request.user, certificate=c, **data),
+        "The Commission's approval is recorded. The nightly job destroys the records on the disposal date.",
+    )
+
+
+@clerk_only
+@require_POST
+def certificate_withdraw(request, pk: int):
+    return _certificate_action(
+        request,
+        pk,
+        WithdrawForm,
+        "withdraw_form",
+        lambda c, data: services.certificate_withdraw(
+            actor=request.user, certificate=c, reason=data["reason"]
+        ),
+        "The certificate is withdrawn; its records will be listed on a later certificate.",
+    )

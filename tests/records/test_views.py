@@ -1,0 +1,176 @@
+"""The Clerk's retention pages: who may reach them, and what they do."""
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from records.models import DisposalCertificate, LegalHold
+from records.retention.services import certificate_draft
+from records.services import legal_hold_place
+from tests.factories import CommentFactory, SiteFactory
+from tests.records.conftest import chicago
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificate(clerk_user, eligible_year, today):
+    CommentFactory(posted_at=chicago(eligible_year))
+    return certificate_draft(actor=clerk_user, as_of=today)
+
+
+@pytest.fixture
+def hold(clerk_user):
+    CommentFactory(text="pothole <b>bold</b>")
+    return legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", search_terms="pothole")
+
+
+def page_urls(certificate, hold):
+    return [
+        reverse("records:retention-dashboard"),
+        reverse("records:schedule-list"),
+        reverse("records:hold-list"),
+        reverse("records:hold-place"),
+        reverse("records:hold-detail", args=[hold.pk]),
+        reverse("records:certificate-list"),
+        reverse("records:certificate-detail", args=[certificate.pk]),
+        reverse("records:certificate-print", args=[certificate.pk]),
+    ]
+
+
+def test_clerk_and_administrator_reach_every_page(client_as, clerk_user, superuser, certificate, hold):
+    for user in (clerk_user, superuser):
+        client = client_as(user)
+        for url in page_urls(certificate, hold):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["comms_user", "tst_user", "plain_user"])
+def test_other_roles_are_refused(request, client_as, who, certificate, hold):
+    client = client_as(request.getfixturevalue(who))
+    for url in page_urls(certificate, hold):
+        assert client.get(url).status_code == 403, url
+    response = client.post(reverse("records:hold-release", args=[hold.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    assert LegalHold.objects.get(pk=hold.pk).is_active
+
+
+def test_anonymous_is_sent_to_sign_in(client, certificate, hold):
+    for url in page_urls(certificate, hold):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_hold_preview_counts_and_places_nothing(client_as, clerk_user):
+    CommentFactory(text="pothole one")
+    CommentFactory(text="nothing")
+    response = client_as(clerk_user).post(
+        reverse("records:hold-place"),
+        {"name": "H", "kind": "litigation", "reason": "r", "search_terms": "pothole", "preview": "1"},
+    )
+    assert response.status_code == 200
+    assert "This scope covers" in response.content.decode()
+    assert "Captured posts and comments: 1" in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
+def test_hold_with_empty_scope_shows_the_error_and_places_nothing(client_as, clerk_user):
+    response = client_as(clerk_user).post(
+        reverse("records:hold-place"), {"name": "H", "kind": "litigation", "reason": "r", "place": "1"}
+    )
+    assert response.status_code == 200
+    assert "must name its scope" in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
+def test_place_then_release_a_hold(client_as, clerk_user):
+    site = SiteFactory()
+    client = client_as(clerk_user)
+    response = client.post(
+        reverse("records:hold-place"),
+        {"name": "Audit 2026", "kind": "audit", "reason": "State audit", "sites": [site.pk], "place": "1"},
+    )
+    hold = LegalHold.objects.get()
+    assert response.status_code == 302 and response["Location"] == hold.get_absolute_url()
+    assert list(hold.sites.all()) == [site]
+    response = client.post(reverse("records:hold-release", args=[hold.pk]), {"reason": ""})
+    assert response.status_code == 400 and LegalHold.objects.get().is_active
+    client.post(reverse("records:hold-release", args=[hold.pk]), {"reason": "Audit closed"})
+    assert not LegalHold.objects.get().is_active
+
+
+def test_unknown_commenter_or_record_number_is_an_error_next_to_the_field(client_as, clerk_user):
+    response = client_as(clerk_user).post(
+        reverse("records:hold-place"),
+        {
+            "name": "H",
+            "kind": "litigation",
+            "reason": "r",
+            "commenter_ids": "nobody",
+            "record_ids": "abc",
+            "place": "1",
+        },
+    )
+    body = response.content.decode()
+    assert "No commenter has the id(s): nobody" in body and "Not record numbers: abc" in body
+    assert not LegalHold.objects.exists()
+
+
+def test_certificate_file_approve_through_the_pages(client_as, clerk_user, certificate, today):
+    client = client_as(clerk_user)
+    filed = today - dt.timedelta(days=2)
+    too_soon = client.post(
+        reverse("records:certificate-file", args=[certificate.pk]),
+        {"filed_on": filed, "requested_disposal_date": filed + dt.timedelta(days=10)},
+    )
+    assert too_soon.status_code == 400 and "at least 30 days" in too_soon.content.decode()
+    client.post(
+        reverse("records:certificate-file", args=[certificate.pk]),
+        {"filed_on": filed, "requested_disposal_date": filed + dt.timedelta(days=30)},
+    )
+    certificate.refresh_from_db()
+    assert certificate.state == DisposalCertificate.State.FILED
+    early = client.post(
+        reverse("records:certificate-approve", args=[certificate.pk]),
+        {"approval_number": "LRC-9", "approved_on": filed - dt.timedelta(days=1), "approver_name": "S"},
+    )
+    assert early.status_code == 400 and "before the certificate was filed" in early.content.decode()
+    client.post(
+        reverse("records:certificate-approve", args=[certificate.pk]),
+        {"approval_number": "LRC-9", "approved_on": filed, "approver_name": "S. Secretary"},
+    )
+    certificate.refresh_from_db()
+    assert certificate.state == DisposalCertificate.State.APPROVED and certificate.approval_number == "LRC-9"
+    printable = client.get(reverse("records:certificate-print", args=[certificate.pk])).content.decode()
+    assert "LRC-9" in printable and "Captured posts and comments" in printable
+
+
+def test_withdraw_through_the_page(client_as, clerk_user, certificate):
+    client_as(clerk_user).post(
+        reverse("records:certificate-withdraw", args=[certificate.pk]), {"reason": "Redo"}
+    )
+    certificate.refresh_from_db()
+    assert certificate.state == DisposalCertificate.State.WITHDRAWN
+
+
+def test_hold_page_escapes_residents_text(client_as, clerk_user, hold):
+    body = client_as(clerk_user).get(reverse("records:hold-detail", args=[hold.pk])).content.decode()
+    assert "pothole &lt;b&gt;bold&lt;/b&gt;" in body
+
+
+def test_record_page_panel_shows_its_holds_and_eligibility(clerk_user):
+    comment = CommentFactory(text="pothole", posted_at=chicago(2022, 12, 31, 23, 30))
+    hold = legal_hold_place(actor=clerk_user, name="Doe v. City", reason="r", search_terms="pothole")
+    html = Template("{% load retention %}{% retention_status comment %}").render(
+        Context({"comment": comment})
+    )
+    assert "Doe v. City" in html and hold.get_absolute_url() in html
+    assert "Eligible for disposal from January 1, 2026" in html
+
+
+def test_dashboard_counts_by_series_and_year(client_as, clerk_user, certificate, eligible_year):
+    body = client_as(clerk_user).get(reverse("records:retention-dashboard")).content.decode()
+    assert f'<th scope="row">{eligible_year}</th>' in body
+    assert "not tracked by the portal yet" in body  # the series still to be wired
