@@ -135,8 +135,105 @@ CAPTURED_ITEMS = register(
         # A reply can outlive its parent (posted in a later calendar year, or held): it keeps
         # its own content and loses only the link (Comment.parent is PROTECT, so the link
         # must go before the parent can).
-        detach=(Detach("moderation.Comment", "parent"),),
+        # A removal and a report keep their own copy of what they need (Sec. VI) and outlive
+        # the captured item: only their link to it goes.
+        detach=(
+            Detach("moderation.Comment", "parent"),
+            Detach("moderation.Removal", "comment"),
+            Detach("moderation.ViolationReport", "comment"),
+        ),
         hold_scope=HoldScope(site="site", commenter="author", text_fields=("text",), explicit="legal_holds"),
+    )
+)
+
+
+# --- Moderation records (issue 5) ---------------------------------------------------------------
+# Registered referring series first: a notice, referral or report must go before the removal it
+# points at (PROTECT links), so they are destroyed earlier in the same run.
+COMMENTER_NOTICES = register(
+    RecordSeries(
+        series="commenter-notices",
+        model_label="moderation.CommenterNotice",
+        record_date_field="recorded_at",
+        content_sql="concat_ws(E'\\n', status, channel, message, not_possible_reason)",
+        content_python=lambda n: "\n".join([n.status, n.channel, n.message, n.not_possible_reason]),
+        hold_scope=HoldScope(
+            site="removal__site",
+            commenter="removal__comment__author",
+            text_fields=("message",),
+            explicit="removal__comment__legal_holds",
+        ),
+    )
+)
+REFERRALS = register(
+    RecordSeries(
+        series="referrals",
+        model_label="moderation.Referral",
+        record_date_field="referred_at",
+        content_sql=(
+            "concat_ws(E'\\n', kind, agency, statute, statute_other, case_number, terms_url, "
+            "platform_report_id, details, status, outcome)"
+        ),
+        content_python=lambda r: "\n".join(
+            [
+                r.kind,
+                r.agency,
+                r.statute,
+                r.statute_other,
+                r.case_number,
+                r.terms_url,
+                r.platform_report_id,
+                r.details,
+                r.status,
+                r.outcome,
+            ]
+        ),
+        hold_scope=HoldScope(
+            site="removal__site", text_fields=("details",), explicit="removal__comment__legal_holds"
+        ),
+    )
+)
+VIOLATION_REPORTS = register(
+    RecordSeries(
+        series="violation-reports",
+        model_label="moderation.ViolationReport",
+        record_date_field="notified_at",
+        content_sql="concat_ws(E'\\n', concern, state, outcome, response)",
+        content_python=lambda r: "\n".join([r.concern, r.state, r.outcome, r.response]),
+        blockers=(Blocker("moderation.Referral", "report"),),
+        hold_scope=HoldScope(
+            site="site",
+            commenter="comment__author",
+            text_fields=("concern", "response"),
+            explicit="comment__legal_holds",
+        ),
+    )
+)
+REMOVALS = register(
+    RecordSeries(
+        series="removals",
+        model_label="moderation.Removal",
+        record_date_field="removed_at",
+        content_sql="retained_text",
+        content_python=lambda r: r.retained_text,
+        # The tombstone keeps the digest of the retained copy (Sec. VI), computed at removal.
+        sha256_sql="retained_sha256",
+        sha256_python=lambda r: r.retained_sha256,
+        dependents=(
+            Dependent("moderation.RemovalCategory", "removal"),
+            Dependent("moderation.AccountRestriction_removals", "removal"),
+        ),
+        blockers=(
+            Blocker("moderation.CommenterNotice", "removal"),
+            Blocker("moderation.Referral", "removal"),
+            Blocker("moderation.ViolationReport", "removal"),
+        ),
+        hold_scope=HoldScope(
+            site="site",
+            commenter="comment__author",
+            text_fields=("retained_text",),
+            explicit="comment__legal_holds",
+        ),
     )
 )
 
