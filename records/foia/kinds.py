@@ -6,8 +6,9 @@ which CSV columns it has, how a row becomes an ``ExportRecord`` (the columns as 
 plus the native payload for records.jsonl), and which columns hold residents' text that
 the private-information detector scans for suggested redactions.
 
-Kinds of other areas (removals, reports, referrals, notices, policy documents) register
-here with ``register(RecordKindSpec(...))`` from their own module.
+Captured items and site registry records are defined here; removals, reports, referrals,
+notices and policy documents in ``records.foia.kinds_moderation`` (imported at the end of
+this module, so every kind a request can name is registered whenever the registry is used).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class RecordKindSpec:
     # once per chunk of rows so memory stays constant: (primary keys) -> {pk: {column: text}}.
     # ``record`` puts "" in those columns; these values replace them.
     chunk_values: Callable[[list[int]], dict[int, dict[str, str]]] | None = None
+    # Columns repeating ``native_sha256`` (a hash over the native payload): emptied in the
+    # bundle whenever a redaction changes the payload, like the payload's own hash.
+    payload_hash_columns: tuple[str, ...] = ()
 
     def rows(self, request, *, chunk_size: int = 2000) -> Iterator[ExportRecord]:
         """Every responsive record, read in chunks on a server-side cursor (PostgreSQL)."""
@@ -93,7 +97,7 @@ def city_day_bounds(request) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
-def _iso(value) -> str:
+def iso(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
@@ -156,8 +160,8 @@ def _captured_record(row: tuple) -> ExportRecord:
         "author_name": author_name or "",
         "author_profile_url": author_url or "",
         "text": text,
-        "posted_at": _iso(posted_at),
-        "captured_at": _iso(captured_at),
+        "posted_at": iso(posted_at),
+        "captured_at": iso(captured_at),
         "permalink": permalink,
         "platform_state": platform_state,
     }
@@ -218,7 +222,7 @@ def _site_record(row: tuple) -> ExportRecord:
         "url": url,
         "department": department,
         "state": state,
-        "created_at": _iso(created_at),
+        "created_at": iso(created_at),
     }
     return ExportRecord(id=pk, values=values, native=json.dumps(values, ensure_ascii=False))
 
@@ -260,5 +264,5 @@ def available_kinds(request) -> list[RecordKindSpec]:
     return [REGISTRY[kind] for kind in request.record_kinds if kind in REGISTRY]
 
 
-def unavailable_kinds(request) -> list[str]:
-    return [kind for kind in request.record_kinds if kind not in REGISTRY]
+# The kinds of the other areas register themselves on import (see the module docstring).
+from records.foia import kinds_moderation  # noqa: E402, F401

@@ -163,7 +163,6 @@ def request_detail(request, pk: int):
     foia_request = _request_or_404(pk)
     due = compute_due_date(foia_request)
     found = deadlines()
-    labels = dict(FoiaRequest.RecordKind.choices)
     return render(
         request,
         "records/foia/request_detail.html",
@@ -174,7 +173,6 @@ def request_detail(request, pk: int):
             "due_soon": foia_request.is_open and found.today <= foia_request.due_on <= found.due_soon_until,
             "preview": _preview(foia_request),
             "scope_empty": kind_registry.scope_is_empty(foia_request),
-            "unavailable_kinds": [labels[k] for k in kind_registry.unavailable_kinds(foia_request)],
             "letters": foia_request.letters.select_related("sent_by"),
             "exports": foia_request.exports.select_related("requested_by")[:10],
             "redaction_counts": {

@@ -15,7 +15,13 @@ from django.core.management.base import CommandError
 from records.foia import services
 from records.foia.export import build_export, verify_bundle
 from records.models import FoiaExport, FoiaRequest, Redaction
-from tests.factories import CommenterFactory, CommentFactory, FoiaRequesterFactory, SiteFactory
+from tests.factories import (
+    CommenterFactory,
+    CommentFactory,
+    FoiaRequesterFactory,
+    FoiaRequestFactory,
+    SiteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -295,22 +301,20 @@ def test_exports_are_read_in_chunks_with_a_fixed_number_of_queries(
         build_export(export.pk)
 
 
-def test_export_of_only_kinds_not_yet_in_the_portal_is_refused(clerk_user):
-    request = services.foia_request_create(
-        actor=clerk_user,
-        requester=FoiaRequesterFactory(),
-        received_on=date(2026, 11, 16),
-        channel="email",
-        description="Removals",
-        sites=[SiteFactory()],
-        record_kinds=["removals"],
-    )
+def test_every_kind_a_request_can_name_is_exportable():
+    from records.foia.kinds import REGISTRY
+
+    assert set(REGISTRY) == set(FoiaRequest.RecordKind.values)
+
+
+def test_export_of_only_unknown_kinds_is_refused(clerk_user):
+    request = FoiaRequestFactory(record_kinds=["tweets_of_1999"], search_terms="pothole")
     with pytest.raises(ValidationError, match="None of the chosen kinds"):
         services.foia_export_start(actor=clerk_user, request=request)
     export = FoiaExport.objects.create(request=request, requested_by=clerk_user)
     build_export(export.pk)
     export.refresh_from_db()
-    assert export.state == FoiaExport.State.FAILED and "Removals" in export.error
+    assert export.state == FoiaExport.State.FAILED and "None of the chosen kinds" in export.error
     assert not storages["exports"].exists("foia")
 
 
