@@ -82,38 +82,6 @@ def legal_hold_place(
     return hold
 
 
-def legal_hold_for_foia_request(
-    *, actor, request_number: str, reason: str = "", comments: Iterable = (), **scope
-) -> LegalHold:
-    """Hold a pending FOIA request's responsive records until it is closed (PAC opinion 19-013).
-
-    ``scope`` takes the other arguments of ``legal_hold_place`` (sites, commenters, date range,
-    search terms). Release with ``legal_hold_release_for_foia_request`` when the request closes.
-    """
-    return legal_hold_place(
-        actor=actor,
-        name=f"FOIA request {request_number}",
-        reason=reason or f"Responsive records of pending FOIA request {request_number}.",
-        kind=LegalHold.Kind.FOIA_REQUEST,
-        reference=request_number,
-        comments=comments,
-        **scope,
-    )
-
-
-def legal_hold_release_for_foia_request(*, actor, request_number: str, reason: str = "") -> list[LegalHold]:
-    """Release every active hold placed for FOIA request ``request_number``."""
-    released = []
-    holds = LegalHold.objects.active().filter(kind=LegalHold.Kind.FOIA_REQUEST, reference=request_number)
-    for hold in holds:
-        released.append(
-            legal_hold_release(
-                actor=actor, hold=hold, reason=reason or f"FOIA request {request_number} closed."
-            )
-        )
-    return released
-
-
 @transaction.atomic
 def legal_hold_add_records(*, actor, hold: LegalHold, comments: Iterable) -> LegalHold:
     """Add explicitly chosen records to an active hold (e.g. more responsive records found)."""

@@ -27,6 +27,7 @@ from records.models import (
     FoiaLetterTemplate,
     FoiaRequest,
     FoiaRequester,
+    LegalHold,
     Redaction,
 )
 
@@ -122,6 +123,8 @@ def _place_hold(actor, request: FoiaRequest) -> None:
         date_from=request.date_from,
         date_to=request.date_to,
         search_terms=request.search_terms,
+        kind=LegalHold.Kind.FOIA_REQUEST,
+        reference=request.reference,
     )
 
 

@@ -122,14 +122,30 @@ def test_foia_hold_kind_and_reference_and_added_records(clerk_user):
     assert hold.get_kind_display() == "Pending FOIA request"
 
 
-def test_foia_request_holds_its_records_until_it_is_closed(clerk_user):
-    from records.services import legal_hold_for_foia_request, legal_hold_release_for_foia_request
+def test_foia_request_holds_its_records_until_it_is_withdrawn(clerk_user):
+    from django.utils import timezone
+
+    from records.foia import services as foia_services
+    from records.models import FoiaRequest
+    from tests.factories import FoiaRequesterFactory
 
     comment = CommentFactory(text="about the parade")
-    hold = legal_hold_for_foia_request(actor=clerk_user, request_number="2026-031", search_terms="parade")
-    assert hold.kind == LegalHold.Kind.FOIA_REQUEST and holds_on(comment) == [hold]
-    released = legal_hold_release_for_foia_request(actor=clerk_user, request_number="2026-031")
-    assert released == [hold] and holds_on(comment) == []
+    request = foia_services.foia_request_create(
+        actor=clerk_user,
+        requester=FoiaRequesterFactory(),
+        received_on=timezone.localdate(),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="Comments about the parade.",
+        search_terms="parade",
+        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+    )
+    hold = request.hold
+    assert (hold.kind, hold.reference) == (LegalHold.Kind.FOIA_REQUEST, request.reference)
+    assert holds_on(comment) == [hold]
+    foia_services.foia_request_withdraw(
+        actor=clerk_user, request=request, subject="Withdrawn", body="As asked."
+    )
+    assert holds_on(comment) == []
 
 
 def test_admin_cannot_delete_holds_certificates_or_tombstones(client_as, superuser):
