@@ -1,3 +1,3 @@
-from moderation.models.capture import Comment, Commenter
+from moderation.models.capture import Comment, Commenter, IntegrationToken
 
-__all__ = ["Comment", "Commenter"]
+__all__ = ["Comment", "Commenter", "IntegrationToken"]
