@@ -83,7 +83,8 @@ def _check_may_import(actor, site: Site) -> None:
     if site.state not in CAPTURE_SITE_STATES:
         raise ValidationError(
             {
-                "site": f"{site} is {site.get_state_display().lower()}, not an official City site; nothing captured."
+                "site": f"{site} is {site.get_state_display().lower()}, "
+                "not an official City site; nothing captured."
             }
         )
 
@@ -109,8 +110,8 @@ def captures_import_file(*, actor, site: Site, format_name: str, stream, source_
     if file_format.platform_slug and site.platform.slug != file_format.platform_slug:
         raise ValidationError(
             {
-                "format": f"{source_name}: the {format_name} format is for {file_format.platform_slug} sites, "
-                f"and {site} is on {site.platform.name}."
+                "format": f"{source_name}: the {format_name} format is for "
+                f"{file_format.platform_slug} sites, and {site} is on {site.platform.name}."
             }
         )
     try:
@@ -427,7 +428,8 @@ def comment_mark_answered(*, actor, comment: Comment, note: str = "") -> Comment
         raise ValidationError("This comment is not marked as asking the City for a response.")
     if comment.response_answered_at is not None:
         raise ValidationError(
-            f"This comment was already marked answered on {timezone.localtime(comment.response_answered_at):%Y-%m-%d}."
+            "This comment was already marked answered on "
+            f"{timezone.localtime(comment.response_answered_at):%Y-%m-%d}."
         )
     comment.response_answered_at = timezone.now()
     comment.response_answered_by = actor
