@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from dateutil import parser as date_parser
@@ -106,11 +106,12 @@ class Fields:
             raise self.error(key, f"expected text, got {type(value).__name__}")
         if isinstance(value, (int, float)):
             value = str(value)
-        if "\x00" in value:
-            raise self.error(key, "contains a NUL character, which cannot be stored")
+        problem = storable_text_problem(value)
+        if problem:
+            raise self.error(key, problem)
         if max_length is not None and len(value) > max_length:
             raise self.error(key, f"is longer than {max_length} characters")
-        if required and max_length is not None and not value.strip():
+        if required and max_length is not None and not value:
             raise self.error(key, "is empty")
         return value
 
@@ -154,6 +155,20 @@ class Fields:
         return value
 
 
+def storable_text_problem(value: str) -> str:
+    """Why ``value`` cannot be stored as received (NUL, unpaired surrogate), or ""."""
+    if "\x00" in value:
+        return "contains a NUL character, which cannot be stored"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired UTF-16 surrogate, which is not valid Unicode"
+    return ""
+
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
 def parse_timestamp(value: str, *, error, formats: tuple[str, ...] = ()) -> datetime:
     """An ISO 8601 time with a UTC offset (or one of ``formats``); naive times are refused."""
     parsed = None
@@ -170,6 +185,14 @@ def parse_timestamp(value: str, *, error, formats: tuple[str, ...] = ()) -> date
             raise error(f"“{value[:60]}” is not a date and time this importer understands") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise error(f"“{value[:60]}” has no time zone")
+    try:
+        in_utc = parsed.astimezone(UTC)
+    except OverflowError:
+        raise error(f"“{value[:60]}” is out of range") from None
+    if in_utc < EARLIEST:
+        raise error(f"“{value[:60]}” is before 1990, earlier than any social media post")
+    if in_utc > datetime.now(UTC) + timedelta(days=1):
+        raise error(f"“{value[:60]}” is in the future")
     return parsed
 
 

@@ -35,6 +35,7 @@ from moderation.importers.base import (
     dump_payload,
     kind_from,
     state_from,
+    storable_text_problem,
 )
 from moderation.importers.stream import text_lines
 
@@ -68,6 +69,9 @@ def item_from_object(obj, *, location: str, raw: str | None = None) -> CapturedI
     raw_payload = fields.text("raw_payload", required=False)
     if not raw_payload:
         raw_payload = raw if raw is not None else dump_payload(obj)
+        problem = storable_text_problem(raw_payload)
+        if problem:
+            raise CaptureError(f"the item {problem}", location=location)
     return CapturedItem(
         platform_item_id=item_id,
         kind=kind,
