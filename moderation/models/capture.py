@@ -119,6 +119,15 @@ class Comment(TrackedModel):
                 name="comment_needs_review_idx",
                 condition=Q(reviewed_at__isnull=True, from_city=False),
             ),
+            # Recently captured items (staff home page).
+            models.Index(fields=["captured_at"], name="comment_captured_idx"),
+            # The importer's last step links replies captured before their parent:
+            # WHERE site_id = … AND parent_id IS NULL AND parent_platform_item_id <> ''.
+            models.Index(
+                fields=["site", "id"],
+                name="comment_orphan_idx",
+                condition=Q(parent__isnull=True) & ~Q(parent_platform_item_id=""),
+            ),
             # Comment.objects.awaiting_response(): Sec. V questions not yet answered.
             models.Index(
                 fields=["id"],
