@@ -180,6 +180,13 @@ def parse_timestamp(value: str, *, error, formats: tuple[str, ...] = ()) -> date
             continue
     if parsed is None:
         try:
+            # The standard library's parser is fast and reads what the platforms send;
+            # dateutil's covers the rest of ISO 8601.
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    if parsed is None:
+        try:
             parsed = date_parser.isoparse(value)
         except (ValueError, OverflowError):
             raise error(f"“{value[:60]}” is not a date and time this importer understands") from None
