@@ -124,9 +124,9 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE bench_copy_target (site_id integer, platform_item_id text, kind text, "
-            "parent_platform_item_id text, author_id text, text text, posted_at timestamptz, raw_payload text)"
+            "parent_platform_item_id text, author_id text, text text, posted_at timestamptz, "
+            "raw_payload text)"
         )
-    connection.commit() if not connection.get_autocommit() else None
     started = time.perf_counter()
     with connection.cursor() as cursor, copy_file.open("rb") as handle:
         with cursor.copy("COPY bench_copy_target FROM STDIN") as copy:
@@ -277,7 +277,8 @@ def main() -> None:
     print(f"Rows held: {held:,} captured items, {history:,} history rows")
     print(f"Raw COPY into a bare table: {copy_rate:,.0f} rows/s ({copy_seconds:.1f} s)")
     print(
-        f"import_captures (history, duplicate check, links): {import_rate:,.0f} rows/s ({import_seconds:.1f} s)"
+        f"import_captures (history, duplicate check, links): {import_rate:,.0f} rows/s "
+        f"({import_seconds:.1f} s)"
     )
     print(f"Ratio import / COPY: {import_rate / copy_rate:.3f} (target >= 0.3)")
     print(
