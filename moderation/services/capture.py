@@ -52,6 +52,7 @@ _UPDATE_FIELDS = [
     "updated_at",
 ]
 _COMMENTER_CACHE_SIZE = 20_000
+IMPORT_LOCK_NAMESPACE = 4004  # pg_advisory_xact_lock(namespace, site id): imports of one site
 
 
 @dataclass
@@ -129,9 +130,13 @@ def captures_import(*, actor, site: Site, items: Iterable[CapturedItem], reason:
     """Write captured items for one site in one transaction; returns the counts."""
     _check_may_import(actor, site)
     with transaction.atomic():
-        # One import per site at a time: two concurrent imports of the same items
-        # would both try to create them.
-        site = Site.objects.select_for_update().select_related("platform").get(pk=site.pk)
+        # One import per site at a time: two concurrent imports of the same items would
+        # both try to create them. An advisory lock rather than a row lock on the site,
+        # so a long import does not hold up the Communications Office's site decisions.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, site.pk])
+        site = Site.objects.select_related("platform").get(pk=site.pk)
         writer = _CaptureWriter(site=site, actor=actor, reason=reason)
         for item in items:
             writer.add(item)
@@ -174,11 +179,15 @@ class _CaptureWriter:
         self.pending = []
         now = timezone.now()
         commenters = self._commenters(by_id.values(), now)
-        existing = {
-            c.platform_item_id: c for c in Comment.objects.filter(site=self.site, platform_item_id__in=by_id)
+        # What is held already, without the payloads: most re-captures change nothing.
+        held = {
+            row[0]: row[1:]
+            for row in Comment.objects.filter(site=self.site, platform_item_id__in=by_id).values_list(
+                "platform_item_id", "pk", "payload_sha256", "platform_state", "parent_id"
+            )
         }
         parent_ids = {item.parent_platform_item_id for item in by_id.values() if item.parent_platform_item_id}
-        known = {pid: existing[pid].pk for pid in parent_ids if pid in existing}
+        known = {pid: held[pid][0] for pid in parent_ids if pid in held}
         lookup = parent_ids - known.keys() - by_id.keys()
         if lookup:
             known.update(
@@ -186,10 +195,24 @@ class _CaptureWriter:
                     "platform_item_id", "pk"
                 )
             )
-        self._create([item for pid, item in by_id.items() if pid not in existing], commenters, known, now)
-        self._update(
-            [(existing[pid], item) for pid, item in by_id.items() if pid in existing], commenters, known, now
-        )
+        self._create([item for pid, item in by_id.items() if pid not in held], commenters, known, now)
+        changed = []
+        for pid, item in by_id.items():
+            if pid not in held:
+                continue
+            _pk, sha, state, parent_id = held[pid]
+            links_parent = parent_id is None and bool(known.get(item.parent_platform_item_id))
+            if (
+                Comment.sha256_of(item.raw_payload) == sha
+                and item.platform_state == state
+                and not links_parent
+            ):
+                self.result.unchanged += 1
+            else:
+                changed.append(pid)
+        if changed:
+            rows = Comment.objects.in_bulk([held[pid][0] for pid in changed])
+            self._update([(rows[held[pid][0]], by_id[pid]) for pid in changed], commenters, known, now)
 
     def _create(self, items: list[CapturedItem], commenters, known: dict[str, int], now) -> None:
         # Parents before their replies, so a reply in the same batch gets its parent's id.
@@ -287,13 +310,6 @@ class _CaptureWriter:
             sha = Comment.sha256_of(item.raw_payload)
             parent_id = known.get(item.parent_platform_item_id) if item.parent_platform_item_id else None
             links_parent = comment.parent_id is None and parent_id is not None
-            if (
-                sha == comment.payload_sha256
-                and item.platform_state == comment.platform_state
-                and not links_parent
-            ):
-                self.result.unchanged += 1
-                continue
             reasons = []
             # A platform that reports an item deleted often sends no text: the text we
             # hold is kept rather than blanked (the history has it either way).

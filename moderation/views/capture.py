@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -107,6 +108,7 @@ def comment_detail(request, pk: int):
             "replies": replies[:THREAD_REPLIES_SHOWN],
             "more_replies": len(replies) > THREAD_REPLIES_SHOWN,
             "hints": screening_hints(comment.text),
+            "city_replied": any(reply.from_city for reply in replies),
             "payload_intact": comment.payload_intact,
             "previous_id": previous_id,
             "next_id": next_id,
@@ -120,7 +122,9 @@ def comment_detail(request, pk: int):
 def review_queue(request):
     """TST monitoring queue: new and changed items, oldest first, with screening hints."""
     view = request.GET.get("show", "new")
-    comments = Comment.objects.select_related("site__platform", "author", "parent")
+    comments = Comment.objects.select_related("site__platform", "author", "parent").annotate(
+        city_replied=Exists(Comment.objects.filter(parent=OuterRef("pk"), from_city=True))
+    )
     if view == "questions":
         comments = comments.awaiting_response()
     else:

@@ -287,3 +287,14 @@ def test_nav_entries_follow_roles(client_as, tst_user, clerk_user):
 
     assert [i.label for i in items(tst_user)] == ["Monitoring queue", "Captured comments", "Import captures"]
     assert [i.label for i in items(clerk_user)] == ["Captured comments"]
+
+
+def test_queue_shows_when_the_city_has_replied(client_as, tst_user):
+    question = CommentFactory(text="When is pickup?", asks_for_response=True)
+    CommentFactory(site=question.site, parent=question, from_city=True, kind=Comment.Kind.REPLY, author=None)
+    response = client_as(tst_user).get(reverse("moderation:queue"), {"show": "questions"})
+    assert "The City replied in this thread" in response.content.decode()
+    assert (
+        "The City replied in this thread"
+        in client_as(tst_user).get(question.get_absolute_url()).content.decode()
+    )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from moderation.importers import CaptureError
 from moderation.models import Comment, Commenter
@@ -296,3 +298,41 @@ def test_import_captures_command_reports_bad_files_and_unknown_sites(tmp_path, c
     assert 'bad.jsonl: line 1: field "text": required field is missing' in capsys.readouterr().err
     with pytest.raises(CommandError, match="Unknown site"):
         call_command("import_captures", "--site", "nobody", "--format", "jsonl", str(bad))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=300
+    )
+)
+def test_any_nul_free_text_is_stored_exactly_as_received(text):
+    site = site_on("x")
+    line = json.dumps({"id": "h-1", "text": text, "posted_at": "2026-01-01T00:00:00Z"}, ensure_ascii=False)
+    run(site, "jsonl", "h.jsonl", (line + "\n").encode())
+    comment = Comment.objects.get(site=site, platform_item_id="h-1")
+    assert comment.text == text and comment.raw_payload == line
+
+
+def test_import_queries_do_not_grow_with_the_number_of_rows(django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count, prefix):
+        site = site_on("x")
+        lines = [
+            json.dumps(
+                {
+                    "id": f"{prefix}{n}",
+                    "text": "t",
+                    "posted_at": "2026-01-01T00:00:00Z",
+                    "author": {"id": f"a{n}"},
+                }
+            )
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            run(site, "jsonl", "q.jsonl", ("\n".join(lines) + "\n").encode())
+        return len(captured.captured_queries)
+
+    assert queries_for(20, "a") == queries_for(400, "b")
