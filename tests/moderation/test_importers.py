@@ -314,7 +314,8 @@ def test_any_nul_free_text_is_stored_exactly_as_received(text):
     assert comment.text == text and comment.raw_payload == line
 
 
-def test_import_queries_do_not_grow_with_the_number_of_rows(django_assert_max_num_queries):
+def test_import_queries_do_not_grow_with_the_number_of_rows(postgresql):
+    # On SQLite, Django splits bulk inserts by its bound-parameter limit instead.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
