@@ -263,7 +263,7 @@ CAPTURE_RESPONSE_PHRASES = env_list(
     ],
 )
 # Rows per database round trip when importing; bounds the import's memory.
-CAPTURE_IMPORT_BATCH_SIZE = env_int("CAPTURE_IMPORT_BATCH_SIZE", 2000)
+CAPTURE_IMPORT_BATCH_SIZE = env_int("CAPTURE_IMPORT_BATCH_SIZE", 5000)
 # Largest file the upload form accepts (bytes); bigger files go through import_captures.
 CAPTURE_UPLOAD_MAX_BYTES = env_int("CAPTURE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # Largest number of items in one Capture API batch.

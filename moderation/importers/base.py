@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from dateutil import parser as date_parser
 
@@ -120,7 +119,7 @@ class Fields:
 
     def url(self, key: str) -> str:
         value = self.text(key, required=False, max_length=MAX_URL_LENGTH)
-        if value and urlsplit(value).scheme not in ("http", "https"):
+        if value and not value[:8].lower().startswith(("http://", "https://")):
             raise self.error(key, "is not an http(s) URL")
         return value
 
