@@ -101,13 +101,14 @@ class Fields:
             if required:
                 raise self.error(key, "required field is missing")
             return default
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
-            raise self.error(key, f"expected text, got {type(value).__name__}")
-        if isinstance(value, (int, float)):
+        if type(value) is not str:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self.error(key, f"expected text, got {type(value).__name__}")
             value = str(value)
-        problem = storable_text_problem(value)
-        if problem:
-            raise self.error(key, problem)
+        if "\x00" in value or not value.isascii():
+            problem = storable_text_problem(value)
+            if problem:
+                raise self.error(key, problem)
         if max_length is not None and len(value) > max_length:
             raise self.error(key, f"is longer than {max_length} characters")
         if required and max_length is not None and not value:
