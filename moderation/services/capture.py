@@ -51,7 +51,7 @@ _UPDATE_FIELDS = [
     "asks_for_response",
     "updated_at",
 ]
-_COMMENTER_CACHE_SIZE = 20_000
+_COMMENTER_CACHE_SIZE = 10_000
 IMPORT_LOCK_NAMESPACE = 4004  # pg_advisory_xact_lock(namespace, site id): imports of one site
 
 
