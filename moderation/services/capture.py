@@ -4,9 +4,10 @@ Imports are all-or-nothing per file or API batch (one transaction), idempotent (
 already held with the same payload is left alone), and keep every version: a re-capture
 with changed text updates the item and its history keeps the earlier text, since edits
 are evidence (Ordinance 2019-70, Sec. IV "Procedure"). An item the platform reports
-hidden or deleted is marked so, never dropped. Rows are written in batches with
-``bulk_create_with_history`` / ``bulk_update_with_history``, so memory stays bounded and
-every row still gets its history row with the acting user and a reason.
+hidden or deleted is marked so, never dropped. Rows are written in batches, so memory
+stays bounded, and every row gets its history row with the acting user and a reason:
+``bulk_update_with_history`` for changes, and for new rows ``bulk_create_with_history``,
+or on PostgreSQL the same rows (item and history) written with ``COPY``.
 """
 
 from __future__ import annotations
@@ -156,12 +157,22 @@ class _CaptureWriter:
         self.reason = reason
         self.batch_size = settings.CAPTURE_IMPORT_BATCH_SIZE
         self.pending: list[CapturedItem] = []
+        self.pending_payloads: dict[str, str] = {}
         self.result = ImportResult()
         self.commenters: OrderedDict[str, Commenter] = OrderedDict()
         self.city_names = {name.lower().lstrip("@") for name in (site.handle, site.account_name) if name}
 
     def add(self, item: CapturedItem) -> None:
+        earlier = self.pending_payloads.get(item.platform_item_id)
+        if earlier is not None:
+            if earlier == item.raw_payload:
+                self.result.unchanged += 1  # the same item twice in one file
+                return
+            # Two versions of one item in one file: the earlier is written first, so
+            # the history holds both.
+            self.flush()
         self.pending.append(item)
+        self.pending_payloads[item.platform_item_id] = item.raw_payload
         if len(self.pending) >= self.batch_size:
             self.flush()
 
@@ -173,10 +184,9 @@ class _CaptureWriter:
     def flush(self) -> None:
         if not self.pending:
             return
-        by_id: dict[str, CapturedItem] = {}
-        for item in self.pending:
-            by_id[item.platform_item_id] = item  # the same item twice in a batch: the later wins
+        by_id = {item.platform_item_id: item for item in self.pending}
         self.pending = []
+        self.pending_payloads = {}
         now = timezone.now()
         commenters = self._commenters(by_id.values(), now)
         # What is held already, without the payloads: most re-captures change nothing.
