@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -122,9 +121,7 @@ def comment_detail(request, pk: int):
 def review_queue(request):
     """TST monitoring queue: new and changed items, oldest first, with screening hints."""
     view = request.GET.get("show", "new")
-    comments = Comment.objects.select_related("site__platform", "author", "parent").annotate(
-        city_replied=Exists(Comment.objects.filter(parent=OuterRef("pk"), from_city=True))
-    )
+    comments = Comment.objects.select_related("site__platform", "author", "parent")
     if view == "questions":
         comments = comments.awaiting_response()
     else:
@@ -141,11 +138,21 @@ def review_queue(request):
     rows = list(comments.order_by("pk")[: QUEUE_PAGE_SIZE + 1])
     has_more = len(rows) > QUEUE_PAGE_SIZE
     rows = rows[:QUEUE_PAGE_SIZE]
+    # Which of these the City has replied to: one query by parent id (an EXISTS per row
+    # is planned as a scan of every City reply).
+    replied = set(
+        Comment.objects.filter(parent_id__in=[c.pk for c in rows], from_city=True).values_list(
+            "parent_id", flat=True
+        )
+    )
     return render(
         request,
         "moderation/queue.html",
         {
-            "rows": [{"comment": c, "hints": screening_hints(c.text)} for c in rows],
+            "rows": [
+                {"comment": c, "hints": screening_hints(c.text), "city_replied": c.pk in replied}
+                for c in rows
+            ],
             "view": view,
             "site": site,
             "sites": capture_site_choices(),
