@@ -10,6 +10,7 @@ the top level works too: an item written by the Page itself with no parent is a 
 from __future__ import annotations
 
 from moderation.importers.base import Author, CapturedItem, Fields, dump_payload
+from moderation.importers.raw import ANY, raw_objects
 from moderation.importers.stream import json_array_items
 
 PLATFORM = "facebook"
@@ -17,11 +18,11 @@ TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z",)
 
 
 def read(stream, *, site):
-    for index, obj in json_array_items(stream, "data", what="a Graph API comments response"):
-        yield from _item(Fields(obj, f"data[{index}]"), site=site, parent=None)
+    for index, obj, raw in json_array_items(stream, "data", what="a Graph API comments response"):
+        yield from _item(Fields(obj, f"data[{index}]"), raw, site=site, parent=None)
 
 
-def _item(fields: Fields, *, site, parent: CapturedItem | None):
+def _item(fields: Fields, raw: str, *, site, parent: CapturedItem | None):
     item_id = fields.identifier("id")
     author = None
     who = fields.child("from")
@@ -43,13 +44,12 @@ def _item(fields: Fields, *, site, parent: CapturedItem | None):
         kind = "comment"
     else:
         kind = "reply"
-    payload = {key: value for key, value in fields.obj.items() if key != "comments"}
     item = CapturedItem(
         platform_item_id=item_id,
         kind=kind,
         text=fields.text("message", required=False),
         posted_at=fields.timestamp("created_time", formats=TIME_FORMATS),
-        raw_payload=dump_payload(payload),
+        raw_payload=raw if raw is not None else dump_payload(fields.obj),
         author=author,
         parent_platform_item_id=parent_id,
         permalink=fields.url("permalink_url"),
@@ -59,8 +59,13 @@ def _item(fields: Fields, *, site, parent: CapturedItem | None):
     yield item
     replies = fields.child("comments")
     if replies is not None:
-        for index, reply in enumerate(replies.array("data")):
-            yield from _item(Fields(reply, f"{replies.location}.data[{index}]"), site=site, parent=item)
+        reply_objects = replies.array("data")
+        reply_texts = raw_objects(raw, ("comments", "data", ANY))
+        for index, reply in enumerate(reply_objects):
+            reply_raw = reply_texts[index] if len(reply_texts) == len(reply_objects) else None
+            yield from _item(
+                Fields(reply, f"{replies.location}.data[{index}]"), reply_raw, site=site, parent=item
+            )
 
 
 def _is_site(author: Author, site) -> bool:

@@ -5,21 +5,30 @@ from __future__ import annotations
 import ijson
 
 from moderation.importers.base import CaptureError
+from moderation.importers.raw import ANY, RawSpans, TeeReader
 
 
 def json_array_items(stream, prefix: str, *, what: str):
-    """Yield ``(index, object)`` for each element of the array at ``prefix`` (e.g. "data").
+    """Yield ``(index, object, raw)`` for each element of the array at ``prefix`` ("data").
 
-    ``stream`` is a binary file positioned at the start of the JSON text. A file without
-    that array (a wrong wrapper) and invalid JSON raise CaptureError.
+    ``raw`` is the element's exact text in the file (None for an element that is not an
+    object). ``stream`` is a binary file positioned at the start of the JSON text. A file
+    without that array (a wrong wrapper) and invalid JSON raise CaptureError.
     """
     index = -1
     start = stream.tell() if stream.seekable() else None
+    spans = RawSpans((*prefix.split("."), ANY) if prefix else (ANY,))
     try:
-        for index, obj in enumerate(
-            ijson.items(stream, f"{prefix}.item" if prefix else "item", use_float=True)
-        ):
-            yield index, obj
+        items = ijson.items(TeeReader(stream, spans), f"{prefix}.item" if prefix else "item", use_float=True)
+        for index, obj in enumerate(items):
+            raw = None
+            if isinstance(obj, dict):
+                if not spans.found:
+                    raise CaptureError(
+                        f"the text of {prefix or 'item'}[{index}] could not be cut out exactly"
+                    )
+                raw = spans.found.popleft()
+            yield index, obj, raw
     except ijson.JSONError as exc:
         where = f"after {prefix or 'item'}[{index}]" if index >= 0 else "before the first item"
         raise CaptureError(f"not valid JSON ({where}): {exc}") from None

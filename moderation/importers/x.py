@@ -28,7 +28,7 @@ _ARCHIVE_PREFIX = re.compile(rb"^\s*window\.YTD\.[A-Za-z_]+\.part\d+\s*=\s*(?=\[
 def read_api(stream, *, site):
     users = _users(stream)
     stream.seek(0)
-    for index, obj in json_array_items(stream, "data", what="an X API v2 response"):
+    for index, obj, raw in json_array_items(stream, "data", what="an X API v2 response"):
         fields = Fields(obj, f"data[{index}]")
         tweet_id = fields.identifier("id")
         author_id = fields.identifier("author_id")
@@ -60,7 +60,7 @@ def read_api(stream, *, site):
             kind=kind,
             text=fields.text("text"),
             posted_at=fields.timestamp("created_at"),
-            raw_payload=dump_payload(obj),
+            raw_payload=raw if raw is not None else dump_payload(obj),
             author=author,
             parent_platform_item_id=parent_id,
             permalink=f"https://x.com/{username or 'i/web'}/status/{tweet_id}",
@@ -89,7 +89,7 @@ def read_archive(stream, *, site):
         )
     stream.seek(match.end())
     handle = site.handle.lstrip("@")
-    for index, obj in json_array_items(stream, "", what="an X archive tweets file"):
+    for index, obj, raw in json_array_items(stream, "", what="an X archive tweets file"):
         outer = Fields(obj, f"[{index}]")
         fields = outer.child("tweet") if outer.has("tweet") else outer
         tweet_id = fields.identifier("id_str") if fields.has("id_str") else fields.identifier("id")
@@ -100,7 +100,7 @@ def read_archive(stream, *, site):
             kind="reply" if parent_id else "city_post",
             text=text,
             posted_at=fields.timestamp("created_at", formats=ARCHIVE_TIME_FORMATS),
-            raw_payload=dump_payload(obj),
+            raw_payload=raw if raw is not None else dump_payload(obj),
             author=None,
             from_city=True,
             parent_platform_item_id=parent_id,

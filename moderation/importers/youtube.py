@@ -11,6 +11,7 @@ rejected (``moderationStatus``) is marked hidden.
 from __future__ import annotations
 
 from moderation.importers.base import Author, CapturedItem, Fields, dump_payload
+from moderation.importers.raw import ANY, raw_objects
 from moderation.importers.stream import json_array_items
 
 PLATFORM = "youtube"
@@ -18,25 +19,31 @@ HIDDEN_STATUSES = {"heldForReview", "likelySpam", "rejected"}
 
 
 def read(stream, *, site):
-    for index, obj in json_array_items(stream, "items", what="a YouTube commentThreads response"):
+    for index, obj, raw in json_array_items(stream, "items", what="a YouTube commentThreads response"):
         thread = Fields(obj, f"items[{index}]")
         snippet = thread.child("snippet", required=True)
         video_id = snippet.identifier("videoId", required=False)
         top = snippet.child("topLevelComment", required=True)
-        top_item = _comment(top, site=site, video_id=video_id, parent_id="")
+        top_raw = raw_objects(raw, ("snippet", "topLevelComment"))
+        top_item = _comment(
+            top, top_raw[0] if len(top_raw) == 1 else None, site=site, video_id=video_id, parent_id=""
+        )
         yield top_item
         replies = thread.child("replies")
         if replies is not None:
-            for reply_index, reply in enumerate(replies.array("comments")):
+            reply_objects = replies.array("comments")
+            reply_texts = raw_objects(raw, ("replies", "comments", ANY))
+            for reply_index, reply in enumerate(reply_objects):
                 yield _comment(
                     Fields(reply, f"{replies.location}.comments[{reply_index}]"),
+                    reply_texts[reply_index] if len(reply_texts) == len(reply_objects) else None,
                     site=site,
                     video_id=video_id,
                     parent_id=top_item.platform_item_id,
                 )
 
 
-def _comment(resource: Fields, *, site, video_id: str, parent_id: str) -> CapturedItem:
+def _comment(resource: Fields, raw: str | None, *, site, video_id: str, parent_id: str) -> CapturedItem:
     comment_id = resource.identifier("id")
     snippet = resource.child("snippet", required=True)
     channel = snippet.child("authorChannelId")
@@ -57,7 +64,7 @@ def _comment(resource: Fields, *, site, video_id: str, parent_id: str) -> Captur
         kind="reply" if parent_id else "comment",
         text=snippet.text("textOriginal"),
         posted_at=snippet.timestamp("publishedAt"),
-        raw_payload=dump_payload(resource.obj),
+        raw_payload=raw if raw is not None else dump_payload(resource.obj),
         author=author,
         from_city=is_city,
         parent_platform_item_id=parent_id,

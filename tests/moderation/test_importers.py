@@ -43,7 +43,16 @@ def test_facebook_comments_with_nested_replies_hidden_state_and_exact_text():
     assert hidden.platform_state == Comment.PlatformState.HIDDEN
     assert hidden.text == "Call me at 815-555-0142 🎉 \u200fمرحبا"
     assert first.posted_at.isoformat() == "2026-03-01T14:05:00+00:00"
-    assert "comments" not in json.loads(first.raw_payload)  # replies are stored on the replies
+    # Payloads are the platform's text, byte for byte, cut out of the file.
+    fixture = (FIXTURES / "facebook_comments.json").read_text()
+    assert first.raw_payload in fixture and first.raw_payload.startswith(
+        '{\n      "id": "1029384756_5550001"'
+    )
+    assert '"comments": {' in first.raw_payload  # its replies, as received
+    assert reply.raw_payload in fixture and reply.raw_payload.startswith(
+        '{\n            "id": "1029384756_5550002"'
+    )
+    assert json.loads(reply.raw_payload)["parent"] == {"id": "1029384756_5550001"}
     assert first.payload_intact and first.payload_sha256 == Comment.sha256_of(first.raw_payload)
     assert first.permalink.startswith("https://www.facebook.com/")
 
@@ -56,6 +65,8 @@ def test_instagram_comments_and_replies():
     assert comment.author.platform_user_id == "17841400000000001"
     assert comment.author.profile_url == "https://www.instagram.com/kankakee_fan/"
     assert reply.parent == comment and reply.kind == Comment.Kind.REPLY and reply.from_city
+    fixture = (FIXTURES / "instagram_comments.json").read_text()
+    assert comment.raw_payload in fixture and reply.raw_payload in fixture
 
 
 def test_x_api_users_come_after_tweets_and_replies_before_parents_are_linked():
@@ -70,6 +81,7 @@ def test_x_api_users_come_after_tweets_and_replies_before_parents_are_linked():
     assert question.parent_platform_item_id == "1800000000000000001"
     assert question.asks_for_response
     assert question.permalink == "https://x.com/resident_two/status/1800000000000000002"
+    assert question.raw_payload in (FIXTURES / "x_api_conversation.json").read_text()
 
     # The City's post arrives later from the archive: the waiting comment is linked to it.
     result = run(site, "x-archive", "x_archive_tweets.js")
@@ -86,6 +98,8 @@ def test_x_archive_several_parts_numbers_as_strings_and_never_evaluated():
     run(site, "x-archive", "x_archive_tweets.js")
     run(site, "x-archive", "x_archive_tweets-part1.js")
     reply = Comment.objects.get(platform_item_id="1800000000000000009")
+    assert reply.raw_payload in (FIXTURES / "x_archive_tweets-part1.js").read_text()
+    assert reply.raw_payload.startswith('{\n    "tweet" : {')
     assert reply.kind == Comment.Kind.REPLY and reply.parent_platform_item_id == "1800000000000000002"
     assert Comment.objects.get(platform_item_id="1800000000000000001").posted_at.isoformat() == (
         "2026-05-01T15:00:00+00:00"
@@ -106,7 +120,9 @@ def test_youtube_threads_with_replies():
     assert top.author.platform_user_id == "UCwatchdog" and top.text == "Why was item 7 tabled again?"
     assert top.permalink == "https://www.youtube.com/watch?v=vid123&lc=UgzThread001"
     assert reply.parent == top and reply.from_city
-    assert json.loads(top.raw_payload)["id"] == "UgzThread001"
+    fixture = (FIXTURES / "youtube_comment_threads.json").read_text()
+    assert top.raw_payload in fixture and json.loads(top.raw_payload)["kind"] == "youtube#comment"
+    assert reply.raw_payload in fixture and json.loads(reply.raw_payload)["id"] == "UgzThread001.reply001"
 
 
 def test_portal_csv_with_multiline_cells_and_jsonl_raw_lines():
@@ -353,3 +369,17 @@ def test_two_versions_of_one_item_in_one_file_both_reach_the_history():
         "first words",
         "second words",
     ]
+
+
+def test_payload_is_cut_out_exactly_even_when_read_in_small_pieces():
+    from moderation.importers.raw import ANY, RawSpans
+
+    text = (FIXTURES / "facebook_comments.json").read_text()
+    whole = RawSpans(("data", ANY))
+    whole.feed(text)
+    pieces = RawSpans(("data", ANY))
+    data = text.encode()
+    for start in range(0, len(data), 7):  # splits strings, escapes and multi-byte characters
+        pieces.feed_bytes(data[start : start + 7])
+    assert list(pieces.found) == list(whole.found) and len(whole.found) == 2
+    assert [json.loads(raw)["id"] for raw in whole.found] == ["1029384756_5550001", "1029384756_5550003"]
