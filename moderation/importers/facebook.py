@@ -5,6 +5,8 @@ is_hidden,permalink_url,comments{id,message,from,created_time,parent,is_hidden,p
 answers ``{"data": [...], "paging": {...}}``; replies are nested under ``comments.data``
 (or given flat with ``parent.id``). A ``/{page-id}/feed`` export with the Page's posts at
 the top level works too: an item written by the Page itself with no parent is a City post.
+Each item's payload is its exact text in the file (a comment's includes its nested replies,
+as Facebook sent them; each reply also has its own).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``GET /{ig-media-id}/comments?fields=id,text,username,timestamp,hidden,from{id,username},
 replies{id,text,username,timestamp,hidden,from}`` answers ``{"data": [...], "paging": {...}}``
-with replies nested under ``replies.data``.
+with replies nested under ``replies.data``. Payloads are the exact text in the file.
 """
 
 from __future__ import annotations
