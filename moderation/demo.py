@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from moderation.importers.portal_format import item_from_object
-from moderation.models import Comment
+from moderation.models import Comment, Commenter
 from moderation.services import captures_import, comment_mark_answered, comments_mark_reviewed
 from sites_registry.models import Site
 
@@ -84,4 +84,7 @@ def seed(*, users, stdout) -> None:
         question = Comment.objects.get(site=site, platform_item_id=f"demo-{site.pk}-0")
         if question.asks_for_response and question.response_answered_at is None:
             comment_mark_answered(actor=actor, comment=question, note="The City replied in the thread")
-    stdout.write(f"  moderation: {created} captured items added ({Comment.objects.count()} in all)")
+    stdout.write(
+        f"  moderation: {created} captured items added ({Comment.objects.count()} in all, "
+        f"{Commenter.objects.count()} commenters)"
+    )

@@ -285,8 +285,11 @@ def test_home_panel_counts_the_queue(client_as, tst_user, comms_user):
 def test_nav_entries_follow_roles(client_as, tst_user, clerk_user):
     from moderation.nav import items
 
-    assert [i.label for i in items(tst_user)] == ["Monitoring queue", "Captured comments", "Import captures"]
-    assert [i.label for i in items(clerk_user)] == ["Captured comments"]
+    capture_entries = ["Monitoring queue", "Captured comments", "Import captures"]
+    tst_labels = [i.label for i in items(tst_user)]
+    assert [label for label in tst_labels if label in capture_entries] == capture_entries
+    clerk_labels = [i.label for i in items(clerk_user)]
+    assert [label for label in clerk_labels if label in capture_entries] == ["Captured comments"]
 
 
 def test_queue_shows_when_the_city_has_replied(client_as, tst_user):
