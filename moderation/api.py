@@ -106,7 +106,7 @@ def _invalid(request, exc: NinjaValidationError):
 
 @api.post(
     "/captures/",
-    response={200: CaptureResultOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: CaptureResultOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Send a batch of captured items for one site",
     url_name="captures",
 )
