@@ -287,3 +287,31 @@ CELERY_BEAT_SCHEDULE["records-enforce-retention"] = {
     "task": "records.enforce_retention",
     "schedule": crontab(hour=RETENTION_NIGHTLY_HOUR, minute=15),
 }
+
+# --- Capture: importers, search, monitoring queue (issue 4) ----------------------------
+# Screening hints in the TST queue (they never act on their own): words to flag, and the
+# phrases that mark a comment as asking the City for a response (Ordinance Sec. V).
+CAPTURE_SCREENING_WORDS = env_list(
+    "CAPTURE_SCREENING_WORDS", ["kill", "shoot", "bomb", "threat", "lawsuit", "sue", "attorney"]
+)
+CAPTURE_RESPONSE_PHRASES = env_list(
+    "CAPTURE_RESPONSE_PHRASES",
+    [
+        "?",
+        "please respond",
+        "please reply",
+        "please call me",
+        "please contact me",
+        "can someone",
+        "who do i contact",
+        "who should i contact",
+        "i need help",
+        "any update",
+    ],
+)
+# Rows per database round trip when importing; bounds the import's memory.
+CAPTURE_IMPORT_BATCH_SIZE = env_int("CAPTURE_IMPORT_BATCH_SIZE", 5000)
+# Largest file the upload form accepts (bytes); bigger files go through import_captures.
+CAPTURE_UPLOAD_MAX_BYTES = env_int("CAPTURE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Largest number of items in one Capture API batch.
+CAPTURE_API_MAX_ITEMS = env_int("CAPTURE_API_MAX_ITEMS", 1000)

@@ -1,7 +1,21 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from moderation.models import Comment, Commenter
+from config.audit import stamp
+from moderation.models import (
+    AccountRestriction,
+    Comment,
+    Commenter,
+    CommenterNotice,
+    IntegrationToken,
+    NoticeTemplate,
+    Referral,
+    Removal,
+    RemovalCategory,
+    ViolationReport,
+)
+from moderation.services import integration_token_revoke
 
 
 @admin.register(Commenter)
@@ -15,22 +29,56 @@ class CommenterAdmin(SimpleHistoryAdmin):
 class CommentAdmin(SimpleHistoryAdmin):
     list_display = ["platform_item_id", "site", "kind", "posted_at", "platform_state"]
     list_filter = ["kind", "platform_state", "site"]
+    # Captures are evidence: they change only through imports (which keep history).
+    readonly_fields = ["text", "raw_payload", "payload_sha256", "posted_at", "captured_at"]
     search_fields = ["platform_item_id"]
     raw_id_fields = ["parent", "author"]
     list_select_related = ["site"]
     show_full_result_count = False
 
 
+class IntegrationTokenForm(forms.ModelForm):
+    class Meta:
+        model = IntegrationToken
+        fields = ["name", "sites"]
+
+
+@admin.register(IntegrationToken)
+class IntegrationTokenAdmin(SimpleHistoryAdmin):
+    """Tokens for the Capture API. The token is shown once, when issued; only its hash is kept."""
+
+    form = IntegrationTokenForm
+    list_display = ["name", "token_prefix", "created_by", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["token_prefix", "created_by", "created_at", "revoked_at"]
+    filter_horizontal = ["sites"]
+    actions = ["revoke"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the history says which tool sent what
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stamp(obj, actor=request.user, reason="Integration token changed in the admin")
+            obj.save()
+            return
+        obj.created_by = request.user
+        token = obj.issue()
+        stamp(obj, actor=request.user, reason="Integration token issued").save()
+        self.message_user(
+            request,
+            f"The token for “{obj.name}” is {token} — copy it now; it is not shown again.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            integration_token_revoke(actor=request.user, token=token)
+        self.message_user(request, f"{queryset.count()} token(s) revoked.")
+
+
 # --- Removals, reports, referrals, notices, restrictions (issue 5) -----------------------
-from moderation.models import (  # noqa: E402
-    AccountRestriction,
-    CommenterNotice,
-    NoticeTemplate,
-    Referral,
-    Removal,
-    RemovalCategory,
-    ViolationReport,
-)
 
 
 class ReadOnlyRecordAdmin(SimpleHistoryAdmin):

@@ -1,10 +1,16 @@
+"""Demo captures: City posts, residents' comments and replies on each approved site,
+imported through the same service as real captures (so they have history), with one
+edited comment, one hidden, questions for the City, and some already reviewed."""
+
 import json
 from datetime import timedelta
 
 from django.utils import timezone
 
 from config.audit import stamp
+from moderation.importers.portal_format import item_from_object
 from moderation.models import Comment, Commenter
+from moderation.services import captures_import, comment_mark_answered, comments_mark_reviewed
 from sites_registry.models import Site
 
 RESIDENT_COMMENTS = (
@@ -16,58 +22,81 @@ RESIDENT_COMMENTS = (
     '=HYPERLINK("http://example.com") looks like a formula',
     "My neighbour's SSN is 123-45-6789, please check the record",
     "Great photos from the river festival 🎉",
+    "See www.example.com/petition and tell the mayor we will sue",
+    "مرحبا \u200fright-to-left text and an e-mail: resident@example.org",
 )
 
 
-def seed(*, users, stdout) -> None:
+def _items(site, now):
+    post_id = f"demo-post-{site.pk}"
+    yield {
+        "id": post_id,
+        "kind": "city_post",
+        "text": f"News from {site.account_name}: this week in Kankakee.",
+        "posted_at": (now - timedelta(days=10)).isoformat(),
+        "permalink": site.url,
+        "from_city": True,
+    }
+    for index, text in enumerate(RESIDENT_COMMENTS):
+        yield {
+            "id": f"demo-{site.pk}-{index}",
+            "kind": "comment",
+            "parent_id": post_id,
+            "author": {"id": f"resident-{index}", "name": f"Resident {index + 1}"},
+            "text": text,
+            "posted_at": (now - timedelta(days=9 - index, hours=index)).isoformat(),
+            "state": "hidden" if index == 4 else "visible",
+        }
+    yield {
+        "id": f"demo-{site.pk}-reply",
+        "kind": "reply",
+        "parent_id": f"demo-{site.pk}-0",
+        "text": "Leaf pickup on the east side starts Monday, November 2.",
+        "posted_at": (now - timedelta(days=8)).isoformat(),
+        "from_city": True,
+    }
+
+
+def _capture(site, actor, objects, reason):
+    items = [
+        item_from_object(obj, location=f"demo[{n}]", raw=json.dumps(obj, ensure_ascii=False))
+        for n, obj in enumerate(objects)
+    ]
+    return captures_import(actor=actor, site=site, items=items, reason=reason)
+
+
+def _seed_capture(*, users, stdout) -> None:
     actor = users["tst"]
     now = timezone.now()
     created = 0
     for site in Site.objects.filter(state=Site.State.APPROVED).select_related("platform"):
-        post_id = f"demo-post-{site.pk}"
-        post = Comment.objects.filter(site=site, platform_item_id=post_id).first()
-        if post is None:
-            payload = json.dumps({"id": post_id, "message": f"News from {site.account_name}"})
-            post = Comment(
-                site=site,
-                platform_item_id=post_id,
-                kind=Comment.Kind.CITY_POST,
-                text=f"News from {site.account_name}: this week in Kankakee.",
-                posted_at=now - timedelta(days=10),
-                raw_payload=payload,
-                payload_sha256=Comment.sha256_of(payload),
-                permalink=site.url,
-            )
-            stamp(post, actor=actor, reason="Demo data").save()
-            created += 1
-        for index, text in enumerate(RESIDENT_COMMENTS):
-            item_id = f"demo-{site.pk}-{index}"
-            if Comment.objects.filter(site=site, platform_item_id=item_id).exists():
-                continue
-            commenter, _ = Commenter.objects.get_or_create(
-                platform=site.platform,
-                platform_user_id=f"resident-{index}",
-                defaults={"display_name": f"Resident {index + 1}"},
-            )
-            payload = json.dumps({"id": item_id, "message": text, "from": {"id": commenter.platform_user_id}})
-            comment = Comment(
-                site=site,
-                platform_item_id=item_id,
-                kind=Comment.Kind.COMMENT,
-                parent=post,
-                author=commenter,
-                text=text,
-                posted_at=now - timedelta(days=9 - index, hours=index),
-                raw_payload=payload,
-                payload_sha256=Comment.sha256_of(payload),
-            )
-            stamp(comment, actor=actor, reason="Demo data").save()
-            created += 1
-    stdout.write(f"  moderation: {created} captured items added ({Comment.objects.count()} in all)")
+        if Comment.objects.filter(site=site, platform_item_id=f"demo-post-{site.pk}").exists():
+            continue
+        objects = list(_items(site, now))
+        created += _capture(site, actor, objects, "Demo data").created
+        # A later capture finds comment 1 edited on the platform: history keeps both texts.
+        edited = dict(objects[2], text=objects[2]["text"] + " (edited: and Station Street too)")
+        _capture(site, actor, [edited], "Demo data, captured again")
+        # TST reviewed the first few, and answered the question about leaf pickup.
+        reviewed = Comment.objects.filter(
+            site=site, platform_item_id__in=[f"demo-{site.pk}-{n}" for n in (0, 3)]
+        )
+        comments_mark_reviewed(actor=actor, comment_ids=list(reviewed.values_list("pk", flat=True)))
+        question = Comment.objects.get(site=site, platform_item_id=f"demo-{site.pk}-0")
+        if question.asks_for_response and question.response_answered_at is None:
+            comment_mark_answered(actor=actor, comment=question, note="The City replied in the thread")
+    stdout.write(
+        f"  moderation: {created} captured items added ({Comment.objects.count()} in all, "
+        f"{Commenter.objects.count()} commenters)"
+    )
+
+
+def seed(*, users, stdout) -> None:
+    _seed_capture(users=users, stdout=stdout)
+    _seed_removals(users=users, stdout=stdout)
 
 
 # --- Removals, reports, referrals, notices, restrictions (issue 5) ----------------------
-_seed_capture = seed
 
 REMOVAL_DEMO_ITEMS = (
     # (suffix, text, categories, action, reason)
@@ -100,11 +129,6 @@ REMOVAL_DEMO_ITEMS = (
         "Asks for a private service unrelated to the post about the leaf pickup.",
     ),
 )
-
-
-def seed(*, users, stdout) -> None:  # noqa: F811 - extends the capture demo data above
-    _seed_capture(users=users, stdout=stdout)
-    _seed_removals(users=users, stdout=stdout)
 
 
 def _seed_removals(*, users, stdout) -> None:

@@ -1,4 +1,4 @@
-from moderation.models.capture import Comment, Commenter
+from moderation.models.capture import Comment, Commenter, IntegrationToken
 from moderation.models.removals import (
     AccountRestriction,
     CommenterNotice,
@@ -14,6 +14,7 @@ from moderation.models.removals import (
 __all__ = [
     "Comment",
     "Commenter",
+    "IntegrationToken",
     "AccountRestriction",
     "CommenterNotice",
     "IllinoisStatute",

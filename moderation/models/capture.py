@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +33,16 @@ class Commenter(TrackedModel):
         return self.display_name or self.platform_user_id
 
 
+class CommentQuerySet(models.QuerySet):
+    def needs_review(self):
+        """New or changed items that TST has not reviewed yet (the City's own excluded)."""
+        return self.filter(reviewed_at__isnull=True, from_city=False)
+
+    def awaiting_response(self):
+        """Comments asking the City for a response that nobody marked answered (Sec. V)."""
+        return self.filter(asks_for_response=True, response_answered_at__isnull=True)
+
+
 class Comment(TrackedModel):
     """A captured item: a City post, or a resident's comment or reply, on a City site.
 
@@ -46,6 +59,10 @@ class Comment(TrackedModel):
         VISIBLE = "visible", "Visible"
         HIDDEN = "hidden", "Hidden on the platform"
         DELETED = "deleted", "Deleted on the platform"
+
+    # Full-text search: on PostgreSQL the table also has a ``search_vector`` tsvector
+    # column, generated from ``text`` and GIN-indexed (migration 0002). It is not a
+    # Django field, so the history table does not copy it; moderation.search reads it.
 
     site = models.ForeignKey("sites_registry.Site", on_delete=models.PROTECT, related_name="comments")
     platform_item_id = models.CharField(max_length=200)
@@ -65,6 +82,28 @@ class Comment(TrackedModel):
     platform_state = models.CharField(
         max_length=20, choices=PlatformState.choices, default=PlatformState.VISIBLE
     )
+    # The platform id of the parent as the platform gave it: kept so that a reply
+    # captured before its parent is linked when the parent arrives.
+    parent_platform_item_id = models.CharField(max_length=200, blank=True)
+    from_city = models.BooleanField(
+        "written by the City's own account", default=False, help_text="The City's posts and replies."
+    )
+    edit_count = models.PositiveIntegerField(
+        default=0, help_text="Captures that found changed text; the history keeps every version."
+    )
+    # TST monitoring queue: an item is new until reviewed; changed text makes it new again.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Sec. V: comments asking the City for a response, until TST marks them answered.
+    asks_for_response = models.BooleanField(default=False)
+    response_answered_at = models.DateTimeField(null=True, blank=True)
+    response_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -72,6 +111,29 @@ class Comment(TrackedModel):
         ]
         indexes = [
             models.Index(fields=["site", "posted_at"], name="comment_site_posted_idx"),
+            # Search results and browse, newest first: ORDER BY posted_at DESC, id DESC.
+            models.Index(fields=["posted_at", "id"], name="comment_posted_idx"),
+            # Comment.objects.needs_review(): the TST queue, oldest first by id.
+            models.Index(
+                fields=["id"],
+                name="comment_needs_review_idx",
+                condition=Q(reviewed_at__isnull=True, from_city=False),
+            ),
+            # Recently captured items (staff home page).
+            models.Index(fields=["captured_at"], name="comment_captured_idx"),
+            # The importer's last step links replies captured before their parent:
+            # WHERE site_id = … AND parent_id IS NULL AND parent_platform_item_id <> ''.
+            models.Index(
+                fields=["site", "id"],
+                name="comment_orphan_idx",
+                condition=Q(parent__isnull=True) & ~Q(parent_platform_item_id=""),
+            ),
+            # Comment.objects.awaiting_response(): Sec. V questions not yet answered.
+            models.Index(
+                fields=["id"],
+                name="comment_awaiting_reply_idx",
+                condition=Q(asks_for_response=True, response_answered_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +142,52 @@ class Comment(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("moderation:comment-detail", args=[self.pk])
 
+    @property
+    def payload_intact(self) -> bool:
+        """True while the stored payload still matches the SHA-256 taken at capture."""
+        return self.sha256_of(self.raw_payload) == self.payload_sha256
+
     @staticmethod
     def sha256_of(raw_payload: str) -> str:
         return hashlib.sha256(raw_payload.encode("utf-8")).hexdigest()
+
+
+class IntegrationTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class IntegrationToken(TrackedModel):
+    """A token an archiving tool uses to push captures through the API (``/api/v1/``).
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when an
+    administrator creates it in the admin site. A token may push to the sites it names.
+    """
+
+    name = models.CharField(max_length=200, help_text="The archiving tool or integration it is for.")
+    token_prefix = models.CharField(max_length=12, editable=False, help_text="To recognise the token.")
+    token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    sites = models.ManyToManyField("sites_registry.Site", related_name="integration_tokens")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IntegrationTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_prefix}…)"
+
+    @staticmethod
+    def hash_of(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    def issue(self) -> str:
+        """Give this (unsaved) row a new random token; returns the token, to show once."""
+        token = "kkc_" + secrets.token_urlsafe(32)
+        self.token_prefix = token[:12]
+        self.token_sha256 = self.hash_of(token)
+        return token

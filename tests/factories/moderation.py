@@ -3,10 +3,21 @@ import json
 import factory
 from django.utils import timezone
 
-from moderation.models import Comment, Commenter
-from tests.factories.sites import SiteFactory
+from moderation.models import Comment, Commenter, IntegrationToken
+from sites_registry.models import Platform
+from tests.factories.sites import PlatformFactory, SiteFactory
 
-__all__ = ["CommenterFactory", "CommentFactory"]
+__all__ = ["CommenterFactory", "CommentFactory", "IntegrationTokenFactory", "site_on"]
+
+_PLATFORM_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X (Twitter)", "youtube": "YouTube"}
+
+
+def site_on(platform_slug: str, **kwargs):
+    """An approved site on the platform with this slug (facebook, instagram, x, youtube)."""
+    platform = Platform.objects.filter(slug=platform_slug).first() or PlatformFactory(
+        slug=platform_slug, name=_PLATFORM_NAMES.get(platform_slug, platform_slug.title())
+    )
+    return SiteFactory(platform=platform, **kwargs)
 
 
 class CommenterFactory(factory.django.DjangoModelFactory):
@@ -32,3 +43,26 @@ class CommentFactory(factory.django.DjangoModelFactory):
         lambda c: json.dumps({"id": c.platform_item_id, "message": c.text}, ensure_ascii=False)
     )
     payload_sha256 = factory.LazyAttribute(lambda c: Comment.sha256_of(c.raw_payload))
+
+
+class IntegrationTokenFactory(factory.django.DjangoModelFactory):
+    """``IntegrationTokenFactory(sites=[site])``; the token itself is on ``.plain_token``."""
+
+    class Meta:
+        model = IntegrationToken
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Archiver {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        row = model_class(*args, **kwargs)
+        token = row.issue()
+        row.save()
+        row.plain_token = token
+        return row
+
+    @factory.post_generation
+    def sites(self, create, extracted, **kwargs):
+        if extracted:
+            self.sites.set(extracted)

@@ -1,0 +1,333 @@
+"""Capture benchmark (PostgreSQL): import speed against raw COPY, import memory, search
+and queue latency. Not part of the test run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/capture_benchmark.py --comments 1000000
+
+It (re)creates the database ``--bench-db`` (default ``portal_capture_bench``) on that
+server, migrates it, generates the data set (bench/dataset.py: 20 sites, 5 calendar years,
+comments, replies and City posts), and prints:
+
+* import rows/s through ``manage.py import_captures`` (one process per site file, history
+  rows included), against raw ``COPY`` of the same rows into a bare table, and the ratio;
+* peak memory (max RSS) of the import processes;
+* a second import of one file (every row detected as unchanged) and a recapture with
+  edits, hidden and deleted items (updates with history);
+* p50/p95 of a full-text search, top 50 newest first, over several words and a phrase;
+* p50/p95 of the TST queue page (the whole view: query, hints, template) as a TST user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEARCHES = (
+    "pothole",
+    "snow plow",
+    '"water main"',
+    "parade -fireworks",
+    "sinkhole",
+    "council budget",
+    "street",
+)
+
+
+def database_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def recreate_database(base_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url(base_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--bench-db", default="portal_capture_bench")
+    parser.add_argument(
+        "--workdir", default="", help="Folder for the generated files (default: a temp folder)"
+    )
+    parser.add_argument("--samples", type=int, default=60, help="Timed runs per latency figure")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="Reuse the data already in --bench-db: only the search and queue timings",
+    )
+    args = parser.parse_args()
+
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (any database on it; the bench creates its own).")
+    if not args.measure_only:
+        recreate_database(base, args.bench_db)
+    env = dict(os.environ, DATABASE_URL=database_url(base, args.bench_db), DEBUG="1")
+    env.pop("REDIS_URL", None)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, env=env)
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench import dataset
+
+    if args.measure_only:
+        measure_latency(args)
+        return
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="capture-bench-"))
+    print(f"Data set: {args.comments:,} items, {args.sites} sites, {args.years} calendar years -> {workdir}")
+    started = time.perf_counter()
+    files = dataset.write_files(workdir, comments=args.comments, sites=args.sites, years=args.years)
+    print(f"  generated in {time.perf_counter() - started:.1f} s")
+    sites = dataset.ensure_sites([spec for spec, _ in files["captures"]])
+
+    # -- raw COPY of the same rows into a bare table ------------------------------------
+    copy_file = workdir / "copy-rows.tsv"
+    with copy_file.open("w", encoding="utf-8") as out:
+        for spec, path in files["captures"]:
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    item = json.loads(line)
+                    row = (
+                        str(sites[spec.index].pk),
+                        item["id"],
+                        item.get("kind", ""),
+                        item.get("parent_id", ""),
+                        (item.get("author") or {}).get("id", ""),
+                        item["text"],
+                        item["posted_at"],
+                        line.rstrip("\n"),
+                    )
+                    out.write("\t".join(_copy_escape(value) for value in row) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_copy_target (site_id integer, platform_item_id text, kind text, "
+            "parent_platform_item_id text, author_id text, text text, posted_at timestamptz, "
+            "raw_payload text)"
+        )
+    started = time.perf_counter()
+    with connection.cursor() as cursor, copy_file.open("rb") as handle:
+        with cursor.copy("COPY bench_copy_target FROM STDIN") as copy:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+    copy_seconds = time.perf_counter() - started
+    copy_rate = args.comments / copy_seconds
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_copy_target")
+    copy_file.unlink()
+
+    # -- import through import_captures, one process per site file ----------------------
+    started = time.perf_counter()
+    peak_kib = 0
+    for spec, path in files["captures"]:
+        process = subprocess.Popen(
+            [*manage, "import_captures", "--site", str(sites[spec.index].pk), "--format", "jsonl", str(path)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            sys.exit(f"import_captures failed on {path}")
+        peak_kib = max(peak_kib, usage.ru_maxrss)  # this process alone (Linux: KiB)
+    import_seconds = time.perf_counter() - started
+    import_rate = args.comments / import_seconds
+
+    from moderation.models import Comment
+
+    held = Comment.objects.count()
+    history = Comment.history.count()
+    assert held == args.comments, (held, args.comments)
+
+    # -- the floor: COPY of the same rows into tables with the real indexes and the
+    # generated search vector (and the history table), without the import's work.
+    dump = workdir / "floor.tsv"
+    dump_history = workdir / "floor-history.tsv"
+    comment_columns = ", ".join(f.column for f in Comment._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_floor (LIKE moderation_comment INCLUDING ALL)")
+        cursor.execute("CREATE TABLE bench_floor_history (LIKE moderation_historicalcomment INCLUDING ALL)")
+        with (
+            dump.open("wb") as out,
+            cursor.copy(f"COPY moderation_comment ({comment_columns}) TO STDOUT") as copy,
+        ):
+            for chunk in copy:
+                out.write(chunk)
+        with (
+            dump_history.open("wb") as out,
+            cursor.copy("COPY moderation_historicalcomment TO STDOUT") as copy,
+        ):
+            for chunk in copy:
+                out.write(chunk)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table, source, columns in (
+            ("bench_floor", dump, f"({comment_columns})"),
+            ("bench_floor_history", dump_history, ""),
+        ):
+            with source.open("rb") as handle, cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+    floor_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_floor, bench_floor_history")
+    dump.unlink()
+    dump_history.unlink()
+
+    # -- duplicates and edits ---------------------------------------------------------------
+    spec, path = files["captures"][0]
+    repeat = subprocess.run(
+        [*manage, "import_captures", "--site", str(sites[spec.index].pk), "--format", "jsonl", str(path)],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    started = time.perf_counter()
+    recaptured = []
+    for spec, path in files["recaptures"]:
+        recaptured.append(
+            subprocess.run(
+                [
+                    *manage,
+                    "import_captures",
+                    "--site",
+                    str(sites[spec.index].pk),
+                    "--format",
+                    "jsonl",
+                    str(path),
+                ],
+                check=True,
+                env=env,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
+    recapture_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE moderation_comment")
+        cursor.execute("VACUUM ANALYZE moderation_historicalcomment")
+
+    print()
+    print(f"Rows held: {held:,} captured items, {history:,} history rows")
+    print(f"Raw COPY into a bare table: {copy_rate:,.0f} rows/s ({copy_seconds:.1f} s)")
+    print(
+        f"import_captures (history, duplicate check, links): {import_rate:,.0f} rows/s "
+        f"({import_seconds:.1f} s)"
+    )
+    print(f"Ratio import / COPY: {import_rate / copy_rate:.3f} (target >= 0.3)")
+    print(
+        f"COPY of the same rows into tables shaped like the real ones (indexes, generated search "
+        f"vector, history table): {args.comments / floor_seconds:,.0f} rows/s ({floor_seconds:.1f} s); "
+        f"import / that: {import_rate / (args.comments / floor_seconds):.3f}"
+    )
+    print(f"Peak memory of an import process: {peak_kib / 1024:.0f} MiB max RSS (target <= 150 MiB)")
+    print(f"Second import of one file: {repeat}")
+    print(
+        f"Recapture of every site with edits/hidden/deleted: {recapture_seconds:.1f} s, e.g. {recaptured[0]}"
+    )
+    measure_latency(args)
+
+
+def measure_latency(args) -> None:
+    """p50/p95 of the full-text search (top 50) and of the TST queue page."""
+    from django.db import connection
+
+    from moderation.models import Comment
+    from moderation.search import CommentFilters, search_comments
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM moderation_comment")
+        print(f"Latency over {cursor.fetchone()[0]:,} captured items:")
+
+    rng = random.Random(7)
+    for query in SEARCHES:  # warm the cache once
+        list(search_comments(CommentFilters(q=query))[:50])
+    search_ms = []
+    for _ in range(args.samples):
+        query = rng.choice(SEARCHES)
+        started = time.perf_counter()
+        list(search_comments(CommentFilters(q=query))[:50])
+        search_ms.append((time.perf_counter() - started) * 1000)
+    relevance_ms = []
+    for _ in range(max(10, args.samples // 3)):
+        query = rng.choice(SEARCHES)
+        started = time.perf_counter()
+        list(search_comments(CommentFilters(q=query, order="relevance"))[:50])
+        relevance_ms.append((time.perf_counter() - started) * 1000)
+
+    # -- the queue page ------------------------------------------------------------------------
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from config import roles
+
+    tst, _ = User.objects.get_or_create(username="bench-tst")
+    tst.groups.add(Group.objects.get(name=roles.TECHNICAL_SERVICES))
+    client = Client()
+    client.force_login(tst)
+    max_id = Comment.objects.order_by("-pk").values_list("pk", flat=True).first()
+    client.get("/portal/moderation/queue/", HTTP_HOST="localhost")
+    queue_ms = []
+    for n in range(args.samples):
+        url = (
+            "/portal/moderation/queue/"
+            if n % 2 == 0
+            else f"/portal/moderation/queue/?after={rng.randrange(max_id)}"
+        )
+        started = time.perf_counter()
+        response = client.get(url, HTTP_HOST="localhost")
+        queue_ms.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+
+    print(
+        f"Full-text search top 50 (newest first): p50 {statistics.median(search_ms):.1f} ms, "
+        f"p95 {percentile(search_ms, 0.95):.1f} ms (target p95 <= 50 ms)"
+    )
+    print(
+        f"Full-text search top 50 (best match first): p50 {statistics.median(relevance_ms):.1f} ms, "
+        f"p95 {percentile(relevance_ms, 0.95):.1f} ms"
+    )
+    print(
+        f"Queue page: p50 {statistics.median(queue_ms):.1f} ms, p95 {percentile(queue_ms, 0.95):.1f} ms "
+        f"(target p95 <= 150 ms)"
+    )
+
+
+def _copy_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+if __name__ == "__main__":
+    main()

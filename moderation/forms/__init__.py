@@ -1,0 +1,3 @@
+from moderation.forms.capture import CaptureUploadForm, CommentSearchForm
+
+__all__ = ["CaptureUploadForm", "CommentSearchForm"]

@@ -1,0 +1,49 @@
+"""Importers of captured posts and comments, one module per platform format.
+
+Each reader takes a binary stream and the ``Site`` and yields ``CapturedItem`` objects;
+``moderation.services.capture.captures_import_file`` writes them. Formats:
+
+=============  =========================================================  ==========
+format         what                                                       platform
+=============  =========================================================  ==========
+facebook       Meta Graph API ``/{post-id}/comments`` (or ``/feed``)      facebook
+instagram      Instagram Graph API ``/{media-id}/comments``               instagram
+x-api          X API v2 search / conversation response                    x
+x-archive      ``data/tweets.js`` from an X account archive               x
+youtube        YouTube Data API ``commentThreads.list`` response          youtube
+csv            the portal's CSV format (see portal_format)                any
+jsonl          the portal's JSON Lines format (see portal_format)         any
+=============  =========================================================  ==========
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from moderation.importers import facebook, instagram, portal_format, x, youtube
+from moderation.importers.base import Author, CapturedItem, CaptureError
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str
+    reader: Callable
+    platform_slug: str | None  # None: any platform
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("facebook", "Facebook Graph API comments (JSON)", facebook.read, "facebook"),
+        Format("instagram", "Instagram Graph API comments (JSON)", instagram.read, "instagram"),
+        Format("x-api", "X API v2 search or conversation response (JSON)", x.read_api, "x"),
+        Format("x-archive", "X account archive data/tweets.js", x.read_archive, "x"),
+        Format("youtube", "YouTube Data API commentThreads response (JSON)", youtube.read, "youtube"),
+        Format("csv", "Portal CSV", portal_format.read_csv, None),
+        Format("jsonl", "Portal JSON Lines", portal_format.read_jsonl, None),
+    )
+}
+
+__all__ = ["FORMATS", "Format", "Author", "CapturedItem", "CaptureError"]

@@ -1,0 +1,66 @@
+"""Streaming readers: one item at a time, whatever the file size."""
+
+from __future__ import annotations
+
+import ijson
+
+from moderation.importers.base import CaptureError
+from moderation.importers.raw import ANY, RawSpans, TeeReader
+
+
+def json_array_items(stream, prefix: str, *, what: str):
+    """Yield ``(index, object, raw)`` for each element of the array at ``prefix`` ("data").
+
+    ``raw`` is the element's exact text in the file (None for an element that is not an
+    object). ``stream`` is a binary file positioned at the start of the JSON text. A file
+    without that array (a wrong wrapper) and invalid JSON raise CaptureError.
+    """
+    index = -1
+    start = stream.tell() if stream.seekable() else None
+    spans = RawSpans((*prefix.split("."), ANY) if prefix else (ANY,))
+    try:
+        items = ijson.items(TeeReader(stream, spans), f"{prefix}.item" if prefix else "item", use_float=True)
+        for index, obj in enumerate(items):
+            raw = None
+            if isinstance(obj, dict):
+                if not spans.found:
+                    raise CaptureError(
+                        f"the text of {prefix or 'item'}[{index}] could not be cut out exactly"
+                    )
+                raw = spans.found.popleft()
+            yield index, obj, raw
+    except ijson.JSONError as exc:
+        where = f"after {prefix or 'item'}[{index}]" if index >= 0 else "before the first item"
+        raise CaptureError(f"not valid JSON ({where}): {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CaptureError(f"not UTF-8 text: {exc}") from None
+    if index == -1 and start is not None:
+        # Nothing at the prefix: an empty array is fine, a missing one is the wrong format.
+        stream.seek(start)
+        if not _has_array(stream, prefix):
+            where = f"a top-level object with a “{prefix}” array" if prefix else "a top-level array"
+            raise CaptureError(f"this is not {what}: expected {where}")
+
+
+def _has_array(stream, prefix: str) -> bool:
+    try:
+        for path, event, _value in ijson.parse(stream):
+            if path == prefix and event == "start_array":
+                return True
+    except ijson.JSONError as exc:
+        raise CaptureError(f"not valid JSON: {exc}") from None
+    return False
+
+
+def text_lines(stream):
+    """Yield ``(line_number, text)`` for each non-blank line of a UTF-8 byte stream."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CaptureError(f"not UTF-8 text: {exc}", location=f"line {number}") from None
+        line = line.rstrip("\r\n")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if line.strip():
+            yield number, line

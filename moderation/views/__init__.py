@@ -1,0 +1,1 @@
+"""Portal pages of the moderation app, one module per area."""
