@@ -73,3 +73,18 @@ def test_removal_outlives_a_destroyed_comment_of_an_earlier_year(clerk_user, tod
     assert removal.comment_id is None
     assert removal.retained_text == comment.text
     assert DisposalTombstone.objects.filter(series="captured-items", original_id=comment.pk).exists()
+
+
+def test_record_pages_show_the_holds_on_them(client_as, clerk_user, tst_user):
+    comment, removal, report, notice, referral = _removal_with_its_records(2026)
+    legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", comments=[comment])
+    client = client_as(tst_user)
+    for url in (
+        comment.get_absolute_url(),
+        removal.get_absolute_url(),
+        f"/portal/moderation/reports/{report.pk}/",
+        f"/portal/moderation/referrals/{referral.pk}/",
+    ):
+        body = client.get(url).content.decode()
+        assert "Doe v. City" in body, url
+        assert "will not be destroyed while any is in force" in body, url
