@@ -1,9 +1,8 @@
 """In a real browser: TST removes an item, the Communications Office resolves the report.
 
 ORM calls stay outside the browser block: Playwright's sync API runs in a greenlet, and a
-query there would open a database connection nobody closes. The flow starts at the
-item's removal form (the monitoring queue page belongs to the
-capture area and links to the same form through templates/moderation/_comment_actions.html).
+query there would open a database connection nobody closes. The flow starts in TST's
+monitoring queue, whose rows link to the removal form (templates/moderation/_comment_actions.html).
 """
 
 import re
@@ -30,7 +29,14 @@ def test_tst_removes_an_item_and_the_communications_office_resolves_the_report(l
     comment = CommentFactory(text="<b>Call the inspector at home</b> 815-555-0199")
     with browser_page(chromium) as page:
         sign_in(page, live_server.url, tst.username, TEST_PASSWORD)
-        page.goto(f"{live_server.url}/portal/moderation/comments/{comment.pk}/remove/")
+        # The monitoring queue lists the new item, with its hints and a Remove action.
+        page.goto(f"{live_server.url}/portal/moderation/queue/")
+        row = page.locator(f"#item-{comment.pk}")
+        assert row.get_by_text("<b>Call the inspector at home</b> 815-555-0199").is_visible()
+        _no_violations(page, "monitoring queue")
+        row.get_by_role("link", name=f"Remove item {comment.platform_item_id}").click()
+        page.wait_for_load_state("domcontentloaded")
+        assert page.url.endswith(f"/portal/moderation/comments/{comment.pk}/remove/"), page.url
         assert page.get_by_text("<b>Call the inspector at home</b> 815-555-0199").is_visible()
         _no_violations(page, "removal form")
 
