@@ -50,7 +50,8 @@ def record_history(request, app_label: str, model_name: str, pk: int):
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    if not entries:
+    current = model._default_manager.filter(pk=pk).first()
+    if not entries and current is None:
         raise Http404("No history for this record.")
     rows = []
     previous = None
@@ -62,7 +63,6 @@ def record_history(request, app_label: str, model_name: str, pk: int):
         rows.append({"entry": entry, "changes": changes})
         previous = entry
     rows.reverse()
-    current = model._default_manager.filter(pk=pk).first()
     return render(
         request,
         "portal/history.html",

@@ -76,7 +76,14 @@ def site_list(request):
     return render(
         request,
         "sites_registry/site_list.html",
-        {"sites": sites, "state": state, "states": Site.State.choices},
+        {
+            "sites": sites,
+            "state": state,
+            "states": Site.State.choices,
+            "may_request": roles.has_role(
+                request.user, roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE
+            ),
+        },
     )
 
 

@@ -53,3 +53,13 @@ def test_each_role_sees_its_own_home_page(client_as, role, marker):
     response = client_as(make_user(role)).get(reverse("portal:home"))
     assert response.status_code == 200
     assert marker in response.content.decode()
+
+
+def test_record_seeded_without_history_has_a_history_page(client_as, tst_user):
+    from moderation.models import NoticeTemplate
+
+    template = NoticeTemplate.objects.create(name="Seeded", body="Removed: {reason}")
+    NoticeTemplate.history.filter(id=template.pk).delete()  # as a data migration leaves it
+    response = client_as(tst_user).get(_history_url(template))
+    assert response.status_code == 200
+    assert "No change has been recorded" in response.content.decode()

@@ -373,3 +373,11 @@ def test_queue_shows_requests_with_their_open_required_disclosures(client, comms
     counts = {site.account_name: site.open_mandatory for site in response.context["requested"]}
     assert counts == {"Ready Request": 0, "Waiting Request": 9}
     assert ready.get_absolute_url() in response.content.decode()
+
+
+def test_clerk_is_not_offered_a_site_request_link(client_as, clerk_user, tst_user):
+    from django.urls import reverse
+
+    request_url = reverse("sites_registry:site-request")
+    assert request_url not in client_as(clerk_user).get(reverse("sites_registry:site-list")).content.decode()
+    assert request_url in client_as(tst_user).get(reverse("sites_registry:site-list")).content.decode()
