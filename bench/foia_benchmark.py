@@ -100,11 +100,13 @@ def ensure_dataset(size: int):
             yield (
                 site.pk, f"b{size}-{index}", "comment", commenters[index % 1000], text, posted, posted, "",
                 payload, hashlib.sha256(payload.encode()).hexdigest(), "visible", now, now,
+                "", False, 0, False,
             )  # fmt: skip
 
     columns = (
         "site_id, platform_item_id, kind, author_id, text, posted_at, captured_at, permalink, "
-        "raw_payload, payload_sha256, platform_state, created_at, updated_at"
+        "raw_payload, payload_sha256, platform_state, created_at, updated_at, "
+        "parent_platform_item_id, from_city, edit_count, asks_for_response"
     )
     if connection.vendor == "postgresql":
         with (
