@@ -19,10 +19,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from config.spreadsheet import csv_cell
 from moderation.models import ProhibitedCategory, Removal, RemovalCategory
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
-CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _month(value) -> date:
@@ -141,11 +141,6 @@ def transparency_report(request):
     )
 
 
-def _csv_cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(CSV_DANGEROUS_START) else text
-
-
 @login_not_required
 @require_GET
 def transparency_csv(request):
@@ -167,11 +162,11 @@ def transparency_csv(request):
     for row in rows:
         writer.writerow(
             [
-                _csv_cell(f"{_month(row['month']):%Y-%m}"),
-                _csv_cell(row["removal__site__platform__name"]),
-                _csv_cell(row["removal__site__account_name"]),
+                csv_cell(f"{_month(row['month']):%Y-%m}"),
+                csv_cell(row["removal__site__platform__name"]),
+                csv_cell(row["removal__site__account_name"]),
                 row["category"],
-                _csv_cell(ProhibitedCategory(row["category"]).label),
+                csv_cell(ProhibitedCategory(row["category"]).label),
                 row["removals"],
                 row["reinstated"],
             ]

@@ -13,6 +13,13 @@ import json
 import re
 from collections.abc import Iterable
 
+from config.spreadsheet import (  # noqa: F401 - re-exported for the export writer
+    CONTROL_CHARACTERS,
+    FORMULA_PREFIXES,
+    csv_cell,
+    without_control_characters,
+)
+
 MARKER = "[REDACTED {exemption}]"
 
 
@@ -81,20 +88,3 @@ class Redactor:
         if isinstance(value, dict):
             return {self.text(key): self._walk(item) for key, item in value.items()}
         return value
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def without_control_characters(value: str) -> str:
-    """Control characters (other than tab and line breaks) become U+FFFD in CSV and HTML."""
-    return CONTROL_CHARACTERS.sub("\ufffd", value)
-
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: formula prefixes get a leading apostrophe (OWASP)."""
-    value = without_control_characters(value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
