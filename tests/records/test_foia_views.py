@@ -337,3 +337,24 @@ def test_history_of_every_foia_record_is_for_the_clerk_only(
         response = other.get(url)
         assert response.status_code == 403, url
         assert "Pat Gazette" not in response.content.decode()
+
+
+def test_admin_deletes_no_foia_record(client, superuser, clerk_user, foia_request):
+    """FOIA requests, letters, redactions, exports and their downloads are records: the
+    admin site may show them but never delete them (letter templates are settings)."""
+    from django.contrib import admin
+
+    records = [
+        record
+        for record in _foia_records(foia_request, clerk_user)
+        if type(record) in admin.site._registry and record._meta.model_name != "foialettertemplate"
+    ]
+    assert len(records) == 6
+    client.force_login(superuser)
+    for record in records:
+        meta = record._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_delete", args=[record.pk])
+        assert client.post(url, {"post": "yes"}).status_code == 403, url
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        client.post(changelist, {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"})
+        assert type(record).objects.filter(pk=record.pk).exists(), meta.model_name
