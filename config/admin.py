@@ -3,6 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.models import CityClosure, JobRun
 
+
+class UndeletableRecordAdmin(SimpleHistoryAdmin):
+    """A record the admin may show (and, where allowed, correct) but never delete: records are
+    destroyed only by the retention disposal process, which respects legal holds, needs an
+    approved Disposal Certificate and leaves a tombstone."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.site_header = "Kankakee Social Media Portal administration"
 admin.site.site_title = "Portal admin"
 

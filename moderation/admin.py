@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import UndeletableRecordAdmin
 from config.audit import stamp
 from moderation.models import (
     AccountRestriction,
@@ -19,14 +20,14 @@ from moderation.services import integration_token_revoke
 
 
 @admin.register(Commenter)
-class CommenterAdmin(SimpleHistoryAdmin):
+class CommenterAdmin(UndeletableRecordAdmin):
     list_display = ["display_name", "platform", "platform_user_id"]
     list_filter = ["platform"]
     search_fields = ["display_name", "platform_user_id"]
 
 
 @admin.register(Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(UndeletableRecordAdmin):
     list_display = ["platform_item_id", "site", "kind", "posted_at", "platform_state"]
     list_filter = ["kind", "platform_state", "site"]
     # Captures are evidence: they change only through imports (which keep history).

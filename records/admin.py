@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import UndeletableRecordAdmin
 from records.models import (
     DisposalCertificate,
     DisposalTombstone,
@@ -78,13 +79,13 @@ class DisposalTombstoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(FoiaRequester)
-class FoiaRequesterAdmin(SimpleHistoryAdmin):
+class FoiaRequesterAdmin(UndeletableRecordAdmin):
     list_display = ["name", "organisation", "kind", "email"]
     search_fields = ["name", "organisation", "email"]
 
 
 @admin.register(FoiaRequest)
-class FoiaRequestAdmin(SimpleHistoryAdmin):
+class FoiaRequestAdmin(UndeletableRecordAdmin):
     list_display = ["__str__", "received_on", "due_on", "state", "assignee"]
     list_filter = ["state"]
     raw_id_fields = ["requester", "commenters", "hold"]
@@ -98,25 +99,25 @@ class FoiaLetterTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FoiaLetter)
-class FoiaLetterAdmin(SimpleHistoryAdmin):
+class FoiaLetterAdmin(UndeletableRecordAdmin):
     list_display = ["request", "kind", "sent_on", "sent_by"]
     raw_id_fields = ["request"]
 
 
 @admin.register(Redaction)
-class RedactionAdmin(SimpleHistoryAdmin):
+class RedactionAdmin(UndeletableRecordAdmin):
     list_display = ["request", "record_kind", "record_id", "field", "state", "exemption"]
     list_filter = ["state", "exemption"]
     raw_id_fields = ["request"]
 
 
 @admin.register(FoiaExport)
-class FoiaExportAdmin(SimpleHistoryAdmin):
+class FoiaExportAdmin(UndeletableRecordAdmin):
     list_display = ["__str__", "state", "processed_records", "total_records", "finished_at"]
     raw_id_fields = ["request"]
 
 
 @admin.register(FoiaDownload)
-class FoiaDownloadAdmin(SimpleHistoryAdmin):
+class FoiaDownloadAdmin(UndeletableRecordAdmin):
     list_display = ["export", "user", "downloaded_at", "ip_address"]
     raw_id_fields = ["export"]

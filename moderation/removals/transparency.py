@@ -118,7 +118,7 @@ def _chart(rows, key: str, label_key: str, peak: int, *, bar_x: int) -> dict:
 def _year(request) -> int:
     raw = request.GET.get("year", "")
     this_year = timezone.localdate().year
-    if raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
         return int(raw)
     return this_year
 

@@ -34,6 +34,7 @@ from moderation.models.removals import NOTICE_PLACEHOLDERS
 from moderation.removals import forms as removal_forms
 from moderation.removals import services
 from moderation.removals.forms import CategoryChoiceField, apply_service_errors
+from moderation.views import as_id
 from sites_registry.models import Site
 
 TST = roles.TECHNICAL_SERVICES
@@ -109,9 +110,9 @@ def comment_remove(request, pk: int):
 def removal_bulk(request):
     """Several items removed for the same reason; one removal record per item."""
     ids = [
-        value
+        as_id(value)
         for value in request.POST.getlist("comment") or request.GET.getlist("comment")
-        if value.isdigit()
+        if as_id(value) is not None
     ]
     comments = list(
         Comment.objects.filter(pk__in=ids).select_related("site__platform", "author").order_by("pk")
@@ -158,8 +159,8 @@ def removal_list(request):
     site = request.GET.get("site", "")
     category = request.GET.get("category", "")
     review = request.GET.get("review", "")
-    if site.isdigit():
-        removals = removals.filter(site_id=int(site))
+    if as_id(site) is not None:
+        removals = removals.filter(site_id=as_id(site))
     if category:
         removals = removals.filter(categories__category=category)
     if review in Removal.ReviewStatus.values:
@@ -295,8 +296,8 @@ def report_list(request):
         reports = reports.filter(assignee=request.user)
     elif assignee == "none":
         reports = reports.filter(assignee__isnull=True)
-    if site.isdigit():
-        reports = reports.filter(site_id=int(site))
+    if as_id(site) is not None:
+        reports = reports.filter(site_id=as_id(site))
     if state == ViolationReport.State.RESOLVED:
         reports = reports.order_by("-resolved_at")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -423,7 +424,7 @@ def _stale(form) -> bool:
 def removal_notice(request, pk: int):
     removal = get_object_or_404(_removal_queryset(), pk=pk)
     templates = NoticeTemplate.objects.filter(is_active=True)
-    chosen = templates.filter(pk=request.GET.get("template") or 0).first() or templates.first()
+    chosen = templates.filter(pk=as_id(request.GET.get("template")) or 0).first() or templates.first()
     if request.method == "POST":
         form = removal_forms.NoticeForm(request.POST)
         if form.is_valid():
@@ -519,9 +520,13 @@ def referral_list(request):
 @roles.role_required(TST)
 def referral_create(request):
     source = request.POST if request.method == "POST" else request.GET
-    removal = Removal.objects.filter(pk=source.get("removal") or 0).select_related("site__platform").first()
+    removal = (
+        Removal.objects.filter(pk=as_id(source.get("removal")) or 0).select_related("site__platform").first()
+    )
     report = (
-        ViolationReport.objects.filter(pk=source.get("report") or 0).select_related("site__platform").first()
+        ViolationReport.objects.filter(pk=as_id(source.get("report")) or 0)
+        .select_related("site__platform")
+        .first()
     )
     if removal is None and report is None:
         raise Http404("A referral is started from a removal or a report.")
@@ -600,9 +605,9 @@ def restriction_list(request):
 def restriction_create(request):
     source = request.POST if request.method == "POST" else request.GET
     commenter = get_object_or_404(
-        Commenter.objects.select_related("platform"), pk=source.get("commenter") or 0
+        Commenter.objects.select_related("platform"), pk=as_id(source.get("commenter")) or 0
     )
-    removal = Removal.objects.filter(pk=source.get("removal") or 0).first()
+    removal = Removal.objects.filter(pk=as_id(source.get("removal")) or 0).first()
     form = removal_forms.RestrictionForm(request.POST or None, commenter=commenter)
     if request.method == "POST" and form.is_valid():
         try:

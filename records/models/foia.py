@@ -31,6 +31,9 @@ class FoiaRequester(TrackedModel):
     phone = models.CharField(max_length=50, blank=True)
     postal_address = models.TextField(blank=True)
 
+    # Names, e-mail, phone and home address of private people: history for the Clerk only.
+    history_roles = ("City Clerk",)
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["email"], name="foiarequester_email_idx")]
@@ -272,6 +275,8 @@ class FoiaLetterTemplate(TrackedModel):
     subject = models.CharField(max_length=300)
     body = models.TextField()
 
+    history_roles = ("City Clerk",)
+
     class Meta:
         ordering = ["kind"]
 
@@ -311,6 +316,8 @@ class FoiaExemption(TrackedModel):
     request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="exemptions")
     citation = models.CharField(max_length=100, help_text="For example 5 ILCS 140/7(1)(c).")
     factual_basis = models.TextField()
+
+    history_roles = ("City Clerk",)
 
     class Meta:
         ordering = ["pk"]

@@ -63,6 +63,10 @@ class LegalHold(TrackedModel):
 
     objects = LegalHoldQuerySet.as_manager()
 
+    # Hold pages are the Clerk's: a hold's matter and scope (for a FOIA hold, the request's
+    # search terms and commenters) are not for the other roles, nor is its history.
+    history_roles = ("City Clerk",)
+
     class Meta:
         ordering = ["-placed_at"]
         indexes = [

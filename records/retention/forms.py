@@ -67,7 +67,7 @@ class LegalHoldForm(USWDSForm):
 
     def clean_record_ids(self):
         wanted = _lines(self.cleaned_data["record_ids"])
-        bad = [value for value in wanted if not value.isdigit()]
+        bad = [value for value in wanted if not (value.isascii() and value.isdigit())]
         if bad:
             raise ValidationError(f"Not record numbers: {', '.join(bad)}.")
         found = list(Comment.objects.filter(pk__in=[int(v) for v in wanted]))

@@ -32,3 +32,23 @@ def test_admin_revokes_tokens(client, superuser):
     )
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_admin_deletes_no_captured_item_or_commenter(client, superuser):
+    """Captured items are destroyed only by the disposal process (holds, certificates, tombstones)."""
+    from moderation.models import Comment, Commenter
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(site=site_on("x"))
+    commenter = comment.author
+    client.force_login(superuser)
+    response = client.post(f"/admin/moderation/comment/{comment.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    client.post(
+        "/admin/moderation/comment/",
+        {"action": "delete_selected", "_selected_action": [comment.pk], "post": "yes"},
+    )
+    response = client.post(f"/admin/moderation/commenter/{commenter.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
+    assert Commenter.objects.filter(pk=commenter.pk).exists()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from moderation.removals.transparency import report_data
 from tests.factories import RemovalFactory, SiteFactory
@@ -78,6 +79,14 @@ def test_year_without_removals_and_bad_year_input(client, removals):
         in client.get(reverse("moderation:transparency-report"), {"year": 2024}).content.decode()
     )
     assert client.get(reverse("moderation:transparency-report"), {"year": "<script>"}).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["\u00b2\u00b2", "\u0662\u0660\u0662\u0665", "\uff12\uff10\uff12\uff15"])
+def test_non_ascii_digits_as_year_are_not_an_error(client, year):
+    """Superscript, Arabic-Indic and full-width digits pass str.isdigit(); int() refuses some."""
+    response = client.get(reverse("moderation:transparency-report"), {"year": year})
+    assert response.status_code == 200
+    assert response.context["year"] == timezone.localdate().year
 
 
 def test_csv_has_counts_only_and_neutralises_formulas(client, removals):

@@ -452,3 +452,30 @@ def test_second_review_does_not_redirect_off_site(client_as, comms_user):
 
 def test_referral_page_needs_a_removal_or_report(client_as, tst_user):
     assert client_as(tst_user).get(reverse("moderation:referral-create")).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "abc", "1.5"])
+def test_hostile_numbers_in_parameters_are_never_a_server_error(client_as, bad):
+    """Ids and filters typed into the address bar: "²" passes str.isdigit() but not int()."""
+    from django.contrib.auth.models import Group
+
+    removal = RemovalFactory()
+    user = make_user(TST)
+    user.groups.add(Group.objects.get(name=COMMS))
+    client = client_as(user)
+    gets = [
+        (reverse("moderation:queue"), {"site": bad}),
+        (reverse("moderation:queue"), {"after": bad}),
+        (reverse("moderation:removal-list"), {"site": bad}),
+        (reverse("moderation:report-list"), {"site": bad}),
+        (reverse("moderation:removal-bulk"), {"comment": bad}),
+        (reverse("moderation:removal-notice", args=[removal.pk]), {"template": bad}),
+        (reverse("moderation:referral-create"), {"removal": bad}),
+        (reverse("moderation:referral-create"), {"report": bad}),
+        (reverse("moderation:restriction-create"), {"commenter": bad, "removal": bad}),
+    ]
+    for url, params in gets:
+        status = client.get(url, params).status_code
+        assert status in (200, 404), (url, params, status)
+    response = client.post(reverse("moderation:queue-review-all"), {"comment": [bad]})
+    assert response.status_code == 302

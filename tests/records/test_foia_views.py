@@ -275,3 +275,86 @@ def test_pages_of_a_request_without_assignee_or_scope(client_as, clerk_user):
     assert client.get(reverse("records:foia-edit", args=[bare.pk])).status_code == 200
     response = client.post(reverse("records:foia-export-start", args=[bare.pk]), follow=True)
     assert "scope is empty" in response.content.decode()
+
+
+def _foia_records(foia_request, clerk_user):
+    """One row of every FOIA model: all of them name requesters or what they asked for."""
+    from records.models import FoiaExemption, FoiaLetterTemplate
+
+    export = services.foia_export_start(actor=clerk_user, request=foia_request)
+    letter = services.foia_request_acknowledge(
+        actor=clerk_user, request=foia_request, subject="Received", body="We have your request."
+    )
+    return [
+        foia_request.requester,
+        foia_request,
+        FoiaLetterTemplate.objects.get(kind="acknowledgement"),
+        letter,
+        FoiaExemption.objects.create(request=foia_request, citation="7(1)(c)", factual_basis="Privacy"),
+        Redaction.objects.create(request=foia_request, record_kind="captured_items", record_id=1, text="x"),
+        export,
+        FoiaDownload.objects.create(export=export, user=clerk_user, downloaded_at=export.created_at),
+    ]
+
+
+def test_every_foia_model_is_covered_here():
+    from django.apps import apps
+
+    import records.models.foia as foia_models
+
+    names = {
+        model.__name__
+        for model in apps.get_app_config("records").get_models()
+        if model.__module__ == foia_models.__name__ and not model.__name__.startswith("Historical")
+    }
+    assert names == {
+        "FoiaRequester",
+        "FoiaRequest",
+        "FoiaLetterTemplate",
+        "FoiaLetter",
+        "FoiaExemption",
+        "Redaction",
+        "FoiaExport",
+        "FoiaDownload",
+    }
+
+
+@pytest.mark.parametrize("role_user", ["comms_user", "tst_user"])
+def test_history_of_every_foia_record_is_for_the_clerk_only(
+    request, client_as, clerk_user, foia_request, role_user
+):
+    from django.test import Client
+
+    urls = [
+        reverse("portal:history", args=[record._meta.app_label, record._meta.model_name, record.pk])
+        for record in _foia_records(foia_request, clerk_user)
+    ]
+    clerk, other = Client(), Client()
+    clerk.force_login(clerk_user)
+    other.force_login(request.getfixturevalue(role_user))
+    for url in urls:
+        assert clerk.get(url).status_code == 200, url
+        response = other.get(url)
+        assert response.status_code == 403, url
+        assert "Pat Gazette" not in response.content.decode()
+
+
+def test_admin_deletes_no_foia_record(client, superuser, clerk_user, foia_request):
+    """FOIA requests, letters, redactions, exports and their downloads are records: the
+    admin site may show them but never delete them (letter templates are settings)."""
+    from django.contrib import admin
+
+    records = [
+        record
+        for record in _foia_records(foia_request, clerk_user)
+        if type(record) in admin.site._registry and record._meta.model_name != "foialettertemplate"
+    ]
+    assert len(records) == 6
+    client.force_login(superuser)
+    for record in records:
+        meta = record._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_delete", args=[record.pk])
+        assert client.post(url, {"post": "yes"}).status_code == 403, url
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        client.post(changelist, {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"})
+        assert type(record).objects.filter(pk=record.pk).exists(), meta.model_name

@@ -155,3 +155,37 @@ def test_admin_cannot_delete_holds_certificates_or_tombstones(client_as, superus
 
     for model in (LegalHold, DisposalCertificate, DisposalTombstone):
         assert not admin.site._registry[model].has_delete_permission(None)
+
+
+@pytest.mark.parametrize("role_user", ["comms_user", "tst_user"])
+def test_hold_history_is_for_the_clerk_only(request, clerk_user, role_user):
+    """Hold pages are the Clerk's; the history must not show other roles a hold's matter or
+    scope, such as the search terms of the FOIA request it was placed for."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from records.foia import services as foia_services
+    from records.models import FoiaRequest
+    from tests.factories import FoiaRequesterFactory
+
+    CommentFactory(text="about the parade")
+    foia_request = foia_services.foia_request_create(
+        actor=clerk_user,
+        requester=FoiaRequesterFactory(),
+        received_on=timezone.localdate(),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="Comments about the parade.",
+        search_terms="confidential-term",
+        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+    )
+    litigation = place(clerk_user, search_terms="parade", matter="Doe v. City, sealed")
+    for hold in (foia_request.hold, litigation):
+        url = reverse("portal:history", args=["records", "legalhold", hold.pk])
+        clerk, other = Client(), Client()
+        clerk.force_login(clerk_user)
+        other.force_login(request.getfixturevalue(role_user))
+        assert clerk.get(url).status_code == 200
+        response = other.get(url)
+        assert response.status_code == 403
+        assert "confidential-term" not in response.content.decode()

@@ -174,3 +174,13 @@ def test_dashboard_counts_by_series_and_year(client_as, clerk_user, certificate,
     body = client_as(clerk_user).get(reverse("records:retention-dashboard")).content.decode()
     assert f'<th scope="row">{eligible_year}</th>' in body
     assert "not tracked by the portal yet" in body  # the series still to be wired
+
+
+def test_hold_with_non_ascii_digits_as_record_numbers_shows_the_error(client_as, clerk_user):
+    response = client_as(clerk_user).post(
+        reverse("records:hold-place"),
+        {"name": "H", "kind": "litigation", "reason": "r", "record_ids": "\u00b2", "place": "1"},
+    )
+    assert response.status_code == 200
+    assert "Not record numbers: \u00b2" in response.content.decode()
+    assert not LegalHold.objects.exists()
