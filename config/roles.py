@@ -24,10 +24,10 @@ STAFF_ROLES = (COMMUNICATIONS_OFFICE, TECHNICAL_SERVICES, CITY_CLERK)
 # Model permissions per role: app label -> actions. Nobody but a superuser gets
 # "delete": records are destroyed only by the disposal process (records app).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    # FOIA requests, holds and certificates are the Clerk's: other roles see none of them.
     COMMUNICATIONS_OFFICE: {
         "sites_registry": ("view", "add", "change"),
         "moderation": ("view", "change"),
-        "records": ("view",),
     },
     TECHNICAL_SERVICES: {
         "sites_registry": ("view", "add", "change"),

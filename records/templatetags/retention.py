@@ -2,6 +2,8 @@
 
 from django import template
 
+from config import roles
+
 from records.models import DisposalCertificateItem, RetentionSchedule
 from records.retention.holds import holds_on
 from records.retention.series import REGISTRY, eligibility_date, series_for_model
@@ -9,8 +11,8 @@ from records.retention.series import REGISTRY, eligibility_date, series_for_mode
 register = template.Library()
 
 
-@register.inclusion_tag("records/_record_retention.html")
-def retention_status(record):
+@register.inclusion_tag("records/_record_retention.html", takes_context=True)
+def retention_status(context, record):
     entry = series_for_model(type(record))
     if entry is None:
         return {"entry": None}
@@ -25,4 +27,6 @@ def retention_status(record):
         .select_related("certificate")
         .order_by("-certificate__drafted_at"),
         "registry": REGISTRY,
+        # Hold and certificate pages are the Clerk's; other roles see the facts without links.
+        "is_clerk": roles.has_role(context["request"].user, roles.CITY_CLERK),
     }

@@ -47,3 +47,11 @@ def test_has_role_matches_groups_and_superusers():
 def test_inactive_user_holds_no_role():
     user = make_user(roles.CITY_CLERK, is_active=False)
     assert not roles.has_role(user, roles.CITY_CLERK)
+
+
+def test_only_the_clerk_holds_permissions_on_records():
+    comms = make_user(roles.COMMUNICATIONS_OFFICE)
+    tst = make_user(roles.TECHNICAL_SERVICES)
+    for user in (comms, tst):
+        assert not user.has_perm("records.view_foiarequester")
+        assert not user.has_perm("records.view_legalhold")

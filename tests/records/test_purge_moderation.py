@@ -88,3 +88,10 @@ def test_record_pages_show_the_holds_on_them(client_as, clerk_user, tst_user):
         body = client.get(url).content.decode()
         assert "Doe v. City" in body, url
         assert "will not be destroyed while any is in force" in body, url
+
+
+def test_only_the_clerk_gets_links_to_hold_pages_from_a_record(client_as, clerk_user, tst_user):
+    comment = CommentFactory()
+    hold = legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", comments=[comment])
+    assert hold.get_absolute_url() not in client_as(tst_user).get(comment.get_absolute_url()).content.decode()
+    assert hold.get_absolute_url() in client_as(clerk_user).get(comment.get_absolute_url()).content.decode()
