@@ -1,0 +1,127 @@
+"""A pending FOIA request holds every responsive moderation record (PAC opinion 19-013).
+
+The hold that a request places must cover at least what the request's export would hand
+out, series by series: otherwise a responsive record could be destroyed while the request
+is pending. Each test builds a record the request answers with and checks the hold.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from moderation.models import Removal
+from records.foia import services
+from records.foia.kinds import REGISTRY as KINDS
+from records.models import FoiaRequest
+from records.retention.holds import held_queryset
+from records.retention.series import get_series
+from tests.factories import (
+    CommenterFactory,
+    CommenterNoticeFactory,
+    CommentFactory,
+    FoiaRequesterFactory,
+    ReferralFactory,
+    RemovalFactory,
+    SiteFactory,
+    ViolationReportFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHICAGO = ZoneInfo("America/Chicago")
+SERIES_OF_KIND = {
+    "removals": "removals",
+    "reports": "violation-reports",
+    "referrals": "referrals",
+    "notices": "commenter-notices",
+}
+
+
+def chicago(year, month, day, hour=12):
+    return datetime(year, month, day, hour, tzinfo=CHICAGO)
+
+
+def _request(clerk_user, **scope):
+    return services.foia_request_create(
+        actor=clerk_user,
+        requester=FoiaRequesterFactory(),
+        received_on=date.today(),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="Records about removals",
+        record_kinds=list(SERIES_OF_KIND),
+        **scope,
+    )
+
+
+def _assert_responsive_records_held(request):
+    for kind, series in SERIES_OF_KIND.items():
+        responsive = set(KINDS[kind].queryset(request).values_list("pk", flat=True))
+        held = set(held_queryset(get_series(series)).values_list("pk", flat=True))
+        assert responsive, f"the test must build a responsive {kind} record"
+        assert responsive <= held, f"{kind}: responsive {sorted(responsive - held)} not held"
+
+
+def _removal_of_a_destroyed_item(site, author, **kwargs):
+    """A removal whose captured item was already disposed of: only the retained copy names the poster."""
+    removal = RemovalFactory(comment=CommentFactory(site=site, author=author, **kwargs))
+    Removal.objects.filter(pk=removal.pk).update(comment=None)
+    removal.refresh_from_db()
+    return removal
+
+
+def test_commenter_scope_holds_records_found_by_the_retained_poster(clerk_user):
+    site = SiteFactory()
+    jane = CommenterFactory(platform=site.platform, platform_user_id="jane-1")
+    removal = _removal_of_a_destroyed_item(site, jane)
+    report = ViolationReportFactory(comment=None, removal=removal, site=site)
+    CommenterNoticeFactory(removal=removal)
+    ReferralFactory(removal=removal, report=report)
+    # A report made about her item without a removal, and its referral.
+    own_report = ViolationReportFactory(
+        comment=CommentFactory(site=site, author=jane), removal=None, site=site
+    )
+    ReferralFactory(removal=None, report=own_report)
+    request = _request(clerk_user, commenters=[jane])
+    _assert_responsive_records_held(request)
+
+
+def test_site_scope_holds_a_referral_made_from_a_report(clerk_user):
+    site = SiteFactory()
+    removal = RemovalFactory(comment=CommentFactory(site=site))
+    CommenterNoticeFactory(removal=removal)
+    report = ViolationReportFactory(comment=CommentFactory(site=site), removal=None, site=site)
+    ReferralFactory(removal=None, report=report)
+    request = _request(clerk_user, sites=[site])
+    _assert_responsive_records_held(request)
+
+
+def test_search_terms_hold_every_text_the_request_searches(clerk_user):
+    site = SiteFactory()
+    removal = RemovalFactory(
+        comment=CommentFactory(site=site, text="nothing here"), reason="Mentions the Zanzibar account"
+    )
+    CommenterNoticeFactory(
+        removal=removal,
+        status="not_possible",
+        channel="",
+        message="",
+        sent_at=None,
+        not_possible_reason="Zanzibar account is private",
+    )
+    report = ViolationReportFactory(removal=removal, comment=None, site=site, concern="Zanzibar")
+    ReferralFactory(removal=removal, report=report, details="", outcome="Zanzibar account closed")
+    request = _request(clerk_user, search_terms="zanzibar")
+    _assert_responsive_records_held(request)
+
+
+def test_date_range_holds_a_removal_of_an_item_posted_in_it(clerk_user):
+    site = SiteFactory()
+    removal = RemovalFactory(
+        comment=CommentFactory(site=site, posted_at=chicago(2022, 12, 30)), removed_at=chicago(2023, 1, 2)
+    )
+    report = ViolationReportFactory(removal=removal, site=site, notified_at=chicago(2022, 12, 30))
+    CommenterNoticeFactory(removal=removal, recorded_at=chicago(2022, 12, 31))
+    ReferralFactory(removal=removal, report=report, referred_at=chicago(2022, 12, 31))
+    request = _request(clerk_user, date_from=date(2022, 12, 1), date_to=date(2022, 12, 31))
+    _assert_responsive_records_held(request)
