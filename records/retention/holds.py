@@ -105,7 +105,9 @@ def scope_filter(
     elif dated and not named_anything_at_all:
         result = _date_range_q(entry, date_from, date_to)
     if explicit_hold_id is not None and scope.explicit:
-        explicit = Q(**{scope.explicit: explicit_hold_id})
+        explicit = Q()
+        for path in scope.paths(scope.explicit):
+            explicit |= Q(**{path: explicit_hold_id})
         result = explicit if result is None else result | explicit
     if explicit_ids:
         explicit = Q(pk__in=explicit_ids)

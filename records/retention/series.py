@@ -61,8 +61,9 @@ class Blocker:
 class HoldScope:
     """How a ``LegalHold``'s scope reaches this series, as ORM lookup paths from the record.
 
-    ``explicit`` is the path to the hold through its explicitly chosen records
-    (``LegalHold.comments``); the others may be empty when a scope part does not apply.
+    ``explicit`` is the path (or paths) to the hold through its explicitly chosen records
+    (``LegalHold.comments``, captured items); the others may be empty when a scope part
+    does not apply.
     ``site`` and ``commenter`` may name several paths (a record is reached by any of them).
     ``retained_poster`` names paths to removals (``""``: the record is one) whose retained
     copy names a held commenter (poster id on the site's platform), so a removal stays held
@@ -76,7 +77,7 @@ class HoldScope:
     site: str | tuple[str, ...] = ""
     commenter: str | tuple[str, ...] = ""
     text_fields: tuple[str, ...] = ()
-    explicit: str = ""
+    explicit: str | tuple[str, ...] = ""
     retained_poster: tuple[str, ...] = ()
     date_fields: tuple[str, ...] = ()
 
@@ -213,7 +214,7 @@ REFERRALS = register(
             ),
             retained_poster=("removal__", "report__removal__"),
             text_fields=("details", "outcome"),
-            explicit="removal__comment__legal_holds",
+            explicit=("removal__comment__legal_holds", "report__comment__legal_holds"),
         ),
     )
 )

@@ -88,3 +88,16 @@ def test_record_pages_show_the_holds_on_them(client_as, clerk_user, tst_user):
         body = client.get(url).content.decode()
         assert "Doe v. City" in body, url
         assert "will not be destroyed while any is in force" in body, url
+
+
+def test_hold_on_a_comment_keeps_a_referral_made_from_its_report(clerk_user, today, eligible_year):
+    """A report without a removal, and the referral filed from it, are held with the comment."""
+    when = chicago(eligible_year)
+    comment = CommentFactory(posted_at=when)
+    report = ViolationReportFactory(comment=comment, removal=None, notified_at=when)
+    referral = ReferralFactory(removal=None, report=report, referred_at=when)
+    approve_certificate(certificate_draft(actor=clerk_user, as_of=today), actor=clerk_user)
+    legal_hold_place(actor=clerk_user, name="Doe", reason="Litigation", comments=[comment])
+    retention_enforce()
+    assert ViolationReport.objects.filter(pk=report.pk).exists()
+    assert Referral.objects.filter(pk=referral.pk).exists()
