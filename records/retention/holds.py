@@ -109,8 +109,12 @@ def scope_filter(
         for path in scope.paths(scope.explicit):
             explicit |= Q(**{path: explicit_hold_id})
         result = explicit if result is None else result | explicit
-    if explicit_ids:
-        explicit = Q(pk__in=explicit_ids)
+    if explicit_ids and scope.explicit:
+        # Explicitly chosen records are captured items (``LegalHold.comments``): each series
+        # reaches them by its explicit path without the final ``legal_holds``.
+        explicit = Q()
+        for path in scope.paths(scope.explicit):
+            explicit |= Q(**{f"{path.removesuffix('legal_holds')}pk__in": explicit_ids})
         result = explicit if result is None else result | explicit
     return result
 
