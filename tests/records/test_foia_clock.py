@@ -111,9 +111,23 @@ def test_confirmed_recurrent_requester_gets_21_days(clerk_user):
     request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
     assert request.recurrent_detected
     assert request.due_on == date(2026, 11, 18)  # Veterans Day; 21 days only once the Clerk confirms
-    request = services.foia_request_confirm_recurrent(actor=clerk_user, request=request)
+    request = services.foia_request_confirm_recurrent(
+        actor=clerk_user, request=request, today=date(2026, 11, 18)
+    )
     assert request.due_on == compute_due_date(request).due_on
     assert request.due_on == date(2026, 12, 11)
+
+
+def test_recurrent_status_is_confirmed_within_five_business_days_or_not_at_all(clerk_user):
+    """§3.2(b): the requester is told within 5 business days after receipt that the request is
+    treated as recurrent; a later confirmation cannot stretch a period that already ran out."""
+    requester = _requester_with_history([date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
+    request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
+    with pytest.raises(ValidationError, match="5 business days"):
+        services.foia_request_confirm_recurrent(actor=clerk_user, request=request, today=date(2026, 11, 19))
+    request.refresh_from_db()
+    assert request.recurrent_confirmed_at is None
+    assert request.due_on == date(2026, 11, 18)
 
 
 def test_extension_adds_up_to_five_business_days_with_a_reason(clerk_user):
