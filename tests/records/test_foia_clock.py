@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from config.business_days import BusinessCalendar
 from config.models import CityClosure
 from records.foia import services
 from records.foia.clock import compute_due_date, recurrent_reason
@@ -245,3 +246,41 @@ def test_commercial_requests_cannot_use_the_3e_extension(clerk_user):
             body="y",
             today=date(2026, 11, 17),
         )
+
+
+def test_a_3e_extension_does_not_add_to_the_21_days_of_a_recurrent_request(clerk_user):
+    """§3(e) extends the 5 business days of §3(d) only; once the request is recurrent (§3.2)
+    its answer is due 21 business days after receipt, extension or not."""
+    requester = _requester_with_history([date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
+    request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
+    services.foia_request_extend(
+        actor=clerk_user,
+        request=request,
+        reason=FoiaRequest.ExtensionReason.LARGE_VOLUME,
+        days=5,
+        subject="Extension",
+        body="We need more time.",
+        today=date(2026, 11, 12),
+    )
+    request = services.foia_request_confirm_recurrent(
+        actor=clerk_user, request=request, today=date(2026, 11, 13)
+    )
+    assert request.due_on == date(2026, 12, 11)
+    assert compute_due_date(request).due_on == date(2026, 12, 11)
+
+
+def test_a_3e_extension_does_not_add_to_the_21_days_of_a_commercial_request(clerk_user):
+    request = _create(clerk_user)
+    services.foia_request_extend(
+        actor=clerk_user,
+        request=request,
+        reason=FoiaRequest.ExtensionReason.LARGE_VOLUME,
+        days=5,
+        subject="Extension",
+        body="We need more time.",
+        today=date(2026, 11, 20),
+    )
+    request.refresh_from_db()
+    request.is_commercial = True
+    due = compute_due_date(request)
+    assert due.due_on == due.original_due_on == BusinessCalendar().add_business_days(date(2026, 11, 16), 21)
