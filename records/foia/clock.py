@@ -7,7 +7,9 @@ business day after receipt.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 from config.business_days import BusinessCalendar, NonBusinessDay
 
@@ -73,7 +75,7 @@ def recurrent_reason(requester, received_on: date, *, exclude_pk: int | None = N
     """
     if requester is None or requester.pk is None or requester.kind in requester.NEVER_RECURRENT:
         return ""
-    start = received_on - timedelta(days=365)
+    start = received_on - relativedelta(months=12)
     earlier = requester.requests.filter(received_on__gte=start, received_on__lt=received_on)
     if exclude_pk:
         earlier = earlier.exclude(pk=exclude_pk)

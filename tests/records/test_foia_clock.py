@@ -284,3 +284,12 @@ def test_a_3e_extension_does_not_add_to_the_21_days_of_a_commercial_request(cler
     request.is_commercial = True
     due = compute_due_date(request)
     assert due.due_on == due.original_due_on == BusinessCalendar().add_business_days(date(2026, 11, 16), 21)
+
+
+def test_fifty_requests_count_over_twelve_calendar_months_across_a_leap_day():
+    """§2(g): "in the 12 months immediately preceding the request". From March 1, 2028 the 12
+    months go back to March 1, 2027 (366 days, because of February 29, 2028)."""
+    days = [date(2027, 3, 1) + timedelta(days=7 * i) for i in range(50)]
+    requester = _requester_with_history(days)
+    assert "50 requests in the 12 months" in recurrent_reason(requester, date(2028, 3, 1))
+    assert recurrent_reason(requester, date(2028, 3, 2)) == ""
