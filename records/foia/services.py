@@ -131,7 +131,9 @@ def _place_hold(actor, request: FoiaRequest) -> None:
 
 def _release_hold(actor, request: FoiaRequest, reason: str) -> None:
     if request.hold_id and request.hold.released_at is None:
-        records_services.legal_hold_release(actor=actor, hold=request.hold, reason=reason)
+        records_services.legal_hold_release(
+            actor=actor, hold=request.hold, reason=reason, by_foia_request=True
+        )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from moderation.models import Removal
 from records.foia import services
@@ -125,3 +126,36 @@ def test_date_range_holds_a_removal_of_an_item_posted_in_it(clerk_user):
     ReferralFactory(removal=removal, report=report, referred_at=chicago(2022, 12, 31))
     request = _request(clerk_user, date_from=date(2022, 12, 1), date_to=date(2022, 12, 31))
     _assert_responsive_records_held(request)
+
+
+def test_the_hold_of_a_pending_request_is_not_released_by_hand(clerk_user):
+    """The hold goes when the request is closed or withdrawn, not from the legal-hold page."""
+    from django.core.exceptions import ValidationError
+
+    from records.services import legal_hold_release
+
+    site = SiteFactory()
+    request = _request(clerk_user, sites=[site])
+    with pytest.raises(ValidationError, match=request.reference):
+        legal_hold_release(actor=clerk_user, hold=request.hold, reason="Tidying up")
+    request.hold.refresh_from_db()
+    assert request.hold.released_at is None
+
+
+def test_the_hold_page_of_a_pending_request_offers_no_release(client_as, clerk_user):
+    request = _request(clerk_user, sites=[SiteFactory()])
+    client = client_as(clerk_user)
+    body = client.get(request.hold.get_absolute_url()).content.decode()
+    assert "Release the hold" not in body
+    response = client.post(reverse("records:hold-release", args=[request.hold.pk]), {"reason": "Tidying up"})
+    assert response.status_code == 400
+    assert "released when the request is closed or withdrawn" in response.content.decode()
+    request.hold.refresh_from_db()
+    assert request.hold.released_at is None
+
+
+def test_closing_the_request_still_releases_its_hold(clerk_user):
+    request = _request(clerk_user, sites=[SiteFactory()])
+    services.foia_request_withdraw(actor=clerk_user, request=request, subject="Withdrawn", body="As asked.")
+    request.hold.refresh_from_db()
+    assert request.hold.released_at is not None
