@@ -159,3 +159,31 @@ def test_closing_the_request_still_releases_its_hold(clerk_user):
     services.foia_request_withdraw(actor=clerk_user, request=request, subject="Withdrawn", body="As asked.")
     request.hold.refresh_from_db()
     assert request.hold.released_at is not None
+
+
+def test_the_admin_site_cannot_release_or_narrow_a_hold(client, superuser, clerk_user):
+    """Holds are placed and released on the portal only (the Clerk, under the hold lock, and a
+    FOIA request's hold only with the request): the admin shows them read-only."""
+    request = _request(clerk_user, sites=[SiteFactory()])
+    hold = request.hold
+    client.force_login(superuser)
+    change_url = reverse("admin:records_legalhold_change", args=[hold.pk])
+    assert client.get(change_url).status_code == 200
+    response = client.post(
+        change_url,
+        {
+            "name": hold.name,
+            "kind": hold.kind,
+            "reason": hold.reason,
+            "placed_by": hold.placed_by_id,
+            "placed_at_0": "2026-01-01",
+            "placed_at_1": "00:00:00",
+            "released_at_0": "2026-01-02",
+            "released_at_1": "00:00:00",
+            "release_reason": "Done",
+        },
+    )
+    assert response.status_code == 403
+    hold.refresh_from_db()
+    assert hold.released_at is None and hold.sites.exists()
+    assert client.get(reverse("admin:records_legalhold_add")).status_code == 403
