@@ -23,6 +23,15 @@ class LegalHoldAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["comments", "commenters"]
 
+    # Holds are placed, extended and released on the portal only (records.services: the
+    # Clerk, under the hold lock; a FOIA request's hold only with its request). Here they
+    # are read-only, so the admin cannot release or narrow a hold around those rules.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False  # a released hold stays on record
 

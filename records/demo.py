@@ -70,6 +70,11 @@ def _seed_retention(*, users, stdout) -> None:
     executed = certificate_draft(actor=clerk, as_of=dt.date(today.year - 1, 1, 2))
     if executed is not None:
         filed = dt.date(today.year - 1, 1, 5)
+        # The demo's old certificate was drafted on its as-of day, before it was filed.
+        DisposalCertificate.objects.filter(pk=executed.pk).update(
+            drafted_at=dt.datetime.combine(dt.date(today.year - 1, 1, 2), dt.time(2), tzinfo=CHICAGO)
+        )
+        executed.refresh_from_db()
         certificate_file(
             actor=clerk,
             certificate=executed,

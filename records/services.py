@@ -100,12 +100,20 @@ def legal_hold_add_records(*, actor, hold: LegalHold, comments: Iterable) -> Leg
 
 
 @transaction.atomic
-def legal_hold_release(*, actor, hold: LegalHold, reason: str) -> LegalHold:
+def legal_hold_release(*, actor, hold: LegalHold, reason: str, by_foia_request: bool = False) -> LegalHold:
+    """Release a hold. The hold of a pending FOIA request is released only by the FOIA
+    services (``by_foia_request``) when the request is closed, withdrawn or re-scoped."""
     roles.require_role(actor, roles.CITY_CLERK)
     lock_holds_exclusive()
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_at is not None:
         raise ValidationError(f"The hold “{hold.name}” was already released on {hold.released_at:%Y-%m-%d}.")
+    pending = hold.pending_foia_request
+    if pending is not None and not by_foia_request:
+        raise ValidationError(
+            f"This hold keeps the responsive records of pending FOIA request {pending.reference} "
+            "(PAC opinion 19-013); it is released when the request is closed or withdrawn."
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the hold is released."})
     hold.released_by = actor

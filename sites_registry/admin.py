@@ -82,6 +82,16 @@ class SiteAdmin(SimpleHistoryAdmin):
     readonly_fields = ["state", "requested_by", "last_certified_at", "last_certified_by"]
     inlines = [ComplianceItemInline, SiteDecisionInline]
 
+    def save_model(self, request, obj, form, change):
+        # A site added here is a request like one made on the portal: it opens the Sec. IV
+        # checklist, so the approval gate applies to it (services.open_mandatory_items).
+        if not change and obj.requested_by_id is None:
+            obj.requested_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            for kind in ComplianceItem.Kind.values:
+                ComplianceItem.objects.get_or_create(site=obj, kind=kind)
+
 
 @admin.register(ComplianceItem)
 class ComplianceItemAdmin(SimpleHistoryAdmin):

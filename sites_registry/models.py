@@ -289,12 +289,10 @@ class PolicyDocument(TrackedModel):
     def save(self, *args, **kwargs):
         # Published text is the law in force on its dates: it is never edited (amend instead).
         if self.pk is not None:
-            stored = PolicyDocument.objects.filter(pk=self.pk).values("text", "kind", "version").first()
-            if stored is not None and (
-                stored["text"] != self.text
-                or stored["kind"] != self.kind
-                or stored["version"] != self.version
-            ):
+            # Nor is the day it took effect: that says which text was in force on which day.
+            frozen = ("text", "kind", "version", "effective_date")
+            stored = PolicyDocument.objects.filter(pk=self.pk).values(*frozen).first()
+            if stored is not None and any(stored[name] != getattr(self, name) for name in frozen):
                 raise ValidationError(
                     {"text": "A published policy text cannot be changed; publish an amendment instead."}
                 )

@@ -222,9 +222,19 @@ def site_update_details(
 
 
 def open_mandatory_items(site: Site, *, since=None) -> list[ComplianceItem]:
-    """Mandatory disclosures not confirmed (or, with ``since``, not re-confirmed since then)."""
-    missing = []
-    for item in site.compliance_items.all():
+    """Mandatory disclosures not confirmed (or, with ``since``, not re-confirmed since then).
+
+    A mandatory kind with no row at all (a site added in the Django admin) is not confirmed
+    either: it is listed as an unsaved, open item.
+    """
+    items = list(site.compliance_items.all())
+    present = {item.kind for item in items}
+    missing = [
+        ComplianceItem(site=site, kind=kind)
+        for kind in ComplianceItem.Kind.values
+        if kind not in present and ComplianceItem(kind=kind).is_mandatory
+    ]
+    for item in items:
         if not item.is_mandatory:
             continue
         if item.status != ComplianceItem.Status.CONFIRMED:

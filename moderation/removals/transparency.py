@@ -2,7 +2,9 @@
 
 Counts only, never content or names. A removal is counted in the month (Central Time) it
 was made, once under each category it names; a removal later reinstated still counts in
-its month, and the number reinstated is shown beside it.
+its month, and the number reinstated is shown beside it. Removals in the viewpoint-sensitive
+categories count as upheld only after the Communications Office's second review: the number
+still awaiting it is shown beside them too.
 """
 
 from __future__ import annotations
@@ -53,9 +55,17 @@ def report_data(year: int) -> dict:
         Removal.objects.filter(in_year)
         .annotate(month=TruncMonth("removed_at", tzinfo=CHICAGO))
         .values("month")
-        .annotate(n=Count("id"), reinstated=Count("id", filter=Q(reinstated_at__isnull=False)))
+        .annotate(
+            n=Count("id"),
+            reinstated=Count("id", filter=Q(reinstated_at__isnull=False)),
+            awaiting_review=Count("id", filter=Q(review_status=Removal.ReviewStatus.PENDING)),
+        )
     ):
-        totals[_month(row["month"])] = {"n": row["n"], "reinstated": row["reinstated"]}
+        totals[_month(row["month"])] = {
+            "n": row["n"],
+            "reinstated": row["reinstated"],
+            "awaiting_review": row["awaiting_review"],
+        }
     by_site: dict[tuple[int, date], int] = {}
     site_names: dict[int, str] = {}
     for row in (
@@ -80,6 +90,7 @@ def report_data(year: int) -> dict:
             "month": month,
             "removals": totals.get(month, {}).get("n", 0),
             "reinstated": totals.get(month, {}).get("reinstated", 0),
+            "awaiting_review": totals.get(month, {}).get("awaiting_review", 0),
         }
         for month in months
     ]
@@ -149,7 +160,9 @@ def transparency_csv(request):
         RemovalCategory.objects.annotate(month=TruncMonth("removal__removed_at", tzinfo=CHICAGO))
         .values("month", "removal__site__account_name", "removal__site__platform__name", "category")
         .annotate(
-            removals=Count("id"), reinstated=Count("id", filter=Q(removal__reinstated_at__isnull=False))
+            removals=Count("id"),
+            reinstated=Count("id", filter=Q(removal__reinstated_at__isnull=False)),
+            awaiting_review=Count("id", filter=Q(removal__review_status=Removal.ReviewStatus.PENDING)),
         )
         .order_by("month", "removal__site__platform__name", "removal__site__account_name", "category")
     )
@@ -157,7 +170,16 @@ def transparency_csv(request):
     response["Content-Disposition"] = 'attachment; filename="kankakee-social-media-removals.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["month", "platform", "site", "category", "category_label", "removals", "later_reinstated"]
+        [
+            "month",
+            "platform",
+            "site",
+            "category",
+            "category_label",
+            "removals",
+            "later_reinstated",
+            "awaiting_second_review",
+        ]
     )
     for row in rows:
         writer.writerow(
@@ -169,6 +191,7 @@ def transparency_csv(request):
                 csv_cell(ProhibitedCategory(row["category"]).label),
                 row["removals"],
                 row["reinstated"],
+                row["awaiting_review"],
             ]
         )
     return response

@@ -7,7 +7,9 @@ business day after receipt.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 from config.business_days import BusinessCalendar, NonBusinessDay
 
@@ -41,7 +43,14 @@ def compute_due_date(request, calendar: BusinessCalendar | None = None) -> DueDa
     ]
     skipped = calendar.skipped_days(request.received_on, original)
     due = original
-    if request.extension_days:
+    if request.extension_days and period != request.STANDARD_PERIOD:
+        # §3(e) extends the 5 business days of §3(d) only: a commercial (§3.1) or recurrent
+        # (§3.2) request is due 21 business days after receipt, extension or not.
+        steps.append(
+            f"The §3(e) extension noticed {request.extension_noticed_on:%B %-d, %Y} applies to the "
+            "5-business-day period only; it does not add to the 21 business days."
+        )
+    elif request.extension_days:
         due = calendar.add_business_days(original, request.extension_days)
         steps.append(
             f"Extended by {request.extension_days} business day{'s' if request.extension_days != 1 else ''} "
@@ -66,7 +75,7 @@ def recurrent_reason(requester, received_on: date, *, exclude_pk: int | None = N
     """
     if requester is None or requester.pk is None or requester.kind in requester.NEVER_RECURRENT:
         return ""
-    start = received_on - timedelta(days=365)
+    start = received_on - relativedelta(months=12)
     earlier = requester.requests.filter(received_on__gte=start, received_on__lt=received_on)
     if exclude_pk:
         earlier = earlier.exclude(pk=exclude_pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config import roles
 from config.audit import stamp
+from config.business_days import BusinessCalendar
 from config.private_info import find_private_information
 from records import services as records_services
 from records.foia import kinds as kind_registry
@@ -130,7 +131,9 @@ def _place_hold(actor, request: FoiaRequest) -> None:
 
 def _release_hold(actor, request: FoiaRequest, reason: str) -> None:
     if request.hold_id and request.hold.released_at is None:
-        records_services.legal_hold_release(actor=actor, hold=request.hold, reason=reason)
+        records_services.legal_hold_release(
+            actor=actor, hold=request.hold, reason=reason, by_foia_request=True
+        )
 
 
 @transaction.atomic
@@ -382,15 +385,26 @@ def foia_request_agree_date(
 
 
 @transaction.atomic
-def foia_request_confirm_recurrent(*, actor, request: FoiaRequest) -> FoiaRequest:
-    """The Clerk confirms the detected recurrent-requester status (§3.2): 21 business days."""
+def foia_request_confirm_recurrent(*, actor, request: FoiaRequest, today: date | None = None) -> FoiaRequest:
+    """The Clerk confirms the detected recurrent-requester status (§3.2): 21 business days.
+
+    §3.2(b): the requester is told within 5 business days after receipt that the request is
+    treated as recurrent; after that the 5-business-day period of §3(d) stands.
+    """
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
+    today = today or city_today()
     if not request.recurrent_detected:
         raise ValidationError("The requester's history does not meet the recurrent requester test of §2(g).")
     if request.is_recurrent:
         raise ValidationError("The recurrent requester status is already confirmed.")
+    notice_by = BusinessCalendar().add_business_days(request.received_on, FoiaRequest.STANDARD_PERIOD)
+    if today > notice_by:
+        raise ValidationError(
+            f"§3.2(b) requires notice within 5 business days after receipt (by {notice_by:%B %-d, %Y}); "
+            "the request keeps the 5-business-day period of §3(d)."
+        )
     request.recurrent_confirmed_by = actor
     request.recurrent_confirmed_at = timezone.now()
     _refresh_clock(request)

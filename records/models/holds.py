@@ -86,5 +86,14 @@ class LegalHold(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("records:hold-detail", args=[self.pk])
 
+    @property
+    def pending_foia_request(self):
+        """The FOIA request whose responsive records this hold keeps, while it is not closed or
+        withdrawn (PAC opinion 19-013): such a hold is released by closing the request only."""
+        request = getattr(self, "foia_request", None)
+        if request is None or request.state in (request.State.CLOSED, request.State.WITHDRAWN):
+            return None
+        return request
+
     def terms(self) -> list[str]:
         return [line.strip() for line in self.search_terms.splitlines() if line.strip()]

@@ -37,11 +37,28 @@ def lock_holds_shared() -> None:
 
 
 def _date_range_q(entry: RecordSeries, date_from: dt.date | None, date_to: dt.date | None) -> Q:
+    if not (date_from or date_to):
+        return Q()
+    result = Q()
+    for date_field in (entry.record_date_field, *entry.hold_scope.date_fields):
+        q = Q()
+        if date_from:
+            q &= Q(**{f"{date_field}__gte": start_of_local_day(date_from)})
+        if date_to:
+            q &= Q(**{f"{date_field}__lt": start_of_local_day(date_to + dt.timedelta(days=1))})
+        result |= q
+    return result
+
+
+def _retained_poster_q(prefixes: tuple[str, ...], commenter_ids: list[int]) -> Q:
+    """Removals (at ``prefixes``) whose retained copy names one of the commenters as poster."""
+    from moderation.models import Commenter
+
     q = Q()
-    if date_from:
-        q &= Q(**{f"{entry.record_date_field}__gte": start_of_local_day(date_from)})
-    if date_to:
-        q &= Q(**{f"{entry.record_date_field}__lt": start_of_local_day(date_to + dt.timedelta(days=1))})
+    people = Commenter.objects.filter(pk__in=commenter_ids).exclude(platform_user_id="")
+    for platform_id, user_id in people.values_list("platform_id", "platform_user_id"):
+        for prefix in prefixes:
+            q |= Q(**{f"{prefix}site__platform_id": platform_id, f"{prefix}retained_poster_id": user_id})
     return q
 
 
@@ -67,11 +84,15 @@ def scope_filter(
     named = Q()
     names_something = False
     if site_ids and scope.site:
-        named |= Q(**{f"{scope.site}__in": site_ids})
+        for path in scope.paths(scope.site):
+            named |= Q(**{f"{path}__in": site_ids})
         names_something = True
-    if commenter_ids and scope.commenter:
-        named |= Q(**{f"{scope.commenter}__in": commenter_ids})
-        names_something = True
+    if commenter_ids and (scope.commenter or scope.retained_poster):
+        for path in scope.paths(scope.commenter):
+            named |= Q(**{f"{path}__in": commenter_ids})
+        if scope.retained_poster:
+            named |= _retained_poster_q(scope.retained_poster, commenter_ids)
+        names_something = bool(named)
     for term in terms:
         for text_field in scope.text_fields:
             named |= Q(**{f"{text_field}__icontains": term})
@@ -84,10 +105,16 @@ def scope_filter(
     elif dated and not named_anything_at_all:
         result = _date_range_q(entry, date_from, date_to)
     if explicit_hold_id is not None and scope.explicit:
-        explicit = Q(**{scope.explicit: explicit_hold_id})
+        explicit = Q()
+        for path in scope.paths(scope.explicit):
+            explicit |= Q(**{path: explicit_hold_id})
         result = explicit if result is None else result | explicit
-    if explicit_ids:
-        explicit = Q(pk__in=explicit_ids)
+    if explicit_ids and scope.explicit:
+        # Explicitly chosen records are captured items (``LegalHold.comments``): each series
+        # reaches them by its explicit path without the final ``legal_holds``.
+        explicit = Q()
+        for path in scope.paths(scope.explicit):
+            explicit |= Q(**{f"{path.removesuffix('legal_holds')}pk__in": explicit_ids})
         result = explicit if result is None else result | explicit
     return result
 

@@ -61,14 +61,29 @@ class Blocker:
 class HoldScope:
     """How a ``LegalHold``'s scope reaches this series, as ORM lookup paths from the record.
 
-    ``explicit`` is the path to the hold through its explicitly chosen records
-    (``LegalHold.comments``); the others may be empty when a scope part does not apply.
+    ``explicit`` is the path (or paths) to the hold through its explicitly chosen records
+    (``LegalHold.comments``, captured items); the others may be empty when a scope part
+    does not apply.
+    ``site`` and ``commenter`` may name several paths (a record is reached by any of them).
+    ``retained_poster`` names paths to removals (``""``: the record is one) whose retained
+    copy names a held commenter (poster id on the site's platform), so a removal stays held
+    after its captured item was disposed of. ``date_fields`` are further dates that put a
+    record in a hold's date range besides its record date.
+
+    A pending FOIA request's hold must reach at least every record the request answers
+    with (records/foia/kinds*.py): keep the two in step.
     """
 
-    site: str = ""
-    commenter: str = ""
+    site: str | tuple[str, ...] = ""
+    commenter: str | tuple[str, ...] = ""
     text_fields: tuple[str, ...] = ()
-    explicit: str = ""
+    explicit: str | tuple[str, ...] = ""
+    retained_poster: tuple[str, ...] = ()
+    date_fields: tuple[str, ...] = ()
+
+    @staticmethod
+    def paths(value: str | tuple[str, ...]) -> tuple[str, ...]:
+        return (value,) if isinstance(value, str) and value else tuple(value or ())
 
 
 @dataclass(frozen=True)
@@ -160,7 +175,8 @@ COMMENTER_NOTICES = register(
         hold_scope=HoldScope(
             site="removal__site",
             commenter="removal__comment__author",
-            text_fields=("message",),
+            retained_poster=("removal__",),
+            text_fields=("message", "not_possible_reason"),
             explicit="removal__comment__legal_holds",
         ),
     )
@@ -188,8 +204,17 @@ REFERRALS = register(
                 r.outcome,
             ]
         ),
+        # Through its removal or the report it was made from, as a FOIA request finds it.
         hold_scope=HoldScope(
-            site="removal__site", text_fields=("details",), explicit="removal__comment__legal_holds"
+            site=("removal__site", "report__site"),
+            commenter=(
+                "removal__comment__author",
+                "report__comment__author",
+                "report__removal__comment__author",
+            ),
+            retained_poster=("removal__", "report__removal__"),
+            text_fields=("details", "outcome"),
+            explicit=("removal__comment__legal_holds", "report__comment__legal_holds"),
         ),
     )
 )
@@ -203,7 +228,8 @@ VIOLATION_REPORTS = register(
         blockers=(Blocker("moderation.Referral", "report"),),
         hold_scope=HoldScope(
             site="site",
-            commenter="comment__author",
+            commenter=("comment__author", "removal__comment__author"),
+            retained_poster=("removal__",),
             text_fields=("concern", "response"),
             explicit="comment__legal_holds",
         ),
@@ -228,10 +254,14 @@ REMOVALS = register(
             Blocker("moderation.Referral", "removal"),
             Blocker("moderation.ViolationReport", "removal"),
         ),
+        # A removal is held by the poster its retained copy names (its captured item may be gone)
+        # and by the day the item was posted, as a FOIA request finds it.
         hold_scope=HoldScope(
             site="site",
             commenter="comment__author",
-            text_fields=("retained_text",),
+            retained_poster=("",),
+            text_fields=("retained_text", "reason"),
+            date_fields=("retained_posted_at",),
             explicit="comment__legal_holds",
         ),
     )

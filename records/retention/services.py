@@ -66,8 +66,14 @@ def certificate_file(
     if certificate.state != DisposalCertificate.State.DRAFT:
         raise ValidationError(f"{certificate} is {certificate.get_state_display().lower()}, not a draft.")
     errors = {}
+    drafted_on = local_date(certificate.drafted_at)
     if filed_on > today():
         errors["filed_on"] = "The date sent cannot be in the future."
+    elif filed_on < drafted_on:
+        # The 30 days run from when the certificate was really sent, never from before it existed.
+        errors["filed_on"] = (
+            f"The date sent cannot be before the certificate was drafted ({drafted_on:%B %-d, %Y})."
+        )
     if requested_disposal_date < filed_on + dt.timedelta(days=FILING_NOTICE_DAYS):
         errors["requested_disposal_date"] = (
             f"The disposal date must be at least {FILING_NOTICE_DAYS} days after the date sent "

@@ -10,7 +10,7 @@ from config import roles
 from records.models import DisposalCertificate, LegalHold
 from records.retention.services import certificate_draft
 from tests.e2e.browser import browser_page, serious_accessibility_violations, sign_in
-from tests.factories import TEST_PASSWORD, CommentFactory, make_user, seed_schedules
+from tests.factories import TEST_PASSWORD, CommentFactory, backdate_draft, make_user, seed_schedules
 from tests.records.conftest import chicago
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,6 +23,7 @@ def test_clerk_places_a_hold_and_files_a_certificate(live_server, chromium):
     CommentFactory(posted_at=chicago(today.year - 4), text="pothole on Court Street")
     CommentFactory(posted_at=chicago(today.year - 4), text="thanks")
     certificate = certificate_draft(actor=clerk, as_of=today)
+    backdate_draft(certificate, today - dt.timedelta(days=1))  # filed the day after it was drafted
     with browser_page(chromium) as page:
         sign_in(page, live_server.url, clerk.username, TEST_PASSWORD)
         for path in (

@@ -13,6 +13,7 @@ __all__ = [
     "schedule_for",
     "seed_schedules",
     "approve_certificate",
+    "backdate_draft",
 ]
 
 
@@ -51,6 +52,14 @@ def schedule_for(series: str = "captured-items") -> RetentionSchedule:
     return RetentionSchedule.objects.get(series=series)
 
 
+def backdate_draft(certificate: DisposalCertificate, day: dt.date) -> None:
+    """Date a draft back to ``day`` (tests of old certificates: filing comes after drafting)."""
+    drafted_at = dt.datetime.combine(day, dt.time(9), tzinfo=timezone.get_current_timezone())
+    if certificate.drafted_at > drafted_at:
+        DisposalCertificate.objects.filter(pk=certificate.pk).update(drafted_at=drafted_at)
+        certificate.drafted_at = drafted_at
+
+
 def approve_certificate(
     certificate: DisposalCertificate, *, actor, days_ago: int = 31
 ) -> DisposalCertificate:
@@ -60,6 +69,8 @@ def approve_certificate(
     today = timezone.localdate()
     disposal = today - dt.timedelta(days=days_ago)
     filed = disposal - dt.timedelta(days=30)
+    # A certificate is filed after it is drafted: date the draft back to the filing day.
+    backdate_draft(certificate, filed)
     certificate = certificate_file(
         actor=actor, certificate=certificate, filed_on=filed, requested_disposal_date=disposal
     )

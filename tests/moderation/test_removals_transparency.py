@@ -110,3 +110,25 @@ def test_report_query_count_is_fixed(client, removals, django_assert_num_queries
     RemovalFactory.create_batch(5)
     with django_assert_num_queries(3):
         report_data(2026)
+
+
+def test_removals_awaiting_second_review_are_shown_as_not_yet_upheld(client, removals):
+    """Viewpoint-sensitive removals count as upheld only after the Communications Office's
+    second review (Sec. V; DESIGN.md): the public report says how many still wait for it."""
+    RemovalFactory(
+        comment__site=removals["city"],
+        removed_at=datetime(2026, 3, 20, 15, 0, tzinfo=UTC),
+        categories=["off_topic"],
+        review_status="pending",
+    )
+    months = {row["month"].month: row for row in report_data(2026)["month_rows"]}
+    assert months[3]["removals"] == 3 and months[3]["awaiting_review"] == 1
+    assert months[1]["awaiting_review"] == 0
+    body = client.get(reverse("moderation:transparency-report"), {"year": 2026}).content.decode()
+    assert "Awaiting second review" in body
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("moderation:transparency-csv")).content.decode()))
+    )
+    off_topic = [row for row in rows if row["category"] == "off_topic"]
+    assert off_topic and off_topic[0]["awaiting_second_review"] == "1"
+    assert all(row["awaiting_second_review"] == "0" for row in rows if row["category"] != "off_topic")

@@ -14,7 +14,7 @@ from records.services import (
     legal_hold_place,
     retention_enforce,
 )
-from tests.factories import CommentFactory, approve_certificate, schedule_for
+from tests.factories import CommentFactory, approve_certificate, backdate_draft, schedule_for
 from tests.records.conftest import chicago
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def draft(clerk_user, eligible_year, today):
     CommentFactory(posted_at=chicago(eligible_year, 1, 1, 0, 0))
     CommentFactory(posted_at=chicago(eligible_year, 12, 31, 23, 59))
-    return certificate_draft(actor=clerk_user, as_of=today)
+    certificate = certificate_draft(actor=clerk_user, as_of=today)
+    backdate_draft(certificate, today - dt.timedelta(days=90))
+    return certificate
 
 
 def test_draft_lists_eligible_records_by_series_with_counts_and_dates(draft, eligible_year, current_year):
@@ -151,3 +153,22 @@ def test_dry_run_reports_the_draft_and_changes_nothing(clerk_user, eligible_year
     report = retention_enforce(dry_run=True)
     assert not DisposalCertificate.objects.exists()
     assert any("Would list: 1 captured-items" in line for line in report.lines())
+
+
+def test_filing_date_cannot_be_before_the_certificate_was_drafted(draft, clerk_user, today):
+    """The 30 days of 44 Ill. Adm. Code 4000.40 run from when the certificate was really sent:
+    a filing date before the certificate existed would let it be destroyed at once."""
+    DisposalCertificate.objects.filter(pk=draft.pk).update(
+        drafted_at=chicago(today.year, today.month, today.day)
+    )
+    filed_on = today - dt.timedelta(days=40)
+    with pytest.raises(ValidationError) as caught:
+        certificate_file(
+            actor=clerk_user,
+            certificate=draft,
+            filed_on=filed_on,
+            requested_disposal_date=filed_on + dt.timedelta(days=30),
+        )
+    assert "drafted" in caught.value.message_dict["filed_on"][0]
+    draft.refresh_from_db()
+    assert draft.state == DisposalCertificate.State.DRAFT

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from config.business_days import BusinessCalendar
 from config.models import CityClosure
 from records.foia import services
 from records.foia.clock import compute_due_date, recurrent_reason
@@ -111,9 +112,23 @@ def test_confirmed_recurrent_requester_gets_21_days(clerk_user):
     request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
     assert request.recurrent_detected
     assert request.due_on == date(2026, 11, 18)  # Veterans Day; 21 days only once the Clerk confirms
-    request = services.foia_request_confirm_recurrent(actor=clerk_user, request=request)
+    request = services.foia_request_confirm_recurrent(
+        actor=clerk_user, request=request, today=date(2026, 11, 18)
+    )
     assert request.due_on == compute_due_date(request).due_on
     assert request.due_on == date(2026, 12, 11)
+
+
+def test_recurrent_status_is_confirmed_within_five_business_days_or_not_at_all(clerk_user):
+    """§3.2(b): the requester is told within 5 business days after receipt that the request is
+    treated as recurrent; a later confirmation cannot stretch a period that already ran out."""
+    requester = _requester_with_history([date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
+    request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
+    with pytest.raises(ValidationError, match="5 business days"):
+        services.foia_request_confirm_recurrent(actor=clerk_user, request=request, today=date(2026, 11, 19))
+    request.refresh_from_db()
+    assert request.recurrent_confirmed_at is None
+    assert request.due_on == date(2026, 11, 18)
 
 
 def test_extension_adds_up_to_five_business_days_with_a_reason(clerk_user):
@@ -231,3 +246,50 @@ def test_commercial_requests_cannot_use_the_3e_extension(clerk_user):
             body="y",
             today=date(2026, 11, 17),
         )
+
+
+def test_a_3e_extension_does_not_add_to_the_21_days_of_a_recurrent_request(clerk_user):
+    """§3(e) extends the 5 business days of §3(d) only; once the request is recurrent (§3.2)
+    its answer is due 21 business days after receipt, extension or not."""
+    requester = _requester_with_history([date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
+    request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
+    services.foia_request_extend(
+        actor=clerk_user,
+        request=request,
+        reason=FoiaRequest.ExtensionReason.LARGE_VOLUME,
+        days=5,
+        subject="Extension",
+        body="We need more time.",
+        today=date(2026, 11, 12),
+    )
+    request = services.foia_request_confirm_recurrent(
+        actor=clerk_user, request=request, today=date(2026, 11, 13)
+    )
+    assert request.due_on == date(2026, 12, 11)
+    assert compute_due_date(request).due_on == date(2026, 12, 11)
+
+
+def test_a_3e_extension_does_not_add_to_the_21_days_of_a_commercial_request(clerk_user):
+    request = _create(clerk_user)
+    services.foia_request_extend(
+        actor=clerk_user,
+        request=request,
+        reason=FoiaRequest.ExtensionReason.LARGE_VOLUME,
+        days=5,
+        subject="Extension",
+        body="We need more time.",
+        today=date(2026, 11, 20),
+    )
+    request.refresh_from_db()
+    request.is_commercial = True
+    due = compute_due_date(request)
+    assert due.due_on == due.original_due_on == BusinessCalendar().add_business_days(date(2026, 11, 16), 21)
+
+
+def test_fifty_requests_count_over_twelve_calendar_months_across_a_leap_day():
+    """§2(g): "in the 12 months immediately preceding the request". From March 1, 2028 the 12
+    months go back to March 1, 2027 (366 days, because of February 29, 2028)."""
+    days = [date(2027, 3, 1) + timedelta(days=7 * i) for i in range(50)]
+    requester = _requester_with_history(days)
+    assert "50 requests in the 12 months" in recurrent_reason(requester, date(2028, 3, 1))
+    assert recurrent_reason(requester, date(2028, 3, 2)) == ""

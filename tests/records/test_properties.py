@@ -20,7 +20,14 @@ from records.models import DisposalCertificate, DisposalTombstone
 from records.retention.series import eligibility_date
 from records.retention.services import certificate_draft
 from records.services import certificate_approve, certificate_file, legal_hold_place, retention_enforce
-from tests.factories import CommenterFactory, CommentFactory, SiteFactory, make_user, schedule_for
+from tests.factories import (
+    CommenterFactory,
+    CommentFactory,
+    SiteFactory,
+    backdate_draft,
+    make_user,
+    schedule_for,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 TODAY = dt.date.today()
@@ -133,6 +140,7 @@ def check_one_world(
     disposal = as_of - dt.timedelta(days=disposal_days_back)
     if certificate and approve:
         filed = min(disposal - dt.timedelta(days=30), TODAY)
+        backdate_draft(certificate, filed)
         certificate_file(
             actor=clerk, certificate=certificate, filed_on=filed, requested_disposal_date=disposal
         )

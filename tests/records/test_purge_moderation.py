@@ -4,6 +4,7 @@ import pytest
 
 from moderation.models import CommenterNotice, Referral, Removal, RemovalCategory, ViolationReport
 from records.models import DisposalTombstone
+from records.retention.holds import scope_counts
 from records.retention.services import certificate_draft
 from records.services import legal_hold_place, retention_enforce
 from tests.factories import (
@@ -95,3 +96,31 @@ def test_only_the_clerk_gets_links_to_hold_pages_from_a_record(client_as, clerk_
     hold = legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", comments=[comment])
     assert hold.get_absolute_url() not in client_as(tst_user).get(comment.get_absolute_url()).content.decode()
     assert hold.get_absolute_url() in client_as(clerk_user).get(comment.get_absolute_url()).content.decode()
+
+
+def test_hold_on_a_comment_keeps_a_referral_made_from_its_report(clerk_user, today, eligible_year):
+    """A report without a removal, and the referral filed from it, are held with the comment."""
+    when = chicago(eligible_year)
+    comment = CommentFactory(posted_at=when)
+    report = ViolationReportFactory(comment=comment, removal=None, notified_at=when)
+    referral = ReferralFactory(removal=None, report=report, referred_at=when)
+    approve_certificate(certificate_draft(actor=clerk_user, as_of=today), actor=clerk_user)
+    legal_hold_place(actor=clerk_user, name="Doe", reason="Litigation", comments=[comment])
+    retention_enforce()
+    assert ViolationReport.objects.filter(pk=report.pk).exists()
+    assert Referral.objects.filter(pk=referral.pk).exists()
+
+
+def test_hold_preview_counts_the_records_of_the_chosen_items_in_every_series():
+    """Explicitly chosen records are captured items: other series are reached through them."""
+    CommentFactory.create_batch(3)  # so that no removal shares its number with the chosen item
+    comment, removal, report, notice, referral = _removal_with_its_records(2026)
+    assert removal.pk != comment.pk
+    counts = scope_counts(explicit_ids=[comment.pk])
+    assert counts == {
+        "captured-items": 1,
+        "commenter-notices": 1,
+        "referrals": 1,
+        "violation-reports": 1,
+        "removals": 1,
+    }

@@ -9,7 +9,7 @@ from django.urls import reverse
 from records.models import DisposalCertificate, LegalHold
 from records.retention.services import certificate_draft
 from records.services import legal_hold_place
-from tests.factories import CommentFactory, SiteFactory
+from tests.factories import CommentFactory, SiteFactory, backdate_draft
 from tests.records.conftest import chicago
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def certificate(clerk_user, eligible_year, today):
     CommentFactory(posted_at=chicago(eligible_year))
-    return certificate_draft(actor=clerk_user, as_of=today)
+    certificate = certificate_draft(actor=clerk_user, as_of=today)
+    backdate_draft(certificate, today - dt.timedelta(days=7))
+    return certificate
 
 
 @pytest.fixture

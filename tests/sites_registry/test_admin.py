@@ -51,3 +51,30 @@ def test_admin_cannot_edit_policy_text_or_checklist(client, superuser):
     client.post(url, {"status": "not_possible", "not_possible_reason": "x"})
     item.refresh_from_db()
     assert item.status == ComplianceItem.Status.OPEN
+
+
+def test_site_added_in_the_admin_is_requested_with_its_checklist(client, superuser, comms_user):
+    """The admin adds a site as a request with the Sec. IV checklist; the Communications Office
+    still decides, behind the checklist gate."""
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:sites_registry_site_add"),
+        {
+            "platform": Platform.objects.get(slug="youtube").pk,
+            "account_name": "Parks on YouTube",
+            "handle": "kankakeeparks",
+            "url": "https://www.youtube.com/@kankakeeparks",
+            "department": "Parks",
+            "audiences": '["residents"]',
+            "authorised_posters": "Pat Example",
+            "contact_information": "City Hall",
+            "compliance_items-TOTAL_FORMS": "0",
+            "compliance_items-INITIAL_FORMS": "0",
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    site = Site.objects.get(account_name="Parks on YouTube")
+    assert site.state == Site.State.REQUESTED
+    assert set(site.compliance_items.values_list("kind", flat=True)) == set(ComplianceItem.Kind.values)

@@ -119,3 +119,14 @@ def test_published_text_never_changes():
     with pytest.raises(ValidationError):
         document.save()
     assert PolicyDocument.objects.get(pk=document.pk).text.startswith("THIS WEBSITE")
+
+
+def test_published_effective_date_never_changes():
+    """Which text was in force on a day is part of the published record: an amendment takes
+    effect the day it is posted (Sec. V; Sec. VIII), and a version's date is not moved."""
+    document = PolicyDocument.objects.get(kind="disclaimer", version=1)
+    published_on = document.effective_date
+    document.effective_date = published_on - datetime.timedelta(days=400)
+    with pytest.raises(ValidationError):
+        document.save()
+    assert PolicyDocument.objects.get(pk=document.pk).effective_date == published_on

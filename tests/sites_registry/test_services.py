@@ -193,6 +193,18 @@ def test_site_cannot_be_approved_while_a_mandatory_item_is_open(tst_user, comms_
     assert services.site_approve(actor=comms_user, site=site, reason="ok").state == Site.State.APPROVED
 
 
+def test_site_without_its_checklist_rows_is_not_approved(comms_user):
+    """A site added in the Django admin gets no checklist rows: the missing mandatory
+    disclosures (Sec. IV) count as not confirmed, so the gate still applies."""
+    site = SiteFactory(state=Site.State.REQUESTED)
+    assert not site.compliance_items.exists()
+    with pytest.raises(ValidationError) as caught:
+        services.site_approve(actor=comms_user, site=site, reason="ok")
+    assert "public disclosure" in str(caught.value.message_dict["checklist"])
+    site.refresh_from_db()
+    assert site.state == Site.State.REQUESTED
+
+
 def test_where_possible_items_may_stay_open_or_be_marked_not_possible(tst_user, comms_user):
     site = _request(tst_user)
     confirm_checklist(site, actor=tst_user, mandatory_only=True)
