@@ -27,5 +27,5 @@ def retention_status(context, record):
         .order_by("-certificate__drafted_at"),
         "registry": REGISTRY,
         # Hold and certificate pages are the Clerk's; other roles see the facts without links.
-        "is_clerk": roles.has_role(context["request"].user, roles.CITY_CLERK),
+        "is_clerk": "request" in context and roles.has_role(context["request"].user, roles.CITY_CLERK),
     }

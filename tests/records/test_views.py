@@ -165,8 +165,12 @@ def test_hold_page_escapes_residents_text(client_as, clerk_user, hold):
 def test_record_page_panel_shows_its_holds_and_eligibility(clerk_user):
     comment = CommentFactory(text="pothole", posted_at=chicago(2022, 12, 31, 23, 30))
     hold = legal_hold_place(actor=clerk_user, name="Doe v. City", reason="r", search_terms="pothole")
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = clerk_user
     html = Template("{% load retention %}{% retention_status comment %}").render(
-        Context({"comment": comment})
+        Context({"comment": comment, "request": request})
     )
     assert "Doe v. City" in html and hold.get_absolute_url() in html
     assert "Eligible for disposal from January 1, 2026" in html
