@@ -168,6 +168,19 @@ def test_edit_keeps_the_earlier_text_in_history_and_returns_to_the_queue(tst_use
     assert comment.history.first().history_user.username == "system"
 
 
+def test_invalid_json_is_reported_on_one_line_with_the_text_near_the_error():
+    """The parser's own message spans three lines with a caret drawing; a clerk sees one line."""
+    site = site_on("facebook")
+    content = b'{"data": [\n {"id": "1", "created_time": "2026-01-01T00:00:00+0000"},\n {"id": tru}\n]}\n'
+    with pytest.raises(CaptureError) as caught:
+        run(site, "facebook", "bad.json", content)
+    message = str(caught.value)
+    assert "\n" not in message and "right here" not in message
+    assert message.startswith("bad.json: not valid JSON (after data[0]): ")
+    assert "near “" in message and '{"id": tru}' in message
+    assert not Comment.objects.exists()
+
+
 def test_item_reported_deleted_is_marked_and_keeps_its_text():
     site = site_on("x")
     run(site, "jsonl", "a.jsonl", b'{"id": "d-1", "text": "Here", "posted_at": "2026-01-01T00:00:00Z"}\n')
