@@ -412,6 +412,12 @@ def report_resolve(request, pk: int):
     return _report_page(request, report, resolve_form=form, status=409 if _stale(form) else 400)
 
 
+def _id(value) -> int:
+    """A record id from a query string or hidden field; 0 (no record) if it is not a number."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 def _stale(form) -> bool:
     return getattr(form, "stale", False)
 
@@ -423,7 +429,7 @@ def _stale(form) -> bool:
 def removal_notice(request, pk: int):
     removal = get_object_or_404(_removal_queryset(), pk=pk)
     templates = NoticeTemplate.objects.filter(is_active=True)
-    chosen = templates.filter(pk=request.GET.get("template") or 0).first() or templates.first()
+    chosen = templates.filter(pk=_id(request.GET.get("template"))).first() or templates.first()
     if request.method == "POST":
         form = removal_forms.NoticeForm(request.POST)
         if form.is_valid():
@@ -519,9 +525,9 @@ def referral_list(request):
 @roles.role_required(TST)
 def referral_create(request):
     source = request.POST if request.method == "POST" else request.GET
-    removal = Removal.objects.filter(pk=source.get("removal") or 0).select_related("site__platform").first()
+    removal = Removal.objects.filter(pk=_id(source.get("removal"))).select_related("site__platform").first()
     report = (
-        ViolationReport.objects.filter(pk=source.get("report") or 0).select_related("site__platform").first()
+        ViolationReport.objects.filter(pk=_id(source.get("report"))).select_related("site__platform").first()
     )
     if removal is None and report is None:
         raise Http404("A referral is started from a removal or a report.")
@@ -600,9 +606,9 @@ def restriction_list(request):
 def restriction_create(request):
     source = request.POST if request.method == "POST" else request.GET
     commenter = get_object_or_404(
-        Commenter.objects.select_related("platform"), pk=source.get("commenter") or 0
+        Commenter.objects.select_related("platform"), pk=_id(source.get("commenter"))
     )
-    removal = Removal.objects.filter(pk=source.get("removal") or 0).first()
+    removal = Removal.objects.filter(pk=_id(source.get("removal"))).first()
     form = removal_forms.RestrictionForm(request.POST or None, commenter=commenter)
     if request.method == "POST" and form.is_valid():
         try:

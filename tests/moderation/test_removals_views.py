@@ -452,3 +452,27 @@ def test_second_review_does_not_redirect_off_site(client_as, comms_user):
 
 def test_referral_page_needs_a_removal_or_report(client_as, tst_user):
     assert client_as(tst_user).get(reverse("moderation:referral-create")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("moderation:referral-create", {"removal": "2<script>", "kind": "platform"}),
+        ("moderation:referral-create", {"report": "abc"}),
+        ("moderation:restriction-create", {"commenter": "x'--", "removal": "1"}),
+        ("moderation:restriction-create", {"commenter": "99999999999999999999999"}),
+    ],
+)
+def test_referral_and_restriction_pages_answer_404_to_ids_that_are_not_numbers(
+    client_as, tst_user, name, params
+):
+    """A tampered hidden field or query string is a missing record, not a server error."""
+    client = client_as(tst_user)
+    assert client.get(reverse(name), params).status_code == 404
+    assert client.post(reverse(name), params).status_code == 404
+
+
+def test_notice_page_ignores_a_template_id_that_is_not_a_number(client_as, tst_user):
+    removal = RemovalFactory()
+    url = reverse("moderation:removal-notice", args=[removal.pk])
+    assert client_as(tst_user).get(url, {"template": "nope"}).status_code == 200
