@@ -612,13 +612,11 @@ def redaction_add(
         raise ValidationError({"field": f"{spec.label} have no field “{field}”."})
     if text.strip().casefold() not in record.values[field].casefold():
         raise ValidationError({"text": f"That text does not occur in the {field} of record #{record_id}."})
-    redaction, _created = Redaction.objects.get_or_create(
-        request=request,
-        record_kind=record_kind,
-        record_id=record_id,
-        field=field,
-        text=text.strip(),
-        defaults={"exemption": exemption},
+    # Not get_or_create: its unstamped save would write a history row without the Clerk.
+    # The request is locked, so no other transaction adds the same redaction meanwhile.
+    same = {"request": request, "record_kind": record_kind, "record_id": record_id, "field": field}
+    redaction = Redaction.objects.filter(**same, text=text.strip()).first() or Redaction(
+        **same, text=text.strip()
     )
     redaction.state = Redaction.State.ACCEPTED
     redaction.exemption = exemption
