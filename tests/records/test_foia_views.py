@@ -275,3 +275,50 @@ def test_pages_of_a_request_without_assignee_or_scope(client_as, clerk_user):
     assert client.get(reverse("records:foia-edit", args=[bare.pk])).status_code == 200
     response = client.post(reverse("records:foia-export-start", args=[bare.pk]), follow=True)
     assert "scope is empty" in response.content.decode()
+
+
+def _edit_data(foia_request, **changes):
+    from records.foia.forms import FoiaRequestForm
+
+    data = {}
+    for key, value in FoiaRequestForm.initial_for(foia_request).items():
+        if key in ("sites", "commenters"):
+            data[key] = [item.pk for item in value]
+        elif key == "assignee":
+            data[key] = value.pk if value else ""
+        elif value is None or value is False:
+            continue
+        else:
+            data[key] = value
+    data.update(changes)
+    return data
+
+
+def test_editing_corrects_the_requesters_name_and_email(client_as, clerk_user, foia_request):
+    """A typo in the requester's name or address is fixed on the edit page, not silently kept."""
+    client = client_as(clerk_user)
+    url = reverse("records:foia-edit", args=[foia_request.pk])
+    response = client.post(
+        url, _edit_data(foia_request, requester_name="Pat Gazetteer", requester_email="pat@gazette.example")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    requester = FoiaRequest.objects.get(pk=foia_request.pk).requester
+    assert (requester.pk, requester.name, requester.email) == (
+        foia_request.requester_id,
+        "Pat Gazetteer",
+        "pat@gazette.example",
+    )
+    latest = requester.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (clerk_user, "Requester details updated")
+
+
+def test_editing_refuses_another_requesters_email_and_keeps_the_input(client_as, clerk_user, foia_request):
+    FoiaRequesterFactory(name="Someone Else", email="else@example.org")
+    response = client_as(clerk_user).post(
+        reverse("records:foia-edit", args=[foia_request.pk]),
+        _edit_data(foia_request, requester_name="Pat Typo", requester_email="else@example.org"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone Else" in page and 'value="Pat Typo"' in page
+    assert FoiaRequest.objects.get(pk=foia_request.pk).requester.name == "Pat Gazette"
