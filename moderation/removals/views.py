@@ -636,11 +636,15 @@ def restriction_decide(request, pk: int):
     restriction = get_object_or_404(AccountRestriction, pk=pk)
     form = removal_forms.RestrictionDecisionForm(request.POST)
     form.is_valid()
+    approve = form.cleaned_data.get("approve")
     try:
+        if not isinstance(approve, bool):
+            # Without a choice there is no decision: a note alone is not a decline.
+            raise ValidationError({"approve": "Choose Approve or Decline."})
         services.account_restriction_decide(
             actor=request.user,
             restriction=restriction,
-            approve=form.cleaned_data.get("approve") is True,
+            approve=approve,
             note=form.cleaned_data.get("note", ""),
         )
     except ValidationError as exc:

@@ -476,3 +476,18 @@ def test_notice_page_ignores_a_template_id_that_is_not_a_number(client_as, tst_u
     removal = RemovalFactory()
     url = reverse("moderation:removal-notice", args=[removal.pk])
     assert client_as(tst_user).get(url, {"template": "nope"}).status_code == 200
+
+
+@pytest.mark.parametrize("approve", [None, "", "maybe"])
+def test_a_restriction_decision_without_approve_or_decline_decides_nothing(client_as, comms_user, approve):
+    """A note typed without choosing Approve or Decline is not a decline."""
+    restriction = AccountRestrictionFactory(state="requested")
+    data = {"note": "Checking with Legal first."}
+    if approve is not None:
+        data["approve"] = approve
+    response = client_as(comms_user).post(
+        reverse("moderation:restriction-decide", args=[restriction.pk]), data, follow=True
+    )
+    restriction.refresh_from_db()
+    assert restriction.state == "requested" and restriction.approved_by is None
+    assert "Choose Approve or Decline." in response.content.decode()
