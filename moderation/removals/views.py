@@ -31,6 +31,7 @@ from moderation.models import (
     ViolationReport,
 )
 from moderation.models.removals import NOTICE_PLACEHOLDERS
+from moderation.params import is_plain_number, record_id
 from moderation.removals import forms as removal_forms
 from moderation.removals import services
 from moderation.removals.forms import CategoryChoiceField, apply_service_errors
@@ -111,7 +112,7 @@ def removal_bulk(request):
     ids = [
         value
         for value in request.POST.getlist("comment") or request.GET.getlist("comment")
-        if value.isdigit()
+        if is_plain_number(value)
     ]
     comments = list(
         Comment.objects.filter(pk__in=ids).select_related("site__platform", "author").order_by("pk")
@@ -158,7 +159,7 @@ def removal_list(request):
     site = request.GET.get("site", "")
     category = request.GET.get("category", "")
     review = request.GET.get("review", "")
-    if site.isdigit():
+    if is_plain_number(site):
         removals = removals.filter(site_id=int(site))
     if category:
         removals = removals.filter(categories__category=category)
@@ -295,7 +296,7 @@ def report_list(request):
         reports = reports.filter(assignee=request.user)
     elif assignee == "none":
         reports = reports.filter(assignee__isnull=True)
-    if site.isdigit():
+    if is_plain_number(site):
         reports = reports.filter(site_id=int(site))
     if state == ViolationReport.State.RESOLVED:
         reports = reports.order_by("-resolved_at")
@@ -412,12 +413,6 @@ def report_resolve(request, pk: int):
     return _report_page(request, report, resolve_form=form, status=409 if _stale(form) else 400)
 
 
-def _id(value) -> int:
-    """A record id from a query string or hidden field; 0 (no record) if it is not a number."""
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
-
-
 def _stale(form) -> bool:
     return getattr(form, "stale", False)
 
@@ -429,7 +424,7 @@ def _stale(form) -> bool:
 def removal_notice(request, pk: int):
     removal = get_object_or_404(_removal_queryset(), pk=pk)
     templates = NoticeTemplate.objects.filter(is_active=True)
-    chosen = templates.filter(pk=_id(request.GET.get("template"))).first() or templates.first()
+    chosen = templates.filter(pk=record_id(request.GET.get("template"))).first() or templates.first()
     if request.method == "POST":
         form = removal_forms.NoticeForm(request.POST)
         if form.is_valid():
@@ -525,9 +520,13 @@ def referral_list(request):
 @roles.role_required(TST)
 def referral_create(request):
     source = request.POST if request.method == "POST" else request.GET
-    removal = Removal.objects.filter(pk=_id(source.get("removal"))).select_related("site__platform").first()
+    removal = (
+        Removal.objects.filter(pk=record_id(source.get("removal"))).select_related("site__platform").first()
+    )
     report = (
-        ViolationReport.objects.filter(pk=_id(source.get("report"))).select_related("site__platform").first()
+        ViolationReport.objects.filter(pk=record_id(source.get("report")))
+        .select_related("site__platform")
+        .first()
     )
     if removal is None and report is None:
         raise Http404("A referral is started from a removal or a report.")
@@ -606,9 +605,9 @@ def restriction_list(request):
 def restriction_create(request):
     source = request.POST if request.method == "POST" else request.GET
     commenter = get_object_or_404(
-        Commenter.objects.select_related("platform"), pk=_id(source.get("commenter"))
+        Commenter.objects.select_related("platform"), pk=record_id(source.get("commenter"))
     )
-    removal = Removal.objects.filter(pk=_id(source.get("removal"))).first()
+    removal = Removal.objects.filter(pk=record_id(source.get("removal"))).first()
     form = removal_forms.RestrictionForm(request.POST or None, commenter=commenter)
     if request.method == "POST" and form.is_valid():
         try:

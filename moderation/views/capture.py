@@ -15,6 +15,7 @@ from config import roles
 from moderation.forms import CaptureUploadForm, CommentSearchForm
 from moderation.importers import CaptureError
 from moderation.models import Comment
+from moderation.params import is_plain_number
 from moderation.screening import screening_hints
 from moderation.search import CommentFilters, highlight_terms, search_comments
 from moderation.services import (
@@ -128,12 +129,12 @@ def review_queue(request):
         view = "new"
         comments = comments.needs_review()
     site = None
-    if request.GET.get("site", "").isdigit():
+    if is_plain_number(request.GET.get("site", "")):
         site = Site.objects.filter(pk=int(request.GET["site"])).first()
         if site is not None:
             comments = comments.filter(site=site)
     after = request.GET.get("after", "")
-    if after.isdigit():
+    if is_plain_number(after):
         comments = comments.filter(pk__gt=int(after))
     rows = list(comments.order_by("pk")[: QUEUE_PAGE_SIZE + 1])
     has_more = len(rows) > QUEUE_PAGE_SIZE
@@ -157,7 +158,7 @@ def review_queue(request):
             "site": site,
             "sites": capture_site_choices(),
             "next_after": rows[-1].pk if has_more and rows else None,
-            "after": after if after.isdigit() else "",
+            "after": after if is_plain_number(after) else "",
         },
     )
 
@@ -187,7 +188,9 @@ def comment_review(request, pk: int):
 @roles.role_required(roles.TECHNICAL_SERVICES)
 @require_POST
 def queue_review_all(request):
-    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()][:QUEUE_PAGE_SIZE]
+    ids = [int(value) for value in request.POST.getlist("comment") if is_plain_number(value)][
+        :QUEUE_PAGE_SIZE
+    ]
     if not ids:
         messages.error(request, "Nothing was selected.")
     else:

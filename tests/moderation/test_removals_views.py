@@ -491,3 +491,33 @@ def test_a_restriction_decision_without_approve_or_decline_decides_nothing(clien
     restriction.refresh_from_db()
     assert restriction.state == "requested" and restriction.approved_by is None
     assert "Choose Approve or Decline." in response.content.decode()
+
+
+# "²".isdigit() is True but int("²") raises; a 20-digit id overflows the database's integer.
+ODD_IDS = ["²", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("moderation:removal-list", "site"),
+        ("moderation:report-list", "site"),
+        ("moderation:queue", "site"),
+        ("moderation:queue", "after"),
+        ("moderation:removal-bulk", "comment"),
+    ],
+)
+def test_staff_lists_ignore_ids_that_are_not_plain_numbers(client_as, tst_user, name, key, odd):
+    assert client_as(tst_user).get(reverse(name), {key: odd}).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+@pytest.mark.parametrize("name", ["moderation:removal-bulk", "moderation:queue-review-all"])
+def test_bulk_posts_ignore_ids_that_are_not_plain_numbers(client_as, tst_user, name, odd):
+    assert client_as(tst_user).post(reverse(name), {"comment": odd}).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+def test_transparency_report_ignores_a_year_that_is_not_a_plain_number(client, odd):
+    assert client.get(reverse("moderation:transparency-report"), {"year": odd}).status_code == 200
