@@ -327,6 +327,9 @@ def test_import_captures_command_reports_bad_files_and_unknown_sites(tmp_path, c
     assert 'bad.jsonl: line 1: field "text": required field is missing' in capsys.readouterr().err
     with pytest.raises(CommandError, match="Unknown site"):
         call_command("import_captures", "--site", "nobody", "--format", "jsonl", str(bad))
+    for odd in ("²", "99999999999999999999999"):
+        with pytest.raises(CommandError, match="Unknown site"):
+            call_command("import_captures", "--site", odd, "--format", "jsonl", str(bad))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -346,6 +346,9 @@ def test_verify_bundle_reports_an_unlisted_file(scoped_request, clerk_user, tmp_
 def test_foia_export_command_names_an_unknown_request():
     with pytest.raises(CommandError, match="No FOIA request"):
         call_command("foia_export", "FOIA-2026-9999")
+    for odd in ("²", "FOIA-2026-²", "99999999999999999999999"):
+        with pytest.raises(CommandError, match="No FOIA request"):
+            call_command("foia_export", odd)
 
 
 def test_a_redaction_the_clerk_adds_is_recorded_in_one_history_row_with_who_and_why(

@@ -177,9 +177,7 @@ def test_dashboard_counts_by_series_and_year(client_as, clerk_user, certificate,
 
 
 @pytest.mark.parametrize("odd", ["²", "99999999999999999999999"])
-def test_record_numbers_that_are_not_plain_numbers_are_an_error_next_to_the_field(
-    client_as, clerk_user, odd
-):
+def test_record_numbers_that_are_not_plain_numbers_are_an_error_next_to_the_field(client_as, clerk_user, odd):
     response = client_as(clerk_user).post(
         reverse("records:hold-place"),
         {"name": "H", "kind": "litigation", "reason": "r", "record_ids": f"1\n{odd}", "place": "1"},
