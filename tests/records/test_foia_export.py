@@ -371,3 +371,25 @@ def test_a_redaction_the_clerk_adds_is_recorded_in_one_history_row_with_who_and_
         ("+", clerk_user, "Redaction added by the Clerk")
     ]
     assert rows[0].state == Redaction.State.ACCEPTED and rows[0].note == "Identifies the resident"
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"files": ["a.csv"]},
+        {"files": {"a.csv": 1}},
+        {"files": None},
+        {"files": 5},
+        {"files": [{"name": ["a.csv"], "size": 3, "sha256": "00"}]},
+        [1, 2],
+    ],
+)
+def test_verify_bundle_reports_a_malformed_manifest_instead_of_crashing(tmp_path, manifest):
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("a.csv", "abc")
+    problems = verify_bundle(path)
+    assert problems and problems[0].startswith("manifest.json cannot be read")
+    with pytest.raises(CommandError, match="does NOT match its manifest"):
+        call_command("verify_bundle", str(path))
