@@ -229,6 +229,16 @@ def test_item_reported_deleted_is_marked_and_keeps_its_text():
             b'{"id": "1", "text": "a\\u0000b", "posted_at": "2026-01-01T00:00:00Z"}\n',
             r'bad.json: line 1: field "text": contains a NUL character',
         ),
+        (
+            "jsonl",
+            b'{"id": "1", "text": "a", "posted_at": "2026-01-01T00:00:00Z", "author": "bob"}\n',
+            r'bad.json: line 1: field "author": expected a JSON object, got text',
+        ),
+        (
+            "facebook",
+            b'{"data": [{"id": "1", "created_time": "2026-01-01T00:00:00+0000", "from": ["x"]}]}',
+            r'bad.json: data\[0\]: field "from": expected a JSON object, got a list',
+        ),
         ("csv", b"id,text\n1,hello\n", r'bad.json: line 1: field "posted_at": the header row lacks'),
         ("csv", b"id,text,posted_at\n1,hello,2026-13-01T00:00:00Z\n", r'bad.json: line 2: field "posted_at"'),
     ],
