@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from moderation.admin import ReadOnlyRecordAdmin
 from records.models import (
     DisposalCertificate,
     DisposalTombstone,
@@ -17,13 +18,11 @@ from records.models import (
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(SimpleHistoryAdmin):
+class LegalHoldAdmin(ReadOnlyRecordAdmin):
+    # Placed and released on the Clerk's pages (legal_hold_place / legal_hold_release).
     list_display = ["name", "kind", "reference", "matter", "placed_by", "placed_at", "released_at"]
     list_filter = ["kind"]
     raw_id_fields = ["comments", "commenters"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a released hold stays on record
 
 
 @admin.register(RetentionSchedule)
@@ -84,12 +83,11 @@ class FoiaRequesterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FoiaRequest)
-class FoiaRequestAdmin(SimpleHistoryAdmin):
+class FoiaRequestAdmin(ReadOnlyRecordAdmin):
     list_display = ["__str__", "received_on", "due_on", "state", "assignee"]
     list_filter = ["state"]
     raw_id_fields = ["requester", "commenters", "hold"]
     # Changes go through the Clerk's pages (services), which keep the clock and the hold right.
-    readonly_fields = ["due_on", "hold", "recurrent_confirmed_by", "recurrent_confirmed_at"]
 
 
 @admin.register(FoiaLetterTemplate)
@@ -98,25 +96,25 @@ class FoiaLetterTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FoiaLetter)
-class FoiaLetterAdmin(SimpleHistoryAdmin):
+class FoiaLetterAdmin(ReadOnlyRecordAdmin):
     list_display = ["request", "kind", "sent_on", "sent_by"]
     raw_id_fields = ["request"]
 
 
 @admin.register(Redaction)
-class RedactionAdmin(SimpleHistoryAdmin):
+class RedactionAdmin(ReadOnlyRecordAdmin):
     list_display = ["request", "record_kind", "record_id", "field", "state", "exemption"]
     list_filter = ["state", "exemption"]
     raw_id_fields = ["request"]
 
 
 @admin.register(FoiaExport)
-class FoiaExportAdmin(SimpleHistoryAdmin):
+class FoiaExportAdmin(ReadOnlyRecordAdmin):
     list_display = ["__str__", "state", "processed_records", "total_records", "finished_at"]
     raw_id_fields = ["request"]
 
 
 @admin.register(FoiaDownload)
-class FoiaDownloadAdmin(SimpleHistoryAdmin):
+class FoiaDownloadAdmin(ReadOnlyRecordAdmin):
     list_display = ["export", "user", "downloaded_at", "ip_address"]
     raw_id_fields = ["export"]
