@@ -322,3 +322,16 @@ def test_editing_refuses_another_requesters_email_and_keeps_the_input(client_as,
     page = response.content.decode()
     assert "Someone Else" in page and 'value="Pat Typo"' in page
     assert FoiaRequest.objects.get(pk=foia_request.pk).requester.name == "Pat Gazette"
+
+
+def test_a_refused_request_form_says_at_the_top_which_fields_to_correct(client_as, clerk_user):
+    """The form is three screens long: the first error is far below where the page opens."""
+    response = client_as(clerk_user).post(
+        reverse("records:foia-create"), {"requester_name": "Pat", "requester_kind": "individual"}
+    )
+    page = response.content.decode()
+    top = page[page.index("<h1>") : page.index('id="id_requester_name"')]
+    assert "Please correct these fields" in top
+    assert '<a href="#id_received_on">Received on</a>' in top
+    assert '<a href="#id_description">What was asked for</a>' in top
+    assert 'value="Pat"' in page
