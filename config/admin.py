@@ -13,6 +13,17 @@ class UndeletableRecordAdmin(SimpleHistoryAdmin):
         return False
 
 
+class ReadOnlyRecordAdmin(UndeletableRecordAdmin):
+    """Records written only through the services (with who and why in history); the admin
+    shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 admin.site.site_header = "Kankakee Social Media Portal administration"
 admin.site.site_title = "Portal admin"
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import UndeletableRecordAdmin
+from config.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from config.audit import stamp
 from moderation.models import (
     AccountRestriction,
@@ -80,20 +80,6 @@ class IntegrationTokenAdmin(SimpleHistoryAdmin):
 
 
 # --- Removals, reports, referrals, notices, restrictions (issue 5) -----------------------
-
-
-class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
-    """Records written only through the services (with who and why in history); the admin
-    shows them. Nobody deletes them here: only the retention disposal process destroys."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RemovalCategoryInline(admin.TabularInline):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import UndeletableRecordAdmin
+from config.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from records.models import (
     DisposalCertificate,
     DisposalTombstone,
@@ -18,22 +18,11 @@ from records.models import (
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(SimpleHistoryAdmin):
+class LegalHoldAdmin(ReadOnlyRecordAdmin):
+    # Placed and released on the Clerk's pages (legal_hold_place / legal_hold_release).
     list_display = ["name", "kind", "reference", "matter", "placed_by", "placed_at", "released_at"]
     list_filter = ["kind"]
     raw_id_fields = ["comments", "commenters"]
-
-    # Holds are placed, extended and released on the portal only (records.services: the
-    # Clerk, under the hold lock; a FOIA request's hold only with its request). Here they
-    # are read-only, so the admin cannot release or narrow a hold around those rules.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a released hold stays on record
 
 
 @admin.register(RetentionSchedule)
@@ -94,12 +83,11 @@ class FoiaRequesterAdmin(UndeletableRecordAdmin):
 
 
 @admin.register(FoiaRequest)
-class FoiaRequestAdmin(UndeletableRecordAdmin):
+class FoiaRequestAdmin(ReadOnlyRecordAdmin):
     list_display = ["__str__", "received_on", "due_on", "state", "assignee"]
     list_filter = ["state"]
     raw_id_fields = ["requester", "commenters", "hold"]
     # Changes go through the Clerk's pages (services), which keep the clock and the hold right.
-    readonly_fields = ["due_on", "hold", "recurrent_confirmed_by", "recurrent_confirmed_at"]
 
 
 @admin.register(FoiaLetterTemplate)
@@ -108,25 +96,25 @@ class FoiaLetterTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FoiaLetter)
-class FoiaLetterAdmin(UndeletableRecordAdmin):
+class FoiaLetterAdmin(ReadOnlyRecordAdmin):
     list_display = ["request", "kind", "sent_on", "sent_by"]
     raw_id_fields = ["request"]
 
 
 @admin.register(Redaction)
-class RedactionAdmin(UndeletableRecordAdmin):
+class RedactionAdmin(ReadOnlyRecordAdmin):
     list_display = ["request", "record_kind", "record_id", "field", "state", "exemption"]
     list_filter = ["state", "exemption"]
     raw_id_fields = ["request"]
 
 
 @admin.register(FoiaExport)
-class FoiaExportAdmin(UndeletableRecordAdmin):
+class FoiaExportAdmin(ReadOnlyRecordAdmin):
     list_display = ["__str__", "state", "processed_records", "total_records", "finished_at"]
     raw_id_fields = ["request"]
 
 
 @admin.register(FoiaDownload)
-class FoiaDownloadAdmin(UndeletableRecordAdmin):
+class FoiaDownloadAdmin(ReadOnlyRecordAdmin):
     list_display = ["export", "user", "downloaded_at", "ip_address"]
     raw_id_fields = ["export"]

@@ -78,6 +78,19 @@ def dump_payload(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def json_kind(value) -> str:
+    """What a parsed JSON value is, in words, for an error message."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a number" if isinstance(value, (int, float)) else "null"
+
+
 class Fields:
     """Reads fields of one parsed item by name, raising CaptureError with its location."""
 
@@ -144,6 +157,8 @@ class Fields:
             if required:
                 raise self.error(key, "required field is missing")
             return None
+        if not isinstance(value, dict):
+            raise self.error(key, f"expected a JSON object, got {json_kind(value)}")
         return Fields(value, f"{self.location}.{key}")
 
     def array(self, key: str) -> list:

@@ -31,7 +31,7 @@ def json_array_items(stream, prefix: str, *, what: str):
             yield index, obj, raw
     except ijson.JSONError as exc:
         where = f"after {prefix or 'item'}[{index}]" if index >= 0 else "before the first item"
-        raise CaptureError(f"not valid JSON ({where}): {exc}") from None
+        raise CaptureError(f"not valid JSON ({where}): {json_error_text(exc)}") from None
     except UnicodeDecodeError as exc:
         raise CaptureError(f"not UTF-8 text: {exc}") from None
     if index == -1 and start is not None:
@@ -42,13 +42,29 @@ def json_array_items(stream, prefix: str, *, what: str):
             raise CaptureError(f"this is not {what}: expected {where}")
 
 
+def json_error_text(exc: Exception) -> str:
+    """The parser's message on one line.
+
+    yajl's message is three lines: the error, the text around it, and a caret drawing
+    ("(right here) ------^"); shown in a web page or a log it is a jumble. Keep the error
+    and quote the text around it.
+    """
+    lines = [line.strip() for line in str(exc).splitlines()]
+    lines = [line for line in lines if line and "(right here)" not in line]
+    if not lines:
+        return "the file ends or breaks off unexpectedly"
+    message = lines[0].rstrip(".")
+    near = " ".join(" ".join(lines[1:]).split())
+    return f"{message}, near “{near}”" if near else message
+
+
 def _has_array(stream, prefix: str) -> bool:
     try:
         for path, event, _value in ijson.parse(stream):
             if path == prefix and event == "start_array":
                 return True
     except ijson.JSONError as exc:
-        raise CaptureError(f"not valid JSON: {exc}") from None
+        raise CaptureError(f"not valid JSON: {json_error_text(exc)}") from None
     return False
 
 

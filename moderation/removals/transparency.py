@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from config.spreadsheet import csv_cell
 from moderation.models import ProhibitedCategory, Removal, RemovalCategory
+from moderation.params import is_plain_number
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 
@@ -129,7 +130,7 @@ def _chart(rows, key: str, label_key: str, peak: int, *, bar_x: int) -> dict:
 def _year(request) -> int:
     raw = request.GET.get("year", "")
     this_year = timezone.localdate().year
-    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
+    if is_plain_number(raw) and 2000 <= int(raw) <= this_year + 1:
         return int(raw)
     return this_year
 

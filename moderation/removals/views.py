@@ -31,10 +31,10 @@ from moderation.models import (
     ViolationReport,
 )
 from moderation.models.removals import NOTICE_PLACEHOLDERS
+from moderation.params import is_plain_number, record_id
 from moderation.removals import forms as removal_forms
 from moderation.removals import services
 from moderation.removals.forms import CategoryChoiceField, apply_service_errors
-from moderation.views import as_id
 from sites_registry.models import Site
 
 TST = roles.TECHNICAL_SERVICES
@@ -110,9 +110,9 @@ def comment_remove(request, pk: int):
 def removal_bulk(request):
     """Several items removed for the same reason; one removal record per item."""
     ids = [
-        as_id(value)
+        int(value)
         for value in request.POST.getlist("comment") or request.GET.getlist("comment")
-        if as_id(value) is not None
+        if is_plain_number(value)
     ]
     comments = list(
         Comment.objects.filter(pk__in=ids).select_related("site__platform", "author").order_by("pk")
@@ -159,8 +159,8 @@ def removal_list(request):
     site = request.GET.get("site", "")
     category = request.GET.get("category", "")
     review = request.GET.get("review", "")
-    if as_id(site) is not None:
-        removals = removals.filter(site_id=as_id(site))
+    if is_plain_number(site):
+        removals = removals.filter(site_id=int(site))
     if category:
         removals = removals.filter(categories__category=category)
     if review in Removal.ReviewStatus.values:
@@ -296,8 +296,8 @@ def report_list(request):
         reports = reports.filter(assignee=request.user)
     elif assignee == "none":
         reports = reports.filter(assignee__isnull=True)
-    if as_id(site) is not None:
-        reports = reports.filter(site_id=as_id(site))
+    if is_plain_number(site):
+        reports = reports.filter(site_id=int(site))
     if state == ViolationReport.State.RESOLVED:
         reports = reports.order_by("-resolved_at")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -424,7 +424,7 @@ def _stale(form) -> bool:
 def removal_notice(request, pk: int):
     removal = get_object_or_404(_removal_queryset(), pk=pk)
     templates = NoticeTemplate.objects.filter(is_active=True)
-    chosen = templates.filter(pk=as_id(request.GET.get("template")) or 0).first() or templates.first()
+    chosen = templates.filter(pk=record_id(request.GET.get("template"))).first() or templates.first()
     if request.method == "POST":
         form = removal_forms.NoticeForm(request.POST)
         if form.is_valid():
@@ -521,10 +521,10 @@ def referral_list(request):
 def referral_create(request):
     source = request.POST if request.method == "POST" else request.GET
     removal = (
-        Removal.objects.filter(pk=as_id(source.get("removal")) or 0).select_related("site__platform").first()
+        Removal.objects.filter(pk=record_id(source.get("removal"))).select_related("site__platform").first()
     )
     report = (
-        ViolationReport.objects.filter(pk=as_id(source.get("report")) or 0)
+        ViolationReport.objects.filter(pk=record_id(source.get("report")))
         .select_related("site__platform")
         .first()
     )
@@ -605,9 +605,9 @@ def restriction_list(request):
 def restriction_create(request):
     source = request.POST if request.method == "POST" else request.GET
     commenter = get_object_or_404(
-        Commenter.objects.select_related("platform"), pk=as_id(source.get("commenter")) or 0
+        Commenter.objects.select_related("platform"), pk=record_id(source.get("commenter"))
     )
-    removal = Removal.objects.filter(pk=as_id(source.get("removal")) or 0).first()
+    removal = Removal.objects.filter(pk=record_id(source.get("removal"))).first()
     form = removal_forms.RestrictionForm(request.POST or None, commenter=commenter)
     if request.method == "POST" and form.is_valid():
         try:
@@ -635,11 +635,15 @@ def restriction_decide(request, pk: int):
     restriction = get_object_or_404(AccountRestriction, pk=pk)
     form = removal_forms.RestrictionDecisionForm(request.POST)
     form.is_valid()
+    approve = form.cleaned_data.get("approve")
     try:
+        if not isinstance(approve, bool):
+            # Without a choice there is no decision: a note alone is not a decline.
+            raise ValidationError({"approve": "Choose Approve or Decline."})
         services.account_restriction_decide(
             actor=request.user,
             restriction=restriction,
-            approve=form.cleaned_data.get("approve") is True,
+            approve=approve,
             note=form.cleaned_data.get("note", ""),
         )
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from config import roles
 from moderation.forms import CaptureUploadForm, CommentSearchForm
 from moderation.importers import CaptureError
 from moderation.models import Comment
+from moderation.params import is_plain_number
 from moderation.screening import screening_hints
 from moderation.search import CommentFilters, highlight_terms, search_comments
 from moderation.services import (
@@ -24,7 +25,6 @@ from moderation.services import (
     comments_mark_reviewed,
 )
 from moderation.services.capture import capture_site_choices
-from moderation.views import as_id
 from sites_registry.models import Site
 
 PAGE_SIZE = 50
@@ -129,13 +129,13 @@ def review_queue(request):
         view = "new"
         comments = comments.needs_review()
     site = None
-    if as_id(request.GET.get("site")) is not None:
-        site = Site.objects.filter(pk=as_id(request.GET["site"])).first()
+    if is_plain_number(request.GET.get("site", "")):
+        site = Site.objects.filter(pk=int(request.GET["site"])).first()
         if site is not None:
             comments = comments.filter(site=site)
     after = request.GET.get("after", "")
-    if as_id(after) is not None:
-        comments = comments.filter(pk__gt=as_id(after))
+    if is_plain_number(after):
+        comments = comments.filter(pk__gt=int(after))
     rows = list(comments.order_by("pk")[: QUEUE_PAGE_SIZE + 1])
     has_more = len(rows) > QUEUE_PAGE_SIZE
     rows = rows[:QUEUE_PAGE_SIZE]
@@ -158,7 +158,7 @@ def review_queue(request):
             "site": site,
             "sites": capture_site_choices(),
             "next_after": rows[-1].pk if has_more and rows else None,
-            "after": after if as_id(after) is not None else "",
+            "after": after if is_plain_number(after) else "",
         },
     )
 
@@ -188,8 +188,9 @@ def comment_review(request, pk: int):
 @roles.role_required(roles.TECHNICAL_SERVICES)
 @require_POST
 def queue_review_all(request):
-    ids = [as_id(value) for value in request.POST.getlist("comment") if as_id(value) is not None]
-    ids = ids[:QUEUE_PAGE_SIZE]
+    ids = [int(value) for value in request.POST.getlist("comment") if is_plain_number(value)][
+        :QUEUE_PAGE_SIZE
+    ]
     if not ids:
         messages.error(request, "Nothing was selected.")
     else:

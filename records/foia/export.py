@@ -442,6 +442,11 @@ def verify_bundle(path) -> list[str]:
             entries = manifest["files"]
         except (ValueError, KeyError, TypeError) as exc:
             return [f"{MANIFEST} cannot be read: {exc}"]
+        # A tampered manifest is reported like any other mismatch, not with a traceback.
+        if not isinstance(entries, list) or not all(
+            isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in entries
+        ):
+            return [f"{MANIFEST} cannot be read: “files” is not a list of files with their names."]
         listed = set()
         for entry in entries:
             name = entry.get("name")

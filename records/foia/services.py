@@ -92,6 +92,38 @@ def requester_find_or_create(*, actor, name: str, email: str = "", **fields) -> 
     return requester
 
 
+@transaction.atomic
+def requester_update(
+    *, actor, requester: FoiaRequester, name: str, email: str = "", **fields
+) -> FoiaRequester:
+    """Correct the details of a request's requester (a misspelt name, a mistyped address).
+
+    The address may not become another requester's: that would make two rows of one person,
+    and recurrent-requester detection counts per row.
+    """
+    roles.require_role(actor, roles.CITY_CLERK)
+    name, email = name.strip(), email.strip()
+    if not name:
+        raise ValidationError({"requester_name": "Give the requester's name."})
+    requester = FoiaRequester.objects.select_for_update().get(pk=requester.pk)
+    if email:
+        other = FoiaRequester.objects.filter(email__iexact=email).exclude(pk=requester.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "requester_email": f"{email} is the address of another requester, {other.name}; "
+                    "a request's requester cannot be changed, so log a new request for them."
+                }
+            )
+    changes = {"name": name, "email": email, **fields}
+    changed = [key for key, value in changes.items() if getattr(requester, key) != value]
+    if changed:
+        for key in changed:
+            setattr(requester, key, changes[key])
+        stamp(requester, actor=actor, reason="Requester details updated").save()
+    return requester
+
+
 def _validate_scope(*, received_on, date_from, date_to, record_kinds) -> dict[str, str]:
     errors: dict[str, str] = {}
     if received_on and received_on > city_today():
@@ -626,13 +658,11 @@ def redaction_add(
         raise ValidationError({"field": f"{spec.label} have no field “{field}”."})
     if text.strip().casefold() not in record.values[field].casefold():
         raise ValidationError({"text": f"That text does not occur in the {field} of record #{record_id}."})
-    redaction, _created = Redaction.objects.get_or_create(
-        request=request,
-        record_kind=record_kind,
-        record_id=record_id,
-        field=field,
-        text=text.strip(),
-        defaults={"exemption": exemption},
+    # Not get_or_create: its unstamped save would write a history row without the Clerk.
+    # The request is locked, so no other transaction adds the same redaction meanwhile.
+    same = {"request": request, "record_kind": record_kind, "record_id": record_id, "field": field}
+    redaction = Redaction.objects.filter(**same, text=text.strip()).first() or Redaction(
+        **same, text=text.strip()
     )
     redaction.state = Redaction.State.ACCEPTED
     redaction.exemption = exemption

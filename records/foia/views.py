@@ -68,7 +68,7 @@ def request_list(request):
 def _save_request(request, form, foia_request=None):
     """Requester and request in one transaction: a refused request leaves no new requester behind."""
     data = form.cleaned_data
-    requester = services.requester_find_or_create(
+    requester_fields = dict(
         actor=request.user,
         name=data["requester_name"],
         email=data["requester_email"],
@@ -93,11 +93,9 @@ def _save_request(request, form, foia_request=None):
         notes=data["notes"],
     )
     if foia_request is None:
+        requester = services.requester_find_or_create(**requester_fields)
         return services.foia_request_create(requester=requester, **fields)
-    if requester.pk != foia_request.requester_id:
-        raise ValidationError(
-            {"requester_email": "The requester of a request cannot be changed; log a new request."}
-        )
+    services.requester_update(requester=foia_request.requester, **requester_fields)
     return services.foia_request_update(request=foia_request, **fields)
 
 

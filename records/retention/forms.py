@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from moderation.models import Comment, Commenter
+from moderation.params import is_plain_number
 from records.models import LegalHold
 from sites_registry.models import Site
 
@@ -67,7 +68,7 @@ class LegalHoldForm(USWDSForm):
 
     def clean_record_ids(self):
         wanted = _lines(self.cleaned_data["record_ids"])
-        bad = [value for value in wanted if not (value.isascii() and value.isdigit())]
+        bad = [value for value in wanted if not is_plain_number(value)]
         if bad:
             raise ValidationError(f"Not record numbers: {', '.join(bad)}.")
         found = list(Comment.objects.filter(pk__in=[int(v) for v in wanted]))

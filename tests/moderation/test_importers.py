@@ -168,6 +168,19 @@ def test_edit_keeps_the_earlier_text_in_history_and_returns_to_the_queue(tst_use
     assert comment.history.first().history_user.username == "system"
 
 
+def test_invalid_json_is_reported_on_one_line_with_the_text_near_the_error():
+    """The parser's own message spans three lines with a caret drawing; a clerk sees one line."""
+    site = site_on("facebook")
+    content = b'{"data": [\n {"id": "1", "created_time": "2026-01-01T00:00:00+0000"},\n {"id": tru}\n]}\n'
+    with pytest.raises(CaptureError) as caught:
+        run(site, "facebook", "bad.json", content)
+    message = str(caught.value)
+    assert "\n" not in message and "right here" not in message
+    assert message.startswith("bad.json: not valid JSON (after data[0]): ")
+    assert "near “" in message and '{"id": tru}' in message
+    assert not Comment.objects.exists()
+
+
 def test_item_reported_deleted_is_marked_and_keeps_its_text():
     site = site_on("x")
     run(site, "jsonl", "a.jsonl", b'{"id": "d-1", "text": "Here", "posted_at": "2026-01-01T00:00:00Z"}\n')
@@ -215,6 +228,16 @@ def test_item_reported_deleted_is_marked_and_keeps_its_text():
             "jsonl",
             b'{"id": "1", "text": "a\\u0000b", "posted_at": "2026-01-01T00:00:00Z"}\n',
             r'bad.json: line 1: field "text": contains a NUL character',
+        ),
+        (
+            "jsonl",
+            b'{"id": "1", "text": "a", "posted_at": "2026-01-01T00:00:00Z", "author": "bob"}\n',
+            r'bad.json: line 1: field "author": expected a JSON object, got text',
+        ),
+        (
+            "facebook",
+            b'{"data": [{"id": "1", "created_time": "2026-01-01T00:00:00+0000", "from": ["x"]}]}',
+            r'bad.json: data\[0\]: field "from": expected a JSON object, got a list',
         ),
         ("csv", b"id,text\n1,hello\n", r'bad.json: line 1: field "posted_at": the header row lacks'),
         ("csv", b"id,text,posted_at\n1,hello,2026-13-01T00:00:00Z\n", r'bad.json: line 2: field "posted_at"'),
@@ -314,6 +337,9 @@ def test_import_captures_command_reports_bad_files_and_unknown_sites(tmp_path, c
     assert 'bad.jsonl: line 1: field "text": required field is missing' in capsys.readouterr().err
     with pytest.raises(CommandError, match="Unknown site"):
         call_command("import_captures", "--site", "nobody", "--format", "jsonl", str(bad))
+    for odd in ("²", "99999999999999999999999"):
+        with pytest.raises(CommandError, match="Unknown site"):
+            call_command("import_captures", "--site", odd, "--format", "jsonl", str(bad))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -479,3 +479,72 @@ def test_hostile_numbers_in_parameters_are_never_a_server_error(client_as, bad):
         assert status in (200, 404), (url, params, status)
     response = client.post(reverse("moderation:queue-review-all"), {"comment": [bad]})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("moderation:referral-create", {"removal": "2<script>", "kind": "platform"}),
+        ("moderation:referral-create", {"report": "abc"}),
+        ("moderation:restriction-create", {"commenter": "x'--", "removal": "1"}),
+        ("moderation:restriction-create", {"commenter": "99999999999999999999999"}),
+    ],
+)
+def test_referral_and_restriction_pages_answer_404_to_ids_that_are_not_numbers(
+    client_as, tst_user, name, params
+):
+    """A tampered hidden field or query string is a missing record, not a server error."""
+    client = client_as(tst_user)
+    assert client.get(reverse(name), params).status_code == 404
+    assert client.post(reverse(name), params).status_code == 404
+
+
+def test_notice_page_ignores_a_template_id_that_is_not_a_number(client_as, tst_user):
+    removal = RemovalFactory()
+    url = reverse("moderation:removal-notice", args=[removal.pk])
+    assert client_as(tst_user).get(url, {"template": "nope"}).status_code == 200
+
+
+@pytest.mark.parametrize("approve", [None, "", "maybe"])
+def test_a_restriction_decision_without_approve_or_decline_decides_nothing(client_as, comms_user, approve):
+    """A note typed without choosing Approve or Decline is not a decline."""
+    restriction = AccountRestrictionFactory(state="requested")
+    data = {"note": "Checking with Legal first."}
+    if approve is not None:
+        data["approve"] = approve
+    response = client_as(comms_user).post(
+        reverse("moderation:restriction-decide", args=[restriction.pk]), data, follow=True
+    )
+    restriction.refresh_from_db()
+    assert restriction.state == "requested" and restriction.approved_by is None
+    assert "Choose Approve or Decline." in response.content.decode()
+
+
+# "²".isdigit() is True but int("²") raises; a 20-digit id overflows the database's integer.
+ODD_IDS = ["²", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("moderation:removal-list", "site"),
+        ("moderation:report-list", "site"),
+        ("moderation:queue", "site"),
+        ("moderation:queue", "after"),
+        ("moderation:removal-bulk", "comment"),
+    ],
+)
+def test_staff_lists_ignore_ids_that_are_not_plain_numbers(client_as, tst_user, name, key, odd):
+    assert client_as(tst_user).get(reverse(name), {key: odd}).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+@pytest.mark.parametrize("name", ["moderation:removal-bulk", "moderation:queue-review-all"])
+def test_bulk_posts_ignore_ids_that_are_not_plain_numbers(client_as, tst_user, name, odd):
+    assert client_as(tst_user).post(reverse(name), {"comment": odd}).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+def test_transparency_report_ignores_a_year_that_is_not_a_plain_number(client, odd):
+    assert client.get(reverse("moderation:transparency-report"), {"year": odd}).status_code == 200

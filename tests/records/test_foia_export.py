@@ -346,3 +346,50 @@ def test_verify_bundle_reports_an_unlisted_file(scoped_request, clerk_user, tmp_
 def test_foia_export_command_names_an_unknown_request():
     with pytest.raises(CommandError, match="No FOIA request"):
         call_command("foia_export", "FOIA-2026-9999")
+    for odd in ("²", "FOIA-2026-²", "99999999999999999999999"):
+        with pytest.raises(CommandError, match="No FOIA request"):
+            call_command("foia_export", odd)
+
+
+def test_a_redaction_the_clerk_adds_is_recorded_in_one_history_row_with_who_and_why(
+    scoped_request, clerk_user
+):
+    """Its creation is the write that matters: no history row without the Clerk and the reason."""
+    comment = scoped_request.sites.get().comments.get(text="+1 to fixing potholes")
+    redaction = services.redaction_add(
+        actor=clerk_user,
+        request=scoped_request,
+        record_kind="captured_items",
+        record_id=comment.pk,
+        field="text",
+        text="fixing",
+        exemption=Redaction.Exemption.PERSONAL_PRIVACY,
+        note="Identifies the resident",
+    )
+    rows = list(redaction.history.order_by("history_id"))
+    assert [(row.history_type, row.history_user, row.history_change_reason) for row in rows] == [
+        ("+", clerk_user, "Redaction added by the Clerk")
+    ]
+    assert rows[0].state == Redaction.State.ACCEPTED and rows[0].note == "Identifies the resident"
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"files": ["a.csv"]},
+        {"files": {"a.csv": 1}},
+        {"files": None},
+        {"files": 5},
+        {"files": [{"name": ["a.csv"], "size": 3, "sha256": "00"}]},
+        [1, 2],
+    ],
+)
+def test_verify_bundle_reports_a_malformed_manifest_instead_of_crashing(tmp_path, manifest):
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("a.csv", "abc")
+    problems = verify_bundle(path)
+    assert problems and problems[0].startswith("manifest.json cannot be read")
+    with pytest.raises(CommandError, match="does NOT match its manifest"):
+        call_command("verify_bundle", str(path))

@@ -358,3 +358,63 @@ def test_admin_deletes_no_foia_record(client, superuser, clerk_user, foia_reques
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         client.post(changelist, {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"})
         assert type(record).objects.filter(pk=record.pk).exists(), meta.model_name
+
+
+def _edit_data(foia_request, **changes):
+    from records.foia.forms import FoiaRequestForm
+
+    data = {}
+    for key, value in FoiaRequestForm.initial_for(foia_request).items():
+        if key in ("sites", "commenters"):
+            data[key] = [item.pk for item in value]
+        elif key == "assignee":
+            data[key] = value.pk if value else ""
+        elif value is None or value is False:
+            continue
+        else:
+            data[key] = value
+    data.update(changes)
+    return data
+
+
+def test_editing_corrects_the_requesters_name_and_email(client_as, clerk_user, foia_request):
+    """A typo in the requester's name or address is fixed on the edit page, not silently kept."""
+    client = client_as(clerk_user)
+    url = reverse("records:foia-edit", args=[foia_request.pk])
+    response = client.post(
+        url, _edit_data(foia_request, requester_name="Pat Gazetteer", requester_email="pat@gazette.example")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    requester = FoiaRequest.objects.get(pk=foia_request.pk).requester
+    assert (requester.pk, requester.name, requester.email) == (
+        foia_request.requester_id,
+        "Pat Gazetteer",
+        "pat@gazette.example",
+    )
+    latest = requester.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (clerk_user, "Requester details updated")
+
+
+def test_editing_refuses_another_requesters_email_and_keeps_the_input(client_as, clerk_user, foia_request):
+    FoiaRequesterFactory(name="Someone Else", email="else@example.org")
+    response = client_as(clerk_user).post(
+        reverse("records:foia-edit", args=[foia_request.pk]),
+        _edit_data(foia_request, requester_name="Pat Typo", requester_email="else@example.org"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone Else" in page and 'value="Pat Typo"' in page
+    assert FoiaRequest.objects.get(pk=foia_request.pk).requester.name == "Pat Gazette"
+
+
+def test_a_refused_request_form_says_at_the_top_which_fields_to_correct(client_as, clerk_user):
+    """The form is three screens long: the first error is far below where the page opens."""
+    response = client_as(clerk_user).post(
+        reverse("records:foia-create"), {"requester_name": "Pat", "requester_kind": "individual"}
+    )
+    page = response.content.decode()
+    top = page[page.index("<h1>") : page.index('id="id_requester_name"')]
+    assert "Please correct these fields" in top
+    assert '<a href="#id_received_on">Received on</a>' in top
+    assert '<a href="#id_description">What was asked for</a>' in top
+    assert 'value="Pat"' in page

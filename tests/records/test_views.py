@@ -190,3 +190,24 @@ def test_hold_with_non_ascii_digits_as_record_numbers_shows_the_error(client_as,
     assert response.status_code == 200
     assert "Not record numbers: \u00b2" in response.content.decode()
     assert not LegalHold.objects.exists()
+
+
+@pytest.mark.parametrize("odd", ["²", "99999999999999999999999"])
+def test_record_numbers_that_are_not_plain_numbers_are_an_error_next_to_the_field(client_as, clerk_user, odd):
+    response = client_as(clerk_user).post(
+        reverse("records:hold-place"),
+        {"name": "H", "kind": "litigation", "reason": "r", "record_ids": f"1\n{odd}", "place": "1"},
+    )
+    assert response.status_code == 200
+    assert f"Not record numbers: {odd}" in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
+def test_a_refused_hold_form_says_at_the_top_which_fields_to_correct(client_as, clerk_user):
+    response = client_as(clerk_user).post(
+        reverse("records:hold-place"), {"name": "Smith v. City", "record_ids": "abc", "place": "1"}
+    )
+    page = response.content.decode()
+    top = page[page.index("<h1>") : page.index('id="id_name"')]
+    assert "Please correct these fields" in top and '<a href="#id_record_ids">' in top
+    assert 'value="Smith v. City"' in page

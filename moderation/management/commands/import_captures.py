@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.audit import system_user
 from moderation.importers import FORMATS, CaptureError
+from moderation.params import is_plain_number
 from moderation.services import captures_import_file
 from sites_registry.models import Site
 
@@ -17,6 +18,8 @@ def find_site(value: str) -> Site:
     """A site by id, or by ``platform/handle`` (e.g. ``facebook/CityofKankakee``)."""
     sites = Site.objects.select_related("platform")
     if value.isdigit():
+        if not is_plain_number(value):
+            raise CommandError(f"Unknown site “{value}”: give its id, its handle, or platform/handle.")
         site = sites.filter(pk=int(value)).first()
     elif "/" in value:
         platform, handle = value.split("/", 1)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from config.audit import stamp
+from moderation.params import is_plain_number
 from records.foia.export import build_export, check_exportable
 from records.models import FoiaExport, FoiaRequest
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         from config import roles
 
         pk = request.rsplit("-", 1)[-1]
-        foia_request = FoiaRequest.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        foia_request = FoiaRequest.objects.filter(pk=int(pk)).first() if is_plain_number(pk) else None
         if foia_request is None:
             raise CommandError(f"No FOIA request {request!r}.")
         try:
