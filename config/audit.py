@@ -14,11 +14,30 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
+class AuditHistory(HistoricalRecords):
+    """django-simple-history with the indexes the portal reads its history by, and no others.
+
+    History rows are read by the record's id (the history page, disposal of a record
+    with its history) — never by what the copied foreign keys point at. simple-history
+    indexes every copied foreign key and ``history_date`` by default: on the largest
+    tables (captured items) those indexes were most of the cost of writing a history
+    row and served no query. Kept: the history id (primary key), the record's id, and
+    the history user.
+    """
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for field in fields.values():
+            if isinstance(field, models.ForeignKey):
+                field.db_index = False
+        return fields
+
+
 class TrackedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(inherit=True)
+    history = AuditHistory(inherit=True)
 
     class Meta:
         abstract = True

@@ -227,6 +227,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Simple history --------------------------------------------------------------------
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # records are evidence: never "revert" from the admin
+# History is read by record id (config.audit.AuditHistory), never by date across records:
+# an index on history_date would only slow every write.
+SIMPLE_HISTORY_DATE_INDEX = False
 
 # --- Portal ------------------------------------------------------------------------------
 CITY_NAME = "City of Kankakee"

@@ -64,7 +64,11 @@ class Comment(TrackedModel):
     # column, generated from ``text`` and GIN-indexed (migration 0002). It is not a
     # Django field, so the history table does not copy it; moderation.search reads it.
 
-    site = models.ForeignKey("sites_registry.Site", on_delete=models.PROTECT, related_name="comments")
+    # No index of its own: the unique constraint (site, platform_item_id) and the
+    # (site, posted_at) index both start with it.
+    site = models.ForeignKey(
+        "sites_registry.Site", on_delete=models.PROTECT, related_name="comments", db_index=False
+    )
     platform_item_id = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
     parent = models.ForeignKey(
@@ -93,14 +97,26 @@ class Comment(TrackedModel):
     )
     # TST monitoring queue: an item is new until reviewed; changed text makes it new again.
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The two user links below are never searched by; staff accounts are deactivated,
+    # not deleted, so no index is kept for them (each index slows every capture).
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # Sec. V: comments asking the City for a response, until TST marks them answered.
     asks_for_response = models.BooleanField(default=False)
     response_answered_at = models.DateTimeField(null=True, blank=True)
     response_answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     objects = CommentQuerySet.as_manager()

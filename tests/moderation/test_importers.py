@@ -409,3 +409,31 @@ def test_payload_is_cut_out_exactly_even_when_read_in_small_pieces():
         pieces.feed_bytes(data[start : start + 7])
     assert list(pieces.found) == list(whole.found) and len(whole.found) == 2
     assert [json.loads(raw)["id"] for raw in whole.found] == ["1029384756_5550001", "1029384756_5550003"]
+
+
+def test_every_new_item_gets_a_creation_history_row_equal_to_it():
+    """The history rows are written by the database from the rows just written (COPY
+    path on PostgreSQL, bulk_create_with_history elsewhere): same values, user, reason."""
+    from config.audit import system_user
+
+    site = site_on("facebook", account_name="City of Kankakee", handle="CityofKankakee")
+    run(site, "facebook", "facebook_comments.json")
+    fields = [field.attname for field in Comment._meta.concrete_fields]
+    comments = list(Comment.objects.order_by("pk"))
+    assert len(comments) == 3
+    for comment in comments:
+        (entry,) = comment.history.all()
+        assert entry.history_type == "+"
+        assert entry.history_user == system_user()
+        assert entry.history_change_reason == "Captured from facebook_comments.json (facebook)"
+        assert {name: getattr(entry, name) for name in fields} == {
+            name: getattr(comment, name) for name in fields
+        }
+
+
+def test_history_tables_index_the_record_id_but_not_the_copied_links():
+    history = Comment.history.model
+    assert history._meta.get_field("id").db_index
+    for name in ("site", "parent", "author", "reviewed_by"):
+        assert not history._meta.get_field(name).db_index, name
+    assert not history._meta.get_field("history_date").db_index
