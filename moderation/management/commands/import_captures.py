@@ -35,6 +35,9 @@ def find_site(value: str) -> Site:
 
 
 class Command(BaseCommand):
+    # Archiving jobs run this once per file, often: the system checks (a third of a
+    # second, for URLs, admin, API schema...) belong to deployment (`manage.py check`).
+    requires_system_checks = []
     help = (
         "Import captured posts and comments for one City site. Each file is imported whole or not at "
         "all; importing a file again changes nothing."
