@@ -607,6 +607,20 @@ def account_restriction_request(
         errors["expires_at"] = "The expiry must be after the start."
     if site is not None and site.platform_id != commenter.platform_id:
         errors["site"] = "The site is on a different platform than the commenter."
+    removals = list(removals)
+    # A restriction cites the removals of this commenter's own comments: judged on the
+    # removal's retained copy (the poster as captured), which outlives the comment.
+    others = [
+        removal
+        for removal in removals
+        if removal.retained_poster_id != commenter.platform_user_id
+        or removal.site.platform_id != commenter.platform_id
+    ]
+    if others:
+        errors["removals"] = (
+            f"{', '.join(f'Removal #{removal.pk}' for removal in others)} removed another account's "
+            f"comment; a restriction of {commenter} cites only the removals of their own comments."
+        )
     if errors:
         raise ValidationError(errors)
     restriction = AccountRestriction(

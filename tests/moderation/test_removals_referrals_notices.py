@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from moderation.models import AccountRestriction, CommenterNotice, NoticeTemplate, Referral
+from moderation.models import AccountRestriction, CommenterNotice, NoticeTemplate, Referral, Removal
 from moderation.removals import services
 from tests.factories import (
     AccountRestrictionFactory,
@@ -190,8 +190,8 @@ def test_notice_template_edit_refuses_unknown_placeholders(comms_user, tst_user)
 
 
 def test_restriction_is_requested_by_tst_and_approved_by_the_office(tst_user, comms_user):
-    commenter = CommenterFactory()
     removal = RemovalFactory()
+    commenter = removal.comment.author
     now = timezone.now()
     restriction = services.account_restriction_request(
         actor=tst_user,
@@ -219,6 +219,39 @@ def test_restriction_is_requested_by_tst_and_approved_by_the_office(tst_user, co
     )
     assert restriction.state == AccountRestriction.State.LIFTED
     assert not AccountRestriction.objects.in_force().exists()
+
+
+def test_restriction_cites_only_the_removals_of_the_commenters_own_comments(tst_user):
+    own = RemovalFactory()
+    commenter = own.comment.author
+    someone_elses = RemovalFactory(comment__site=own.site)
+    now = timezone.now()
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_restriction_request(
+            actor=tst_user,
+            commenter=commenter,
+            scope="blocked",
+            reason="Threats.",
+            starts_at=now,
+            expires_at=now + timedelta(days=30),
+            removals=[own, someone_elses],
+        )
+    message = " ".join(excinfo.value.message_dict["removals"])
+    assert f"Removal #{someone_elses.pk}" in message and f"Removal #{own.pk}" not in message
+    assert not AccountRestriction.objects.exists()
+    # The retained copy decides: the comment itself may already be destroyed.
+    Removal.objects.filter(pk=own.pk).update(comment=None)
+    own.refresh_from_db()
+    restriction = services.account_restriction_request(
+        actor=tst_user,
+        commenter=commenter,
+        scope="blocked",
+        reason="Threats.",
+        starts_at=now,
+        expires_at=now + timedelta(days=30),
+        removals=[own],
+    )
+    assert list(restriction.removals.all()) == [own]
 
 
 def test_restriction_needs_an_expiry_after_its_start(tst_user):
