@@ -44,6 +44,8 @@ def clerks():
 
 
 class FoiaRequestForm(USWDSMixin, forms.Form):
+    # Identifies one filling-in of the "Log a FOIA request" form (see foia_request_create).
+    submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     requester_name = forms.CharField(label="Requester's name", max_length=200)
     requester_organisation = forms.CharField(label="Organisation", max_length=200, required=False)
     requester_kind = forms.ChoiceField(label="Kind of requester", choices=FoiaRequester.Kind.choices)

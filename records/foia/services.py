@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config import roles
@@ -35,6 +36,17 @@ from records.models import (
 logger = logging.getLogger(__name__)
 
 # Kinds whose records the retention schedule can destroy: a pending request holds them.
+SUBMISSION_LOCK = 7007  # pg_advisory_xact_lock(namespace, hash of a form's submission token)
+
+
+class AlreadyLogged(Exception):
+    """The same request form was submitted again; ``request`` is the request it logged."""
+
+    def __init__(self, request: FoiaRequest):
+        self.request = request
+        super().__init__(f"{request.reference} was already logged from this form.")
+
+
 HELD_KINDS = {
     FoiaRequest.RecordKind.CAPTURED_ITEMS,
     FoiaRequest.RecordKind.REMOVALS,
@@ -185,8 +197,20 @@ def foia_request_create(
     record_kinds: Iterable[str] = (),
     assignee=None,
     notes: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> FoiaRequest:
+    """Log a request. With ``submission_token`` (the form's), the same submission sent
+    again raises ``AlreadyLogged`` naming the request it logged, and logs nothing."""
     roles.require_role(actor, roles.CITY_CLERK)
+    if submission_token is not None:
+        if connection.vendor == "postgresql":  # two copies of one submission arriving together
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [SUBMISSION_LOCK, str(submission_token)]
+                )
+        logged = FoiaRequest.objects.filter(submission_token=submission_token).first()
+        if logged is not None:
+            raise AlreadyLogged(logged)
     record_kinds = list(dict.fromkeys(record_kinds))
     errors = _validate_scope(
         received_on=received_on, date_from=date_from, date_to=date_to, record_kinds=record_kinds
@@ -207,6 +231,7 @@ def foia_request_create(
         record_kinds=record_kinds,
         assignee=assignee or actor,
         notes=notes.strip(),
+        submission_token=submission_token,
     )
     request.recurrent_detected = recurrent_reason(requester, received_on)
     _refresh_clock(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from string import Template
 
 from django.contrib import messages
@@ -94,7 +95,9 @@ def _save_request(request, form, foia_request=None):
     )
     if foia_request is None:
         requester = services.requester_find_or_create(**requester_fields)
-        return services.foia_request_create(requester=requester, **fields)
+        return services.foia_request_create(
+            requester=requester, submission_token=data.get("submission_token"), **fields
+        )
     services.requester_update(requester=foia_request.requester, **requester_fields)
     return services.foia_request_update(request=foia_request, **fields)
 
@@ -102,12 +105,19 @@ def _save_request(request, form, foia_request=None):
 @clerk_only
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    form = foia_forms.FoiaRequestForm(request.POST or None, initial={"assignee": request.user})
+    form = foia_forms.FoiaRequestForm(
+        request.POST or None, initial={"assignee": request.user, "submission_token": uuid.uuid4()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             foia_request = _save_request(request, form)
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except services.AlreadyLogged as exc:
+            messages.info(
+                request, f"{exc.request.reference} was already logged from this form; nothing was added."
+            )
+            return redirect(exc.request)
         else:
             messages.success(
                 request, f"{foia_request.reference} logged; due {foia_request.due_on:%B %-d, %Y}."

@@ -200,6 +200,10 @@ class FoiaRequest(TrackedModel):
         "records.LegalHold", on_delete=models.PROTECT, null=True, blank=True, related_name="foia_request"
     )
 
+    # The form submission that logged the request: the same form sent twice (a double
+    # click, a resend after a slow answer) finds this request instead of logging a copy.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     objects = FoiaRequestQuerySet.as_manager()
 
     # Requests name private people: their history is for the Clerk only.

@@ -109,6 +109,34 @@ def test_logging_a_request_through_the_form(client_as, clerk_user):
     assert request.requester.kind == "news_media"
 
 
+def test_the_same_form_sent_twice_logs_one_request(client_as, clerk_user):
+    client = client_as(clerk_user)
+    page = client.get(reverse("records:foia-create")).content.decode()
+    token = page.split('name="submission_token" value="', 1)[1].split('"', 1)[0]
+    data = {
+        "submission_token": token,
+        "requester_name": "Pat Doe",
+        "requester_kind": "individual",
+        "received_on": "2026-11-16",
+        "channel": "email",
+        "description": "All comments",
+        "record_kinds": ["captured_items"],
+    }
+    first = client.post(reverse("records:foia-create"), data)
+    history_rows = FoiaRequest.history.count()
+    second = client.post(reverse("records:foia-create"), data, follow=True)
+    request = FoiaRequest.objects.get()
+    assert first["Location"] == request.get_absolute_url()
+    assert second.redirect_chain[-1][0] == request.get_absolute_url()
+    assert f"{request.reference} was already logged from this form" in second.content.decode()
+    assert FoiaRequester.objects.count() == 1 and FoiaRequest.history.count() == history_rows
+    # A fresh form (a new token) logs a new request, even with the same words.
+    fresh = client.get(reverse("records:foia-create")).content.decode()
+    assert token not in fresh
+    client.post(reverse("records:foia-create"), {**data, "submission_token": ""})
+    assert FoiaRequest.objects.count() == 2
+
+
 def test_future_received_date_is_shown_next_to_the_field(client_as, clerk_user):
     response = client_as(clerk_user).post(
         reverse("records:foia-create"),
