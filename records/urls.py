@@ -17,11 +17,6 @@ urlpatterns += [
         "portal/foia/<int:pk>/letter/<str:kind>/", foia_views.request_letter_action, name="foia-letter-action"
     ),
     path("portal/foia/<int:pk>/start/", foia_views.request_start, name="foia-start"),
-    path(
-        "portal/foia/<int:pk>/confirm-recurrent/",
-        foia_views.request_confirm_recurrent,
-        name="foia-confirm-recurrent",
-    ),
     path("portal/foia/<int:pk>/agree-date/", foia_views.request_agree_date, name="foia-agree-date"),
     path("portal/foia/<int:pk>/close/", foia_views.request_close, name="foia-close"),
     path("portal/foia/<int:pk>/redactions/", foia_views.redactions, name="foia-redactions"),

@@ -26,6 +26,7 @@ PLACEHOLDERS = {
     "clerk_name": "The name of the person responsible (the signing Clerk)",
     "city_name": "The City's name",
     "record_count": "Number of records in the latest complete export bundle",
+    "recurrent_reason": "Why the requester is a recurrent requester under §2(g)",
 }
 
 DEFAULTS = {
@@ -65,6 +66,19 @@ DEFAULTS = {
         "Illinois Attorney General, 500 S. Second Street, Springfield, Illinois 62701, (877) 299-3642, "
         "public.access@ilag.gov (5 ILCS 140/9.5(a)). You also have the right to judicial review under "
         "5 ILCS 140/11.\n\nSincerely,\n$clerk_name\nFOIA Officer, $city_name",
+    ),
+    FoiaLetterTemplate.Kind.RECURRENT: (
+        "Your FOIA request $reference is treated as a recurrent request",
+        "Dear $requester_name,\n\nUnder 5 ILCS 140/3.2(b), the $city_name notifies you that it is treating "
+        "your request received on $received_on as a request from a recurrent requester under "
+        "5 ILCS 140/2(g). The reason: the City's record of your requests shows $recurrent_reason\n\n"
+        "The $city_name will send an initial response "
+        "within 21 business days after receipt, by $due_on (5 ILCS 140/3.2(a)). That response will do one "
+        "or more of the following: (i) give an estimate of the time required to provide the records "
+        "and of the fees to be charged, which may have to be paid in full before copying; (ii) deny "
+        "the request under one or more exemptions of the Act; (iii) tell you that the request is unduly "
+        "burdensome and offer you the opportunity to reduce it to manageable proportions; or (iv) "
+        "provide the records requested.\n\nSincerely,\n$clerk_name\nFOIA Officer, $city_name",
     ),
     FoiaLetterTemplate.Kind.WITHDRAWAL: (
         "Withdrawal of FOIA request $reference",
@@ -106,6 +120,7 @@ def context_for(request: FoiaRequest, *, clerk=None, exemptions=None, **extra) -
         "clerk_name": (clerk.get_full_name() or clerk.get_username()) if clerk else "",
         "city_name": settings.CITY_NAME,
         "record_count": _record_count(request),
+        "recurrent_reason": request.recurrent_detected,
     }
     context.update({key: str(value) for key, value in extra.items()})
     return context

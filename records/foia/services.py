@@ -442,11 +442,15 @@ def foia_request_agree_date(
 
 
 @transaction.atomic
-def foia_request_confirm_recurrent(*, actor, request: FoiaRequest, today: date | None = None) -> FoiaRequest:
+def foia_request_confirm_recurrent(
+    *, actor, request: FoiaRequest, subject: str, body: str, today: date | None = None
+) -> FoiaRequest:
     """The Clerk confirms the detected recurrent-requester status (§3.2): 21 business days.
 
-    §3.2(b): the requester is told within 5 business days after receipt that the request is
-    treated as recurrent; after that the 5-business-day period of §3(d) stands.
+    The confirmation is the written notice of §3.2(b) (that the request is treated as
+    recurrent, why, and that the initial response comes within 21 business days): the
+    letter is recorded with it. It must go within 5 business days after receipt; after
+    that the 5-business-day period of §3(d) stands.
     """
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
@@ -465,6 +469,7 @@ def foia_request_confirm_recurrent(*, actor, request: FoiaRequest, today: date |
     request.recurrent_confirmed_by = actor
     request.recurrent_confirmed_at = timezone.now()
     _refresh_clock(request)
+    _letter(actor=actor, request=request, kind=FoiaLetterTemplate.Kind.RECURRENT, subject=subject, body=body)
     stamp(request, actor=actor, reason="Recurrent requester status confirmed (§3.2)")
     request.save()
     return request

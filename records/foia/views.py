@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config import roles
@@ -202,6 +203,7 @@ LETTER_ACTIONS = {
     "partial": "Fulfil in part",
     "denial": "Deny",
     "withdrawal": "Record withdrawal",
+    "recurrent": "Treat as a recurrent request",
 }
 
 
@@ -221,7 +223,14 @@ def request_letter_action(request, pk: int, kind: str):
         form = form_class(request.POST)
     else:
         keep = ("exemptions",) if kind in ("partial", "denial") else ()
-        subject, body = render_letter(kind, foia_request, clerk=request.user, keep=keep)
+        letter_for = foia_request
+        if kind == "recurrent":  # the letter gives the due date the confirmation sets
+            letter_for = copy.copy(foia_request)
+            letter_for.recurrent_confirmed_by, letter_for.recurrent_confirmed_at = (
+                request.user,
+                timezone.now(),
+            )
+        subject, body = render_letter(kind, letter_for, clerk=request.user, keep=keep)
         form = form_class(initial={"subject": subject, "body": "" if kind == "extension" else body})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -268,6 +277,10 @@ def _letter_action(request, foia_request: FoiaRequest, kind: str, data: dict) ->
             subject=data["subject"],
             body=body,
         )
+    elif kind == "recurrent":
+        services.foia_request_confirm_recurrent(
+            actor=actor, request=foia_request, subject=data["subject"], body=data["body"]
+        )
     elif kind == "withdrawal":
         services.foia_request_withdraw(
             actor=actor, request=foia_request, subject=data["subject"], body=data["body"]
@@ -302,21 +315,6 @@ def request_start(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{foia_request.reference} is in progress.")
-    return redirect(foia_request)
-
-
-@clerk_only
-@require_POST
-def request_confirm_recurrent(request, pk: int):
-    foia_request = _request_or_404(pk)
-    try:
-        foia_request = services.foia_request_confirm_recurrent(actor=request.user, request=foia_request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, f"Recurrent requester confirmed: due {foia_request.due_on:%B %-d, %Y} (§3.2)."
-        )
     return redirect(foia_request)
 
 

@@ -274,6 +274,7 @@ class FoiaLetterTemplate(TrackedModel):
         PARTIAL = "partial", "Partial fulfilment and partial denial"
         DENIAL = "denial", "Denial (§9)"
         WITHDRAWAL = "withdrawal", "Confirmation of withdrawal"
+        RECURRENT = "recurrent", "Recurrent requester notice (§3.2(b))"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
     subject = models.CharField(max_length=300)

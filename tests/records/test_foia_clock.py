@@ -107,16 +107,22 @@ def _create(clerk, **overrides):
     return services.foia_request_create(**fields)
 
 
+NOTICE = ("Your request is treated as a recurrent request", "Dear requester, ... by December 11, 2026.")
+
+
 def test_confirmed_recurrent_requester_gets_21_days(clerk_user):
     requester = _requester_with_history([date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
     request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
     assert request.recurrent_detected
     assert request.due_on == date(2026, 11, 18)  # Veterans Day; 21 days only once the Clerk confirms
     request = services.foia_request_confirm_recurrent(
-        actor=clerk_user, request=request, today=date(2026, 11, 18)
+        actor=clerk_user, request=request, subject=NOTICE[0], body=NOTICE[1], today=date(2026, 11, 18)
     )
     assert request.due_on == compute_due_date(request).due_on
     assert request.due_on == date(2026, 12, 11)
+    # The confirmation is the §3.2(b) written notice: the letter is kept on the request.
+    (letter,) = request.letters.all()
+    assert letter.kind == "recurrent" and letter.subject == NOTICE[0] and letter.sent_by == clerk_user
 
 
 def test_recurrent_status_is_confirmed_within_five_business_days_or_not_at_all(clerk_user):
@@ -125,9 +131,12 @@ def test_recurrent_status_is_confirmed_within_five_business_days_or_not_at_all(c
     requester = _requester_with_history([date(2026, 11, 2) + timedelta(days=i) for i in range(7)])
     request = _create(clerk_user, requester=requester, received_on=date(2026, 11, 10))
     with pytest.raises(ValidationError, match="5 business days"):
-        services.foia_request_confirm_recurrent(actor=clerk_user, request=request, today=date(2026, 11, 19))
+        services.foia_request_confirm_recurrent(
+            actor=clerk_user, request=request, subject=NOTICE[0], body=NOTICE[1], today=date(2026, 11, 19)
+        )
     request.refresh_from_db()
     assert request.recurrent_confirmed_at is None
+    assert not request.letters.exists()
     assert request.due_on == date(2026, 11, 18)
 
 
@@ -263,7 +272,7 @@ def test_a_3e_extension_does_not_add_to_the_21_days_of_a_recurrent_request(clerk
         today=date(2026, 11, 12),
     )
     request = services.foia_request_confirm_recurrent(
-        actor=clerk_user, request=request, today=date(2026, 11, 13)
+        actor=clerk_user, request=request, subject=NOTICE[0], body=NOTICE[1], today=date(2026, 11, 13)
     )
     assert request.due_on == date(2026, 12, 11)
     assert compute_due_date(request).due_on == date(2026, 12, 11)

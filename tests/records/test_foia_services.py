@@ -190,3 +190,12 @@ def test_a_mail_failure_does_not_undo_the_recorded_letter(clerk_user, monkeypatc
     request.refresh_from_db()
     assert request.state == "acknowledged" and request.letters.count() == 1
     assert "could not be e-mailed" in caplog.text
+
+
+def test_every_letter_kind_has_its_template_seeded_as_the_defaults_say():
+    from records.foia.letters import DEFAULTS
+
+    seeded = {t.kind: (t.subject, t.body) for t in FoiaLetterTemplate.objects.all()}
+    assert set(seeded) == set(FoiaLetterTemplate.Kind.values) == set(DEFAULTS)
+    for kind, text in DEFAULTS.items():
+        assert seeded[kind] == text, kind

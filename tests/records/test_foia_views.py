@@ -168,6 +168,47 @@ def test_acknowledging_records_the_letter(client_as, clerk_user, foia_request):
     assert client.get(reverse("records:foia-letter", args=[letter.pk])).status_code == 200
 
 
+def test_treating_a_request_as_recurrent_sends_the_3_2_b_notice(client_as, clerk_user):
+    from datetime import timedelta
+
+    from records.foia.clock import compute_due_date
+    from tests.factories import FoiaRequestFactory
+
+    today = services.city_today()
+    requester = FoiaRequesterFactory(name="Sam Frequent")
+    for days_ago in range(1, 8):
+        FoiaRequestFactory(requester=requester, received_on=today - timedelta(days=days_ago))
+    foia_request = services.foia_request_create(
+        actor=clerk_user,
+        requester=requester,
+        received_on=today,
+        channel="email",
+        description="Everything",
+        record_kinds=["captured_items"],
+    )
+    assert foia_request.recurrent_detected and not foia_request.is_recurrent
+    client = client_as(clerk_user)
+    detail = client.get(foia_request.get_absolute_url()).content.decode()
+    url = reverse("records:foia-letter-action", args=[foia_request.pk, "recurrent"])
+    assert url in detail
+    form = client.get(url).context["form"]
+    body = form.initial["body"]
+    assert "7 requests within 7 days" in body and "5 ILCS 140/3.2(b)" in body
+    assert "unduly burdensome" in body  # the responses §3.2(a) allows, named in the notice
+    response = client.post(url, {"subject": form.initial["subject"], "body": body})
+    assert response.status_code == 302
+    foia_request.refresh_from_db()
+    assert foia_request.is_recurrent
+    due = compute_due_date(foia_request).due_on
+    assert foia_request.due_on == due and f"{due:%B %-d, %Y}" in body  # the preview gave the new date
+    letter = FoiaLetter.objects.get(request=foia_request)
+    assert letter.kind == "recurrent" and letter.body.strip() == body.strip()
+    # Once treated as recurrent, the action is gone from the page and refused if posted again.
+    assert url not in client.get(foia_request.get_absolute_url()).content.decode()
+    again = client.post(url, {"subject": "x", "body": "y"})
+    assert again.status_code == 200 and FoiaLetter.objects.filter(request=foia_request).count() == 1
+
+
 def test_denial_page_fills_in_the_exemptions(client_as, clerk_user, foia_request):
     client = client_as(clerk_user)
     url = reverse("records:foia-letter-action", args=[foia_request.pk, "denial"])
