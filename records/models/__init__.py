@@ -15,6 +15,7 @@ from records.models.retention import (
     DisposalCertificateLine,
     DisposalTombstone,
     RetentionSchedule,
+    StoredFileDisposal,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "LegalHold",
     "Redaction",
     "RetentionSchedule",
+    "StoredFileDisposal",
 ]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from config.audit import TrackedModel
 
@@ -231,3 +232,21 @@ class DisposalTombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} #{self.original_id} destroyed {self.destroyed_at:%Y-%m-%d}"
+
+
+class StoredFileDisposal(models.Model):
+    """A stored file whose record was destroyed, waiting to be deleted from its storage.
+
+    Written by the disposal service in the same transaction as the destruction and deleted
+    once the file is gone: a crash between the commit and the file's deletion leaves this
+    row, and the next run deletes the file. A work queue, not a record (no history): the
+    destroyed record's tombstone is the proof of disposal.
+    """
+
+    series = models.SlugField(max_length=60)
+    original_id = models.BigIntegerField()
+    file_name = models.CharField(max_length=300)
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.series} #{self.original_id})"

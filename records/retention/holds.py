@@ -114,8 +114,10 @@ def scope_filter(
         # reaches them by its explicit path without the final ``legal_holds``.
         explicit = Q()
         for path in scope.paths(scope.explicit):
-            explicit |= Q(**{f"{path.removesuffix('legal_holds')}pk__in": explicit_ids})
-        result = explicit if result is None else result | explicit
+            if path.endswith("legal_holds"):  # not e.g. a FOIA export's "request__hold"
+                explicit |= Q(**{f"{path.removesuffix('legal_holds')}pk__in": explicit_ids})
+        if explicit:
+            result = explicit if result is None else result | explicit
     return result
 
 

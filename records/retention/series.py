@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
+from django.core.files.storage import Storage
 from django.db import models
 
 CITY_TZ = ZoneInfo("America/Chicago")
@@ -104,6 +105,10 @@ class RecordSeries:
     # hashed over canonical JSON), the tombstone keeps that digest: SQL expression and Python.
     sha256_sql: str = ""
     sha256_python: Callable[[models.Model], str] | None = None
+    # A field naming a file in ``storage()`` that goes with the record: deleted from the
+    # storage once the record's destruction is committed (see records.StoredFileDisposal).
+    stored_file_field: str = ""
+    storage: Callable[[], Storage] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -264,6 +269,73 @@ REMOVALS = register(
             date_fields=("retained_posted_at",),
             explicit="comment__legal_holds",
         ),
+    )
+)
+
+
+# --- FOIA records (issue 7) ----------------------------------------------------------------------
+# Export bundles go before their request (a PROTECT link), so they are registered first. An
+# export is dated by when it finished (queued and running ones are never eligible) and held by
+# its own request's hold while the request is pending; a request is dated by when it was
+# closed, so an open request is never eligible.
+def _export_storage() -> Storage:
+    from records.foia.export import export_storage
+
+    return export_storage()
+
+
+_EXPORT_CONTENT_SQL = "concat_ws(E'\\n', state, file_name, sha256, error)"
+
+
+def _export_content(export) -> str:
+    return "\n".join([export.state, export.file_name, export.sha256, export.error])
+
+
+FOIA_EXPORTS = register(
+    RecordSeries(
+        series="foia-exports",
+        model_label="records.FoiaExport",
+        record_date_field="finished_at",
+        content_sql=_EXPORT_CONTENT_SQL,
+        content_python=_export_content,
+        # A bundle's tombstone keeps the bundle's own SHA-256, to match any copy sent out.
+        sha256_sql=(
+            f"CASE WHEN sha256 <> '' THEN sha256 "
+            f"ELSE encode(sha256(convert_to({_EXPORT_CONTENT_SQL}, 'UTF8')), 'hex') END"
+        ),
+        sha256_python=lambda export: (
+            export.sha256 or hashlib.sha256(_export_content(export).encode("utf-8")).hexdigest()
+        ),
+        dependents=(Dependent("records.FoiaDownload", "export"),),
+        stored_file_field="file_name",
+        storage=_export_storage,
+        hold_scope=HoldScope(
+            site="request__sites",
+            commenter="request__commenters",
+            text_fields=("request__description",),
+            explicit="request__hold",
+        ),
+    )
+)
+FOIA_REQUESTS = register(
+    RecordSeries(
+        series="foia-requests",
+        model_label="records.FoiaRequest",
+        record_date_field="closed_at",
+        content_sql="concat_ws(E'\\n', description, state, notes, agreed_in_writing)",
+        content_python=lambda r: "\n".join([r.description, r.state, r.notes, r.agreed_in_writing]),
+        # The letters, exemptions and redactions (with the text they withheld) are part of the
+        # request's file and go with it. The requester's row stays (other requests, the
+        # recurrent-requester test).
+        dependents=(
+            Dependent("records.FoiaLetter", "request"),
+            Dependent("records.FoiaExemption", "request"),
+            Dependent("records.Redaction", "request"),
+            Dependent("records.FoiaRequest_sites", "foiarequest"),
+            Dependent("records.FoiaRequest_commenters", "foiarequest"),
+        ),
+        blockers=(Blocker("records.FoiaExport", "request"),),
+        hold_scope=HoldScope(site="sites", commenter="commenters", text_fields=("description",)),
     )
 )
 

@@ -32,6 +32,7 @@ from records.models import (
     DisposalCertificateLine,
     DisposalTombstone,
     RetentionSchedule,
+    StoredFileDisposal,
 )
 from records.retention.holds import held_filter, lock_holds_shared
 from records.retention.series import REGISTRY, RecordSeries, eligible_before, eligible_filter, local_date
@@ -543,6 +544,8 @@ def _destroy_batch(
         item_for = {record_id: item_id for item_id, record_id in items}
         finished = [item_for[record_id] for record_id in destroy + sorted(gone)]
         now = timezone.now()
+        if destroy and entry.stored_file_field:
+            _queue_stored_files(entry, destroy)
         if postgresql and finished:
             destroyed = _destroy_postgresql(entry, destroy, certificate, now, finished)
             if destroyed != len(destroy):
@@ -556,6 +559,45 @@ def _destroy_batch(
             done._raw_delete(done.db)
     outcome.seconds = time.perf_counter() - started
     return outcome, last_record_id
+
+
+def _queue_stored_files(entry: RecordSeries, ids: list[int]) -> None:
+    """The files of records about to be destroyed: queued in the batch's transaction, deleted
+    from storage once it commits (a crash in between leaves the queue row for the next run)."""
+    field = entry.stored_file_field
+    rows = entry.model.objects.filter(pk__in=ids).exclude(**{field: ""}).values_list("pk", field)
+    StoredFileDisposal.objects.bulk_create(
+        [StoredFileDisposal(series=entry.series, original_id=pk, file_name=name) for pk, name in rows]
+    )
+    transaction.on_commit(lambda: dispose_stored_files(series=entry.series))
+
+
+def dispose_stored_files(*, series: str | None = None) -> int:
+    """Delete the queued files of destroyed records from their storage; returns how many.
+
+    A file already missing counts as deleted. A storage error leaves the row for the next run.
+    """
+    pending = StoredFileDisposal.objects.order_by("pk")
+    if series is not None:
+        pending = pending.filter(series=series)
+    deleted = 0
+    for row in pending:
+        entry = REGISTRY.get(row.series)
+        if entry is None or entry.storage is None:
+            logger.error("No storage known for %s; its file %s stays queued", row.series, row.file_name)
+            continue
+        try:
+            storage = entry.storage()
+            if storage.exists(row.file_name):
+                storage.delete(row.file_name)
+        except Exception:
+            logger.exception(
+                "Could not delete %s of destroyed %s #%s", row.file_name, row.series, row.original_id
+            )
+            continue
+        StoredFileDisposal.objects.filter(pk=row.pk).delete()
+        deleted += 1
+    return deleted
 
 
 def _series_in_destruction_order(certificate: DisposalCertificate) -> list[str]:
@@ -629,6 +671,7 @@ class RunReport:
     draft_number: str = ""
     executions: list[ExecutionReport] = field(default_factory=list)
     would_destroy: list[tuple[str, str, int, int]] = field(default_factory=list)
+    files_deleted: int = 0  # left queued by an earlier run (this run's go right after each batch)
 
     def lines(self) -> list[str]:
         if self.locked_out:
@@ -660,6 +703,8 @@ class RunReport:
             )
         if not self.executions and not self.would_destroy:
             out.append(f"{prefix}No approved certificate is due.")
+        if self.files_deleted:
+            out.append(f"Deleted {self.files_deleted} stored file(s) of records destroyed by an earlier run.")
         return out
 
 
@@ -734,6 +779,8 @@ def retention_enforce(
         return report
     run = JobRun.objects.create(name=JOB_NAME, hostname=socket.gethostname())
     try:
+        # Files of records destroyed by an earlier run that stopped before deleting them.
+        report.files_deleted += dispose_stored_files()
         certificate = certificate_draft(actor=actor, as_of=as_of)
         if certificate is not None:
             report.draft_number = certificate.number

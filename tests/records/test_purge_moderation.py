@@ -123,4 +123,6 @@ def test_hold_preview_counts_the_records_of_the_chosen_items_in_every_series():
         "referrals": 1,
         "violation-reports": 1,
         "removals": 1,
+        "foia-exports": 0,
+        "foia-requests": 0,
     }
