@@ -23,3 +23,15 @@ def local_date(value):
         value = timezone.localtime(value)
         return date_format(value, "N j, Y, P")
     return date_format(value, "N j, Y")
+
+
+@register.simple_tag(takes_context=True)
+def kept(context, slot: str, pk, name: str) -> str:
+    """What the user typed into field ``name`` of the inline form ``slot``-``pk`` before the
+    action was refused (see config.kept_input); escaped like any other output."""
+    from config.kept_input import kept_input
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return kept_input(request, f"{slot}-{pk}").get(name, "")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from config import roles
 from config.business_days import BusinessCalendar
+from config.kept_input import keep_input, kept_input
 from moderation.models import (
     AccountRestriction,
     Comment,
@@ -192,7 +193,9 @@ def removal_detail(request, pk: int):
             "notices": removal.notices.select_related("recorded_by", "template"),
             "referrals": removal.referrals.select_related("platform"),
             "restrictions": removal.account_restrictions.select_related("commenter"),
-            "review_form": removal_forms.SecondReviewForm(),
+            "review_form": removal_forms.SecondReviewForm(
+                initial=kept_input(request, f"removal-review-{removal.pk}")
+            ),
             "is_tst": roles.has_role(request.user, TST),
             "is_comms": roles.has_role(request.user, COMMS),
             "copy_intact": removal.retained_copy_intact(),
@@ -216,6 +219,7 @@ def removal_review(request, pk: int):
             note=form.cleaned_data.get("note", ""),
         )
     except ValidationError as exc:
+        keep_input(request, f"removal-review-{removal.pk}", ("decision", "note"))
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -647,6 +651,7 @@ def restriction_decide(request, pk: int):
             note=form.cleaned_data.get("note", ""),
         )
     except ValidationError as exc:
+        keep_input(request, f"restriction-decide-{restriction.pk}", ("approve", "note"))
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -663,6 +668,7 @@ def restriction_lift(request, pk: int):
             actor=request.user, restriction=restriction, reason=request.POST.get("lift_reason", "")
         )
     except ValidationError as exc:
+        keep_input(request, f"restriction-lift-{restriction.pk}", ("lift_reason",))
         for message in exc.messages:
             messages.error(request, message)
     else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config import roles
+from config.kept_input import keep_input
 from records.foia import forms as foia_forms
 from records.foia import kinds as kind_registry
 from records.foia import services
@@ -431,7 +432,9 @@ def redactions_suggest(request, pk: int):
 def redaction_decide(request, pk: int):
     redaction = get_object_or_404(Redaction, pk=pk)
     form = foia_forms.RedactionDecisionForm(request.POST)
+    slot = f"redaction-decide-{redaction.pk}"
     if not form.is_valid():
+        keep_input(request, slot, ("exemption", "note"))
         messages.error(request, "Choose accept or reject and an exemption.")
     else:
         try:
@@ -443,6 +446,7 @@ def redaction_decide(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
+            keep_input(request, slot, ("exemption", "note"))
             messages.error(request, " ".join(exc.messages))
     return redirect(reverse("records:foia-redactions", args=[redaction.request_id]) + "?state=suggested")
 
