@@ -18,6 +18,9 @@ class SeriesSummary:
     schedule: RetentionSchedule
     wired: bool
     by_year: list[tuple[int, int, dt.date | None]] = field(default_factory=list)
+    # Records without a record date yet (a FOIA request still open, an export still being
+    # built): never eligible until they have one.
+    undated: int = 0
     total: int = 0
     eligible: int = 0
     held: int = 0
@@ -59,8 +62,10 @@ def dashboard(as_of: dt.date) -> list[SeriesSummary]:
             summary.by_year = [
                 (row["year"], row["n"], eligibility_date(schedule, dt.date(row["year"], 12, 31)))
                 for row in years
+                if row["year"] is not None
             ]
-            summary.total = sum(n for _, n, _ in summary.by_year)
+            summary.undated = sum(row["n"] for row in years if row["year"] is None)
+            summary.total = sum(n for _, n, _ in summary.by_year) + summary.undated
             eligible = eligible_filter(entry, schedule, as_of)
             summary.eligible = model.objects.filter(eligible).count() if eligible is not None else 0
             held = held_filter(entry)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from records.models import DisposalCertificate, LegalHold
 from records.retention.services import certificate_draft
 from records.services import legal_hold_place
-from tests.factories import CommentFactory, SiteFactory, backdate_draft
+from tests.factories import CommentFactory, FoiaRequestFactory, SiteFactory, backdate_draft
 from tests.records.conftest import chicago
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,18 @@ def test_dashboard_counts_by_series_and_year(client_as, clerk_user, certificate,
     body = client_as(clerk_user).get(reverse("records:retention-dashboard")).content.decode()
     assert f'<th scope="row">{eligible_year}</th>' in body
     assert "not tracked by the portal yet" in body  # the series still to be wired
+
+
+def test_dashboard_lists_records_not_dated_yet(client_as, clerk_user, eligible_year):
+    """An open FOIA request has no record date (it is dated when it closes)."""
+    FoiaRequestFactory()  # open
+    FoiaRequestFactory(state="fulfilled", closed_at=chicago(eligible_year))
+    response = client_as(clerk_user).get(reverse("records:retention-dashboard"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    section = body.split("FOIA requests by calendar year", 1)[1].split("</table>", 1)[0]
+    assert f'<th scope="row">{eligible_year}</th><td>1</td>' in section
+    assert '<th scope="row">Not dated yet</th><td>1</td>' in section
 
 
 def test_hold_with_non_ascii_digits_as_record_numbers_shows_the_error(client_as, clerk_user):
