@@ -541,7 +541,9 @@ class NoticeTemplate(TrackedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("moderation:notice-template-edit", args=[self.pk])
+        # The list shows each template to both roles that use it; only the Communications
+        # Office may open the edit page.
+        return reverse("moderation:notice-template-list") + f"#template-{self.pk}"
 
     @staticmethod
     def unknown_placeholders(body: str) -> list[str]:

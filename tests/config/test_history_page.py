@@ -63,3 +63,15 @@ def test_record_seeded_without_history_has_a_history_page(client_as, tst_user):
     response = client_as(tst_user).get(_history_url(template))
     assert response.status_code == 200
     assert "No change has been recorded" in response.content.decode()
+
+
+def test_history_links_back_to_a_page_the_reader_may_open(client_as, tst_user):
+    """TST reads a notice template's history; its way back is the template list, not the
+    Communications Office's edit page."""
+    from moderation.models import NoticeTemplate
+
+    template = NoticeTemplate.objects.create(name="Seeded", body="Removed: {reason}")
+    page = client_as(tst_user).get(_history_url(template)).content.decode()
+    back = page.split('<a class="usa-link" href="', 1)[1].split('"', 1)[0]
+    assert back == template.get_absolute_url()
+    assert client_as(tst_user).get(back).status_code == 200

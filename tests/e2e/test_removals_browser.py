@@ -122,7 +122,7 @@ def test_every_removal_page_passes_axe(live_server, chromium):
             f"/portal/moderation/reports/{report.pk}/",
             "/portal/moderation/reviews/",
             "/portal/moderation/restrictions/",
-            template.get_absolute_url(),
+            f"/portal/moderation/notice-templates/{template.pk}/",  # the edit page
             "/portal/",
         ],
     }
