@@ -23,8 +23,11 @@ def kept_input(request, slot: str) -> dict[str, str]:
     cache = request.__dict__.setdefault("_kept_input", {})
     if slot not in cache:
         session = getattr(request, "session", None)
-        kept = dict(session.get(SESSION_KEY) or {}) if session is not None else {}
-        cache[slot] = kept.pop(slot, {})
-        if session is not None and slot in (session.get(SESSION_KEY) or {}):
-            session[SESSION_KEY] = kept
+        stored = session.get(SESSION_KEY) if session is not None else None
+        if stored and slot in stored:
+            remaining = dict(stored)
+            cache[slot] = remaining.pop(slot)
+            session[SESSION_KEY] = remaining
+        else:
+            cache[slot] = {}
     return cache[slot]
