@@ -10,7 +10,7 @@ back, so a malformed file imports nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as date_parser
@@ -18,9 +18,25 @@ from dateutil import parser as date_parser
 MAX_ID_LENGTH = 200
 MAX_NAME_LENGTH = 500
 MAX_URL_LENGTH = 1000
+# The text of one item: above the longest any platform allows (Facebook posts 63,206
+# characters, X long posts 25,000, YouTube comments 10,000, Instagram 2,200).
+MAX_TEXT_LENGTH = 100_000
+# JSON nesting: the platforms' own payloads stay under 20 levels (a Graph API post with
+# its comments and their replies, an X API response's includes); anything deeper is not
+# theirs, and a parser's cost grows with depth, so it is refused before it is built.
+MAX_JSON_DEPTH = 64
+# One JSON string (any field, not only the text): an item's text is bounded above, and
+# no id, URL or name comes near this; a longer string is refused while it is being read.
+MAX_JSON_STRING_LENGTH = 1_000_000
 
-STATES = ("visible", "hidden", "deleted")
-KINDS = ("city_post", "comment", "reply")
+# "unavailable": the platform answered that the item exists no longer or cannot be seen
+# (an X API "Not Found" or "Authorization" error on a referenced post: deleted, withheld
+# or protected), so only its id, and what referenced it, are known.
+STATES = ("visible", "hidden", "deleted", "unavailable")
+# "repost": a share of another post without words of its own (an X retweet, "RT @…");
+# "referenced": a post that a captured item quotes, reposts or replies to, kept so the
+# record reads in full, though it was not written on the City's site.
+KINDS = ("city_post", "comment", "reply", "repost", "referenced")
 
 
 class CaptureError(ValueError):
@@ -70,7 +86,17 @@ class CapturedItem:
     platform_state: str = "visible"
     from_city: bool | None = None  # None: decided from the author and the site
     location: str = ""
-    extra: dict = field(default_factory=dict)
+    # The platform gave no time: ``posted_at`` was derived from the item's id (X ids
+    # carry their creation time), and the record says so.
+    posted_at_derived: bool = False
+    # When the platform says the item was deleted (an X archive's deleted-tweets.js).
+    platform_deleted_at: datetime | None = None
+    # The parsed payload (a dict), when the reader has it: what decides whether a
+    # re-capture changed the item (its content), rather than its bytes on disk.
+    content: object = None
+    # The platform reported the item without giving it (an error on a referenced post):
+    # only its state is news; an item already held keeps its text, kind and payload.
+    stub: bool = False
 
 
 def dump_payload(obj) -> str:
@@ -126,6 +152,15 @@ class Fields:
             raise self.error(key, f"is longer than {max_length} characters")
         if required and max_length is not None and not value:
             raise self.error(key, "is empty")
+        return value
+
+    def body(self, key: str, *, required: bool = False) -> str:
+        """An item's text: may be empty, bounded by MAX_TEXT_LENGTH."""
+        value = self.text(key, required=required)
+        if len(value) > MAX_TEXT_LENGTH:
+            raise self.error(
+                key, f"is {len(value):,} characters long, more than any platform allows ({MAX_TEXT_LENGTH:,})"
+            )
         return value
 
     def identifier(self, key: str, *, required: bool = True) -> str:

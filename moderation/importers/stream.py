@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import ijson
 
 from moderation.importers.base import CaptureError
@@ -80,3 +82,45 @@ def text_lines(stream):
             line = line[1:]
         if line.strip():
             yield number, line
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class WithoutBom(io.RawIOBase):
+    """A seekable binary file seen without its UTF-8 byte-order mark, if it starts with one.
+
+    Windows tools save JSON and archive files with a BOM; every format is read through
+    this, so no reader has to know. ``seek(0)`` goes back to just after the mark."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        start = stream.tell()
+        self.offset = start + (len(UTF8_BOM) if stream.read(len(UTF8_BOM)) == UTF8_BOM else 0)
+        stream.seek(self.offset)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.stream.readline(size)
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        if whence == 0:
+            position += self.offset
+        return self.stream.seek(position, whence) - self.offset
+
+    def tell(self) -> int:
+        return self.stream.tell() - self.offset

@@ -54,11 +54,19 @@ class Comment(TrackedModel):
         CITY_POST = "city_post", "City post"
         COMMENT = "comment", "Comment"
         REPLY = "reply", "Reply"
+        # A share of another post without words of its own (an X retweet, "RT @…").
+        REPOST = "repost", "Repost"
+        # A post that a captured item quotes, reposts or replies to, kept so that the
+        # record reads in full; it was not written on the City's site.
+        REFERENCED = "referenced", "Referenced post"
 
     class PlatformState(models.TextChoices):
         VISIBLE = "visible", "Visible"
         HIDDEN = "hidden", "Hidden on the platform"
         DELETED = "deleted", "Deleted on the platform"
+        # The platform answered that it cannot give the item (X: "Not Found" or not
+        # authorised for a referenced post): deleted, withheld or protected.
+        UNAVAILABLE = "unavailable", "Not available from the platform"
 
     # Full-text search: on PostgreSQL the table also has a ``search_vector`` tsvector
     # column, generated from ``text`` and GIN-indexed (migration 0002). It is not a
@@ -79,13 +87,29 @@ class Comment(TrackedModel):
     )
     text = models.TextField(blank=True)
     posted_at = models.DateTimeField()
+    posted_at_derived = models.BooleanField(
+        "time derived from the id",
+        default=False,
+        help_text="The platform gave no time; it was derived from the item's id (X ids carry it).",
+    )
     captured_at = models.DateTimeField(default=timezone.now)
     permalink = models.URLField(max_length=1000, blank=True)
     raw_payload = models.TextField(blank=True)
     payload_sha256 = models.CharField(max_length=64, blank=True)
+    # SHA-256 of the payload's content (JSON parsed and written canonically): what decides
+    # whether a re-capture changed the item. The same file saved again with other line
+    # endings or spacing changes the bytes, not the item (moderation.importers.content).
+    content_sha256 = models.CharField(max_length=64, blank=True)
     platform_state = models.CharField(
         max_length=20, choices=PlatformState.choices, default=PlatformState.VISIBLE
     )
+    platform_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the platform says the item was deleted."
+    )
+    # Private information found in the text (config.private_info), computed once when the
+    # text is captured or changes, never on every page view. None: captured before hints
+    # were kept; pages then compute them.
+    private_hints = models.JSONField(null=True, blank=True, editable=False)
     # The platform id of the parent as the platform gave it: kept so that a reply
     # captured before its parent is linked when the parent arrives.
     parent_platform_item_id = models.CharField(max_length=200, blank=True)

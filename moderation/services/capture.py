@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from config import roles
 from config.audit import stamp
 from moderation.importers import FORMATS, CapturedItem, CaptureError
+from moderation.importers.stream import WithoutBom
 from moderation.models import Comment, Commenter, IntegrationToken
 from sites_registry.models import Site
 
@@ -120,7 +121,7 @@ def captures_import_file(*, actor, site: Site, format_name: str, stream, source_
         return captures_import(
             actor=actor,
             site=site,
-            items=file_format.reader(stream, site=site),
+            items=file_format.reader(WithoutBom(stream), site=site),
             reason=f"Captured from {source_name} ({format_name})",
         )
     except CaptureError as exc:
