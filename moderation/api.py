@@ -22,6 +22,7 @@ from pydantic import AwareDatetime
 
 from config.audit import system_user
 from moderation.importers import CaptureError
+from moderation.importers.base import MAX_TEXT_LENGTH
 from moderation.importers.portal_format import item_from_object
 from moderation.services.capture import captures_import, integration_token_check
 
@@ -59,15 +60,19 @@ class CaptureItemIn(Schema):
     id: str = Field(
         min_length=1, max_length=200, pattern=NO_NUL, description="The platform's item id, unique per site."
     )
-    text: str = Field(pattern=NO_NUL, description="The text exactly as on the platform (may be empty).")
+    text: str = Field(
+        max_length=MAX_TEXT_LENGTH,
+        pattern=NO_NUL,
+        description="The text exactly as on the platform (may be empty).",
+    )
     posted_at: AwareDatetime = Field(
         description="ISO 8601 with a UTC offset; not before 1990 nor in the future."
     )
-    kind: Literal["city_post", "comment", "reply"] | None = None
+    kind: Literal["city_post", "comment", "reply", "repost", "referenced"] | None = None
     parent_id: str | None = Field(None, max_length=200, pattern=NO_NUL)
     author: AuthorIn | None = None
     permalink: str | None = Field(None, max_length=1000, pattern=HTTP_URL)
-    state: Literal["visible", "hidden", "deleted"] | None = None
+    state: Literal["visible", "hidden", "deleted", "unavailable"] | None = None
     from_city: bool | None = None
     raw_payload: str | None = Field(
         None,
@@ -85,6 +90,9 @@ class CaptureResultOut(Schema):
     created: int
     updated: int
     unchanged: int
+    repeated: int = Field(
+        description="Items sent more than once in the batch: each imported once, from its last occurrence."
+    )
 
 
 class ErrorOut(Schema):

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from config.private_info import KINDS as PRIVATE_KINDS
 from config.private_info import find_private_information
 
 _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -32,12 +33,16 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(word.strip()) for word in words) + r")\b", re.IGNORECASE)
 
 
-def screening_hints(text: str) -> list[Hint]:
+def screening_hints(text: str, *, private: list[dict] | None = None) -> list[Hint]:
+    """The hints for one item's text. ``private`` is what the capture found and kept
+    (``Comment.private_hints``); only items captured before that are searched here."""
     if not text:
         return []
+    if private is None:
+        private = [{"kind": finding.kind, "text": finding.text} for finding in find_private_information(text)]
     hints = [
-        Hint("private", f"Possible {finding.label.lower()}", finding.text)
-        for finding in find_private_information(text)
+        Hint("private", f"Possible {PRIVATE_KINDS.get(found['kind'], found['kind']).lower()}", found["text"])
+        for found in private
     ]
     hints += [Hint("link", "Link", match.group(0)) for match in _LINK.finditer(text)]
     pattern = _word_pattern(tuple(settings.CAPTURE_SCREENING_WORDS))

@@ -35,12 +35,18 @@ class Commenter(TrackedModel):
 
 class CommentQuerySet(models.QuerySet):
     def needs_review(self):
-        """New or changed items that TST has not reviewed yet (the City's own excluded)."""
-        return self.filter(reviewed_at__isnull=True, from_city=False)
+        """New or changed items that TST has not reviewed yet: residents' words on a City
+        site (the City's own, reposts and posts kept only for context are left out)."""
+        return self.filter(reviewed_at__isnull=True, from_city=False).exclude(kind__in=NOT_REVIEWED_KINDS)
 
     def awaiting_response(self):
         """Comments asking the City for a response that nobody marked answered (Sec. V)."""
         return self.filter(asks_for_response=True, response_answered_at__isnull=True)
+
+
+# Kinds that hold no words written on a City site: a repost shares another post, a
+# referenced post is kept for context. Nothing in them is for TST to review.
+NOT_REVIEWED_KINDS = ("repost", "referenced")
 
 
 class Comment(TrackedModel):
@@ -157,7 +163,7 @@ class Comment(TrackedModel):
             models.Index(
                 fields=["id"],
                 name="comment_needs_review_idx",
-                condition=Q(reviewed_at__isnull=True, from_city=False),
+                condition=Q(reviewed_at__isnull=True, from_city=False) & ~Q(kind__in=NOT_REVIEWED_KINDS),
             ),
             # Recently captured items (staff home page).
             models.Index(fields=["captured_at"], name="comment_captured_idx"),

@@ -98,8 +98,13 @@ def _create_one_removal(*, actor, comment: Comment, categories, action, reason, 
     comment = (
         Comment.objects.select_for_update(of=("self",)).select_related("author", "site").get(pk=comment.pk)
     )
-    if comment.kind == Comment.Kind.CITY_POST:
+    if comment.kind == Comment.Kind.CITY_POST or (comment.kind == Comment.Kind.REPOST and comment.from_city):
         raise ValidationError("A City post is not a User Comment; it is not removed under Sec. V.")
+    if comment.kind == Comment.Kind.REFERENCED:
+        raise ValidationError(
+            "A referenced post was not written on a City site (it is kept because a captured item "
+            "quotes, reposts or answers it); it is not removed under Sec. V."
+        )
     existing = Removal.objects.in_force().filter(comment=comment).first()
     if existing is not None:
         raise ValidationError(

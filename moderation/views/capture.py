@@ -107,7 +107,7 @@ def comment_detail(request, pk: int):
             "ancestors": _ancestors(comment),
             "replies": replies[:THREAD_REPLIES_SHOWN],
             "more_replies": len(replies) > THREAD_REPLIES_SHOWN,
-            "hints": screening_hints(comment.text),
+            "hints": screening_hints(comment.text, private=comment.private_hints),
             "city_replied": any(reply.from_city for reply in replies),
             "payload_intact": comment.payload_intact,
             "previous_id": previous_id,
@@ -151,7 +151,11 @@ def review_queue(request):
         "moderation/queue.html",
         {
             "rows": [
-                {"comment": c, "hints": screening_hints(c.text), "city_replied": c.pk in replied}
+                {
+                    "comment": c,
+                    "hints": screening_hints(c.text, private=c.private_hints),
+                    "city_replied": c.pk in replied,
+                }
                 for c in rows
             ],
             "view": view,

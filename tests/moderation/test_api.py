@@ -44,15 +44,25 @@ def test_batch_is_captured_and_a_repeat_changes_nothing(client, site, token):
     }
     response = post(client, body, token.plain_token)
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 2, "updated": 0, "unchanged": 0}
+    assert response.json() == {"created": 2, "updated": 0, "unchanged": 0, "repeated": 0}
     reply = Comment.objects.get(platform_item_id="api-2")
     assert reply.parent.platform_item_id == "api-1" and reply.author.display_name == "Ann"
     assert json.loads(reply.raw_payload)["author"] == {"id": "u1", "name": "Ann"}
     last = reply.history.first()
     assert last.history_user.username == "system" and token.name in last.history_change_reason
-    assert post(client, body, token.plain_token).json() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert post(client, body, token.plain_token).json() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "repeated": 0,
+    }
     body["items"][0]["text"] = "Comment 1, edited"
-    assert post(client, body, token.plain_token).json() == {"created": 0, "updated": 1, "unchanged": 1}
+    assert post(client, body, token.plain_token).json() == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 1,
+        "repeated": 0,
+    }
 
 
 def test_raw_payload_given_as_text_is_stored_exactly(client, site, token):

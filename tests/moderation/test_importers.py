@@ -381,22 +381,6 @@ def test_import_queries_do_not_grow_with_the_number_of_rows(postgresql):
     assert queries_for(20, "a") == queries_for(400, "b")
 
 
-def test_two_versions_of_one_item_in_one_file_both_reach_the_history():
-    site = site_on("x")
-    lines = [
-        {"id": "v-1", "text": "first words", "posted_at": "2026-01-01T00:00:00Z"},
-        {"id": "v-1", "text": "first words", "posted_at": "2026-01-01T00:00:00Z"},
-        {"id": "v-1", "text": "second words", "posted_at": "2026-01-01T00:00:00Z"},
-    ]
-    result = run(site, "jsonl", "v.jsonl", "".join(json.dumps(line) + "\n" for line in lines).encode())
-    assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
-    comment = Comment.objects.get(platform_item_id="v-1")
-    assert list(comment.history.order_by("history_id").values_list("text", flat=True)) == [
-        "first words",
-        "second words",
-    ]
-
-
 def test_payload_is_cut_out_exactly_even_when_read_in_small_pieces():
     from moderation.importers.raw import ANY, RawSpans
 
