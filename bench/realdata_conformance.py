@@ -80,7 +80,7 @@ def main() -> None:
             except CaptureError as exc:
                 print(f"{folder}/{path.name}: REFUSED: {exc}")
                 continue
-            items = list(Comment.objects.filter(site=site).select_related("author", "parent"))
+            items = list(Comment.objects.filter(site=site))
             text = data.decode("utf-8-sig")
             not_exact = [c.platform_item_id for c in items if c.raw_payload not in text]
             kinds = Counter(c.kind for c in items)
@@ -91,7 +91,9 @@ def main() -> None:
                 f"    author known: {sum(1 for c in items if c.author_id)}/{len(items)}; "
                 f"City's own: {sum(1 for c in items if c.from_city)}; "
                 f"parent held: {sum(1 for c in items if c.parent_id)}, "
-                f"parent not captured: {sum(1 for c in items if c.parent_platform_item_id and not c.parent_id)}; "
+                "parent not captured: "
+                f"{sum(1 for c in items if c.parent_platform_item_id and not c.parent_id)}"
+                "; "
                 f"time derived from id: {sum(1 for c in items if c.posted_at_derived)}; "
                 f"deleted at known: {sum(1 for c in items if c.platform_deleted_at)}; "
                 f"empty text: {sum(1 for c in items if not c.text)}; permalinks: "
