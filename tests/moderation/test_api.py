@@ -165,3 +165,19 @@ def test_capture_api_conforms_to_its_openapi_schema(site, token):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def test_deeply_nested_body_is_refused_without_a_server_error(client, site, token):
+    nested = "[" * 100_000 + "]" * 100_000
+    body = f'{{"site": {site.pk}, "items": [{{"id": "n", "text": "t", "posted_at": "2026-02-01T10:00:00Z", "x": {nested}}}]}}'
+    response = client.post(
+        URL, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token.plain_token}"
+    )
+    assert response.status_code == 400 and "Cannot parse request body" in response.json()["detail"]
+    assert not Comment.objects.exists()
+
+
+def test_item_text_longer_than_any_platform_allows_is_refused(client, site, token):
+    response = post(client, {"site": site.pk, "items": [item(1, text="a" * 100_001)]}, token.plain_token)
+    assert response.status_code == 422 and response.json()["field"] == "text"
+    assert not Comment.objects.exists()
