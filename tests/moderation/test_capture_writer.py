@@ -338,3 +338,16 @@ def test_reposts_and_referenced_posts_stay_out_of_the_queue_and_cannot_be_remove
                 action="hidden",
                 reason="Content-neutral reason",
             )
+
+
+def test_item_page_says_the_time_was_derived_and_when_the_item_was_deleted(client_as, tst_user):
+    site = site_on("x")
+    deleted_at = datetime(2026, 2, 2, 14, 30, tzinfo=UTC)
+    import_items(
+        site,
+        captured("p-9", posted_at_derived=True, platform_state="deleted", platform_deleted_at=deleted_at),
+    )
+    page = client_as(tst_user).get(Comment.objects.get(platform_item_id="p-9").get_absolute_url())
+    text = page.content.decode()
+    assert "derived from the platform item id" in text
+    assert "Deleted on the platform, deleted Feb. 2, 2026, 8:30 a.m." in text
