@@ -143,12 +143,15 @@ CAPTURED_COLUMNS = (
     "captured_at",
     "permalink",
     "platform_state",
+    "posted_at_derived",
+    "platform_deleted_at",
 )
 
 
 def _captured_record(row: tuple) -> ExportRecord:
     (pk, site, platform, item_id, kind, parent_id, author_id, author_name, author_url, text,
-     posted_at, captured_at, permalink, platform_state, raw_payload, sha256) = row  # fmt: skip
+     posted_at, captured_at, permalink, platform_state, posted_at_derived, platform_deleted_at,
+     raw_payload, sha256) = row  # fmt: skip
     values = {
         "id": str(pk),
         "site": site,
@@ -164,6 +167,9 @@ def _captured_record(row: tuple) -> ExportRecord:
         "captured_at": iso(captured_at),
         "permalink": permalink,
         "platform_state": platform_state,
+        # The platform gave no time: posted_at was derived from the item's id.
+        "posted_at_derived": "yes" if posted_at_derived else "",
+        "platform_deleted_at": iso(platform_deleted_at),
     }
     return ExportRecord(id=pk, values=values, native=raw_payload, native_sha256=sha256)
 
@@ -180,7 +186,8 @@ CAPTURED_ITEMS = register(
             "site__platform__name",
             "platform_item_id",
             "kind",
-            "parent__platform_item_id",
+            # As the platform gave it: a parent not captured (yet) is still named.
+            "parent_platform_item_id",
             "author__platform_user_id",
             "author__display_name",
             "author__profile_url",
@@ -189,6 +196,8 @@ CAPTURED_ITEMS = register(
             "captured_at",
             "permalink",
             "platform_state",
+            "posted_at_derived",
+            "platform_deleted_at",
             "raw_payload",
             "payload_sha256",
         ),

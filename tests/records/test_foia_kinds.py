@@ -64,3 +64,21 @@ def test_per_chunk_columns_are_filled_across_chunk_boundaries(django_assert_max_
     assert [r.values["comments"] for r in records] == ["0", "1", "2", "3", "4"]
     assert [len(ids) for ids in calls] == [2, 2, 1]
     assert "test_sites" not in REGISTRY
+
+
+def test_captured_item_rows_say_a_time_was_derived_when_it_was_deleted_and_an_uncaptured_parent():
+    site = SiteFactory()
+    deleted_at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    CommentFactory(
+        site=site,
+        posted_at_derived=True,
+        platform_state="deleted",
+        platform_deleted_at=deleted_at,
+        parent_platform_item_id="not-captured-1",
+    )
+    request = FoiaRequestFactory(record_kinds=["captured_items"], search_terms="")
+    request.sites.set([site])
+    (record,) = REGISTRY["captured_items"].rows(request)
+    assert record.values["posted_at_derived"] == "yes"
+    assert record.values["platform_deleted_at"] == deleted_at.isoformat()
+    assert record.values["parent_platform_item_id"] == "not-captured-1"
