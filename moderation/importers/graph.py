@@ -33,6 +33,7 @@ class Survey:
     top_keys: list[str] = field(default_factory=list)  # the first few, for messages
     top_key_count: int = 0
     top_object_values: int = 0  # values of top-level keys that are objects
+    top_keys_numeric: bool = True  # every top-level key is a number (an ?ids= lookup's are ids)
     has_data_array: bool = False
     has_id: bool = False  # a top-level "id" (one object, not a listing)
     error_message: str = ""  # a Graph API error response's message
@@ -83,6 +84,8 @@ def survey(stream, *, watch: frozenset[str] = frozenset()) -> Survey:
                         result.top_keys.append(value)
                     if value == "id":
                         result.has_id = True
+                    if not value.isdigit():
+                        result.top_keys_numeric = False
                 elif depth == 3 and value in watch and _in_data_item(stack):
                     result.item_keys.add(value)
                 continue

@@ -65,7 +65,12 @@ def read(stream, *, site):
         text, obj, start, end = whole_object(stream, limit=MAX_OBJECT_FILE, what="one comment object")
         yield from _item(Fields(obj, "the comment"), text[start:end], site=site, parent_id="", media_id="")
         return
-    if shape.top == "an object" and shape.top_key_count and shape.top_object_values == shape.top_key_count:
+    if (
+        shape.top == "an object"
+        and shape.top_key_count
+        and shape.top_keys_numeric
+        and shape.top_object_values == shape.top_key_count
+    ):
         text, obj, start, _end = whole_object(stream, limit=MAX_OBJECT_FILE, what="an ?ids= lookup")
         for key, raw in object_members(text, start):
             value = obj[key]
