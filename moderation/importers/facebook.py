@@ -173,7 +173,9 @@ def _comment(
     """A comment or reply; ``parent`` is the post or comment it is nested in, if any."""
     link = Permalink.parse(fields.url("permalink_url"))
     author = _author(fields)
-    item_id, derived_parent = _ids(fields, link, listing=listing, parent=parent)
+    item_id, derived_parent = _ids(
+        fields, link, listing=listing, parent=parent, parent_is_post=parent_is_post
+    )
     parent_ref = fields.child("parent")
     if parent_ref is not None:
         kind, parent_id = "reply", parent_ref.identifier("id")
@@ -182,6 +184,10 @@ def _comment(
     elif parent is not None:
         kind = "comment" if parent_is_post else "reply"
         parent_id = parent.platform_item_id
+    elif _replies_listed(item_id, listing):
+        # /{comment-id}/comments: the listing's object is a comment on the same post
+        # ({post}_{comment}, as the items' ids are), so the items are its replies.
+        kind, parent_id = "reply", listing.object_id
     elif not listing.edge and _is_own_post(fields, item_id, author, link, site):
         # A listing that does not say what it is, holding the Page's own post (its id is
         # {page}_{post} with the Page as author): an export of the Page's feed.
@@ -249,7 +255,7 @@ def _nested(
 
 
 def _ids(
-    fields: Fields, link: Permalink, *, listing: Listing, parent: CapturedItem | None
+    fields: Fields, link: Permalink, *, listing: Listing, parent: CapturedItem | None, parent_is_post: bool
 ) -> tuple[str, str]:
     """The comment's Graph id, and its parent's as far as the id and permalink tell."""
     given = fields.identifier("id", required=False)
@@ -268,7 +274,7 @@ def _ids(
             "required field is missing, and field “permalink_url” has no comment_id to build it from "
             "(capture with the fields id or permalink_url)",
         )
-    object_number = link.object_number or _listing_number(listing) or _number_of(parent)
+    object_number = link.object_number or _listing_number(listing) or _number_of(parent, parent_is_post)
     if not object_number:
         # Nothing names the post: the comment's own number is unique on Facebook, though
         # not the {object}_{comment} form a capture with "id" granted will have.
@@ -289,6 +295,12 @@ def _post_id(object_number: str, link: Permalink, listing: Listing) -> str:
     return ""
 
 
+def _replies_listed(item_id: str, listing: Listing) -> bool:
+    if listing.edge != "comments" or listing.object_id.count("_") != 1 or item_id.count("_") != 1:
+        return False
+    return item_id != listing.object_id and item_id.split("_")[0] == listing.object_id.split("_")[0]
+
+
 def _listing_page(listing: Listing) -> str:
     if listing.edge == "comments" and listing.object_id.count("_") == 1:
         return listing.object_id.split("_")[0]
@@ -301,10 +313,11 @@ def _listing_number(listing: Listing) -> str:
     return ""
 
 
-def _number_of(parent: CapturedItem | None) -> str:
-    if parent is None:
+def _number_of(parent: CapturedItem | None, parent_is_post: bool) -> str:
+    """The post number an item nested in ``parent`` is on: a post's {page}_{N}, a comment's {N}_{C}."""
+    if parent is None or parent.platform_item_id.count("_") != 1:
         return ""
-    return parent.platform_item_id.split("_")[-1] if parent.kind == "city_post" else ""
+    return parent.platform_item_id.split("_")[1 if parent_is_post else 0]
 
 
 def _is_own_post(fields: Fields, item_id: str, author: Author | None, link: Permalink, site) -> bool:

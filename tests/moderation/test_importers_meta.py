@@ -134,6 +134,22 @@ def test_facebook_permalink_that_hides_the_post_number_uses_the_listing_url():
     assert item.parent_platform_item_id == PAGE_POST
 
 
+@pytest.mark.django_db
+def test_facebook_listing_of_a_comments_replies_makes_replies():
+    content = json.dumps(
+        {
+            "data": [
+                {"id": "871234500001234_900", "message": "Agreed", "created_time": "2026-05-04T13:02:11+0000"}
+            ],
+            "paging": {
+                "next": "https://graph.facebook.com/v19.0/871234500001234_871234500011111/comments?after=x"
+            },
+        }
+    ).encode()
+    (item,) = items(facebook, content, facebook_site())
+    assert item.kind == "reply" and item.parent_platform_item_id == "871234500001234_871234500011111"
+
+
 @pytest.mark.parametrize(
     ("url", "page", "number"),
     [
@@ -241,6 +257,15 @@ def test_deep_nesting_is_refused_at_once():
     with pytest.raises(CaptureError, match="nested more than"):
         items(instagram, content, site_on("instagram"))
     assert time.monotonic() - started < 1
+
+
+@pytest.mark.django_db
+def test_a_string_longer_than_any_field_is_refused_while_it_is_read():
+    huge = b'{"data": [{"id": "1_2", "message": "' + b"\\u00e9" * 2_000_000 + b'"}]}'
+    started = time.monotonic()
+    with pytest.raises(CaptureError, match="a string of more than 1,000,000 characters"):
+        items(facebook, huge, facebook_site())
+    assert time.monotonic() - started < 2
 
 
 # -- Instagram ------------------------------------------------------------------------------
