@@ -27,6 +27,8 @@ nested in, or ``/{comment-id}/replies``). Payloads are the exact text in the fil
 
 from __future__ import annotations
 
+import json
+
 from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload, json_kind
 from moderation.importers.graph import object_members, survey, whole_object
 from moderation.importers.raw import ANY, raw_objects
@@ -71,10 +73,10 @@ def read(stream, *, site):
         and shape.top_keys_numeric
         and shape.top_object_values == shape.top_key_count
     ):
-        text, obj, start, _end = whole_object(stream, limit=MAX_OBJECT_FILE, what="an ?ids= lookup")
+        text, _lookup, start, _end = whole_object(stream, limit=MAX_OBJECT_FILE, what="an ?ids= lookup")
         for key, raw in object_members(text, start):
-            value = obj[key]
-            fields = Fields(value, f"[“{key[:40]}”]")
+            # Parsed from its own text, so a key given twice pairs each value with its text.
+            fields = Fields(json.loads(raw), f"[“{key[:40]}”]")
             if fields.identifier("id", required=False) not in ("", key):
                 raise fields.error("id", f"is not the id it is listed under (“{key[:40]}”)")
             yield from _item(fields, raw, site=site, parent_id="", media_id="", listed_id=key)

@@ -220,6 +220,49 @@ def test_facebook_feed_with_from_keeps_visitor_posts_as_comments():
 
 
 @pytest.mark.django_db
+def test_facebook_post_with_nested_comments_without_ids_takes_the_posts_number():
+    content = json.dumps(
+        {
+            "data": [
+                {
+                    "id": PAGE_POST,
+                    "status_type": "mobile_status_update",
+                    "created_time": "2026-05-04T12:00:00+0000",
+                    "comments": {
+                        "data": [
+                            {
+                                "message": "Thanks!",
+                                "created_time": "2026-05-04T13:00:00+0000",
+                                "permalink_url": "https://www.facebook.com/CityofKankakee/posts/pfbid0Xy?comment_id=42",
+                            },
+                            {
+                                "message": "You're welcome",
+                                "created_time": "2026-05-04T13:30:00+0000",
+                                "permalink_url": (
+                                    "https://www.facebook.com/CityofKankakee/posts/pfbid0Xy?comment_id=42&reply_comment_id=43"
+                                ),
+                            },
+                        ]
+                    },
+                }
+            ]
+        }
+    ).encode()
+    post, comment, reply = items(facebook, content, facebook_site())
+    assert post.kind == "city_post" and post.text == ""
+    assert (comment.platform_item_id, comment.kind, comment.parent_platform_item_id) == (
+        "871234500001234_42",
+        "comment",
+        PAGE_POST,
+    )
+    assert (reply.platform_item_id, reply.kind, reply.parent_platform_item_id) == (
+        "871234500001234_43",
+        "reply",
+        "871234500001234_42",
+    )
+
+
+@pytest.mark.django_db
 def test_facebook_visitor_posts_edge_without_from_is_not_the_city():
     content = json.dumps(
         {
@@ -394,6 +437,38 @@ def test_youtube_channel_thread_gets_a_channel_permalink_and_plain_text_from_htm
     assert item.text == "When is the next council meeting & where? <3\nLink: kankakeeil.gov"
     assert "&amp;" in item.raw_payload and item.author.display_name == "市民 Resident"
     assert item.from_city is False
+
+
+@pytest.mark.django_db
+def test_youtube_community_post_comment_links_to_the_post():
+    content = json.dumps(
+        {
+            "kind": "youtube#commentThreadListResponse",
+            "items": [
+                {
+                    "kind": "youtube#commentThread",
+                    "id": "UgxPost1",
+                    "snippet": {
+                        "channelId": "UCcity",
+                        "postId": "UgkxPOST",
+                        "topLevelComment": {
+                            "kind": "youtube#comment",
+                            "id": "UgxPost1",
+                            "snippet": {
+                                "channelId": "UCcity",
+                                "textOriginal": "Count me in",
+                                "authorChannelId": {"value": "UCresident"},
+                                "publishedAt": "2026-06-05T12:00:00Z",
+                            },
+                        },
+                    },
+                }
+            ],
+        }
+    ).encode()
+    (item,) = items(youtube, content, site_on("youtube", handle="KankakeeCouncil"))
+    assert item.permalink == "https://www.youtube.com/post/UgkxPOST?lc=UgxPost1"
+    assert item.author.platform_user_id == "UCresident" and item.author.display_name == ""
 
 
 @pytest.mark.django_db
