@@ -167,10 +167,11 @@ class Comment(TrackedModel):
             ),
             # Recently captured items (staff home page).
             models.Index(fields=["captured_at"], name="comment_captured_idx"),
-            # The importer's last step links replies captured before their parent:
-            # WHERE site_id = … AND parent_id IS NULL AND parent_platform_item_id <> ''.
+            # The importer's last step links items captured before their parent: WHERE
+            # site_id = … AND parent_id IS NULL AND parent_platform_item_id IN (ids the
+            # import created). Only waiting items are indexed.
             models.Index(
-                fields=["site", "id"],
+                fields=["site", "parent_platform_item_id"],
                 name="comment_orphan_idx",
                 condition=Q(parent__isnull=True) & ~Q(parent_platform_item_id=""),
             ),

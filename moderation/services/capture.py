@@ -202,6 +202,7 @@ class _CaptureWriter:
         self.flushed: set[str] = set()
         self.repeats: set[str] = set()
         self.repeated_ids: set[str] = set()
+        self.created_ids: set[str] = set()
         self.result = ImportResult()
         self.commenters: OrderedDict[str, Commenter] = OrderedDict()
         self.city_names = {name.lower().lstrip("@") for name in (site.handle, site.account_name) if name}
@@ -336,6 +337,7 @@ class _CaptureWriter:
     def _create(self, items: list[CapturedItem], commenters, known: dict[str, int], content, now) -> None:
         if not items:
             return
+        self.created_ids.update(item.platform_item_id for item in items)
         if connection.vendor == "postgresql":
             # Ids come from the table's sequence first, so that replies can point at
             # parents in the same batch and the whole batch goes in one COPY.
@@ -488,6 +490,15 @@ class _CaptureWriter:
         keeps_text = gone and not item.text
         if item.author:
             comment.author = commenters.get(item.author.platform_user_id, comment.author)
+        if item.author or item.from_city is not None:
+            # The capture says who wrote it (an earlier one may not have: Graph API fields
+            # not granted): whether it is the City's own follows the author.
+            from_city = self._from_city(item)
+            if from_city != comment.from_city:
+                comment.from_city = from_city
+                comment.asks_for_response = _asks_for_response(item.kind, from_city, item.text) or (
+                    comment.asks_for_response and comment.response_answered_at is not None
+                )
         if item.text != comment.text and not keeps_text:
             reasons.insert(0, "text edited on the platform")
             comment.text = item.text
@@ -496,8 +507,6 @@ class _CaptureWriter:
             # Changed text is new to TST: it goes back into the monitoring queue.
             comment.reviewed_at = None
             comment.reviewed_by = None
-            if item.author or item.from_city is not None:
-                comment.from_city = self._from_city(item)
             comment.asks_for_response = _asks_for_response(item.kind, comment.from_city, item.text) or (
                 comment.asks_for_response and comment.response_answered_at is not None
             )
@@ -580,39 +589,42 @@ class _CaptureWriter:
 
     # -- after the last batch ------------------------------------------------------------
     def link_orphans(self) -> None:
-        """Link replies captured before their parent (X lists replies newest first)."""
-        orphans = Comment.objects.filter(site=self.site, parent__isnull=True).exclude(
-            parent_platform_item_id=""
-        )
-        last_pk = 0
+        """Link items captured before their parent (X lists replies newest first; comments
+        wait for the post they are on). Only a parent created by this import can link an
+        item that waited: one already held would have been linked when the item arrived.
+        So the work follows the import's size, not the number of items still waiting."""
+        created = sorted(self.created_ids)
         now = timezone.now()
-        while True:
-            chunk = list(orphans.filter(pk__gt=last_pk).order_by("pk")[: self.batch_size])
-            if not chunk:
-                return
-            last_pk = chunk[-1].pk
+        for start in range(0, len(created), self.batch_size):
+            parent_ids = created[start : start + self.batch_size]
             parents = dict(
-                Comment.objects.filter(
-                    site=self.site, platform_item_id__in={c.parent_platform_item_id for c in chunk}
-                ).values_list("platform_item_id", "pk")
-            )
-            linked = []
-            for comment in chunk:
-                parent_pk = parents.get(comment.parent_platform_item_id)
-                if parent_pk is not None and parent_pk != comment.pk:
-                    comment.parent_id = parent_pk
-                    comment.updated_at = now
-                    linked.append(comment)
-            if linked:
-                bulk_update_with_history(
-                    linked,
-                    Comment,
-                    ["parent", "updated_at"],
-                    default_user=self.actor,
-                    default_change_reason=f"{self.reason}: linked to its parent, captured later",
-                    default_date=now,
+                Comment.objects.filter(site=self.site, platform_item_id__in=parent_ids).values_list(
+                    "platform_item_id", "pk"
                 )
-                self.result.linked += len(linked)
+            )
+            waiting = Comment.objects.filter(
+                site=self.site, parent__isnull=True, parent_platform_item_id__in=parent_ids
+            )
+            last_pk = 0
+            while chunk := list(waiting.filter(pk__gt=last_pk).order_by("pk")[: self.batch_size]):
+                last_pk = chunk[-1].pk
+                linked = []
+                for comment in chunk:
+                    parent_pk = parents.get(comment.parent_platform_item_id)
+                    if parent_pk is not None and parent_pk != comment.pk:
+                        comment.parent_id = parent_pk
+                        comment.updated_at = now
+                        linked.append(comment)
+                if linked:
+                    bulk_update_with_history(
+                        linked,
+                        Comment,
+                        ["parent", "updated_at"],
+                        default_user=self.actor,
+                        default_change_reason=f"{self.reason}: linked to its parent, captured later",
+                        default_date=now,
+                    )
+                    self.result.linked += len(linked)
 
 
 # -- TST monitoring queue ----------------------------------------------------------------------

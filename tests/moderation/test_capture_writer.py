@@ -351,3 +351,25 @@ def test_item_page_says_the_time_was_derived_and_when_the_item_was_deleted(clien
     text = page.content.decode()
     assert "derived from the platform item id" in text
     assert "Deleted on the platform, deleted Feb. 2, 2026, 8:30 a.m." in text
+
+
+def test_a_later_capture_that_names_the_author_decides_whether_it_is_the_citys_own():
+    site = site_on("facebook", account_name="City of Kankakee", handle="CityofKankakee")
+    import_items(site, captured("c-1", text="Thank you, will you fix it?", author=None))
+    comment = Comment.objects.get(platform_item_id="c-1")
+    assert not comment.from_city and comment.asks_for_response
+    city = Author(platform_user_id="1029384756", display_name="City of Kankakee")
+    import_items(site, captured("c-1", text="Thank you, will you fix it?", author=city))
+    comment.refresh_from_db()
+    assert comment.from_city and not comment.asks_for_response
+    assert comment.author.display_name == "City of Kankakee" and comment.edit_count == 0
+
+
+def test_items_waiting_for_a_parent_are_linked_when_a_later_import_creates_it():
+    site = site_on("x")
+    import_items(site, captured("w-1", parent_platform_item_id="post-1"))
+    import_items(site, captured("w-2", parent_platform_item_id="post-2"))
+    result = import_items(site, captured("post-1", kind="city_post", author=None, from_city=True))
+    assert result.linked == 1
+    assert Comment.objects.get(platform_item_id="w-1").parent.platform_item_id == "post-1"
+    assert Comment.objects.get(platform_item_id="w-2").parent is None
