@@ -6,11 +6,13 @@ Each reader takes a binary stream and the ``Site`` and yields ``CapturedItem`` o
 =============  =========================================================  ==========
 format         what                                                       platform
 =============  =========================================================  ==========
-facebook       Meta Graph API ``/{post-id}/comments`` (or ``/feed``)      facebook
-instagram      Instagram Graph API ``/{media-id}/comments``               instagram
+facebook       Meta Graph API ``/{post-id}/comments``, ``/{page-id}/posts``  facebook
+               or ``/feed`` (with nested comments)
+instagram      Instagram Graph API ``/{media-id}/comments``, one IG       instagram
+               Comment, or an ``?ids=`` lookup
 x-api          X API v2 search / conversation response                    x
 x-archive      ``data/tweets.js`` from an X account archive               x
-youtube        YouTube Data API ``commentThreads.list`` response          youtube
+youtube        YouTube Data API ``commentThreads.list`` or ``comments.list``  youtube
 csv            the portal's CSV format (see portal_format)                any
 jsonl          the portal's JSON Lines format (see portal_format)         any
 =============  =========================================================  ==========
@@ -36,11 +38,18 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("facebook", "Facebook Graph API comments (JSON)", facebook.read, "facebook"),
-        Format("instagram", "Instagram Graph API comments (JSON)", instagram.read, "instagram"),
+        Format("facebook", "Facebook Graph API comments or Page posts (JSON)", facebook.read, "facebook"),
+        Format(
+            "instagram",
+            "Instagram Graph API comments: a page, one comment or an ?ids= lookup (JSON)",
+            instagram.read,
+            "instagram",
+        ),
         Format("x-api", "X API v2 search or conversation response (JSON)", x.read_api, "x"),
         Format("x-archive", "X account archive data/tweets.js", x.read_archive, "x"),
-        Format("youtube", "YouTube Data API commentThreads response (JSON)", youtube.read, "youtube"),
+        Format(
+            "youtube", "YouTube Data API commentThreads or comments response (JSON)", youtube.read, "youtube"
+        ),
         Format("csv", "Portal CSV", portal_format.read_csv, None),
         Format("jsonl", "Portal JSON Lines", portal_format.read_jsonl, None),
     )
