@@ -1,82 +1,487 @@
-"""X (Twitter): API v2 search/conversation responses, and the account archive's tweets.js.
+"""X (Twitter): API v2 responses, as the API sends them or as twarc2 saves them, and the
+posts of an account archive (``data/tweets.js``, ``data/deleted-tweets.js``).
 
-API v2: ``GET /2/tweets/search/recent?query=conversation_id:…&tweet.fields=author_id,
-created_at,conversation_id,in_reply_to_user_id,referenced_tweets&expansions=author_id``
-answers ``{"data": [tweets], "includes": {"users": [...]}, "meta": {...}}``. The users
-usually come after the tweets, so the file is read twice: once for ``includes.users``
-(one page of users), once for the tweets.
+API v2 (search, conversation, timelines, lookup) answers one JSON object per request:
+``{"data": [posts], "includes": {"users": [...], "tweets": [...]}, "errors": [...],
+"meta": {...}}``. A file holds one such response (maybe pretty-printed) or, as twarc2
+writes them, one whole response per line (JSON Lines). Responses are read one at a time,
+each at most ``MAX_RESPONSE_BYTES``, so memory does not grow with the file; ``includes``
+belong to their own response and are forgotten after it.
 
-Archive: ``data/tweets.js`` (also ``tweets-part1.js``, …) is JavaScript,
-``window.YTD.tweets.part0 = [{"tweet": {...}}, ...]``. The prefix is checked and
-skipped and the rest parsed as JSON; nothing is evaluated. Numbers are strings there.
+What the API may leave out, and what is done instead:
+
+- ``author_id`` and ``created_at`` are not default ``tweet.fields``: without them the
+  author is unknown, and the time is read from the post's id (a "snowflake": its bits
+  above the 22nd count milliseconds since 2010-11-04T01:42:54.657Z), recorded as derived.
+- ``includes.tweets`` (the ``referenced_tweets.id`` expansion) holds the posts that the
+  posts in ``data`` reply to, quote or repost; they are kept as items of their own.
+- ``errors`` holds partial errors: a referenced post the API would not give ("Not Found
+  Error": deleted; "Authorization Error": protected or withheld) becomes a stub item in
+  state "unavailable"; errors about users, media, polls or places are not posts.
+
+Archive: ``window.YTD.<name>.part<N> = [...]`` is JavaScript; the prefix is checked and
+skipped and the rest parsed as JSON (nothing is evaluated). Numbers are strings there.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-import ijson
-
-from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload
+from moderation.importers.base import (
+    MAX_NAME_LENGTH,
+    Author,
+    CapturedItem,
+    CaptureError,
+    Fields,
+    json_kind,
+)
+from moderation.importers.raw import ANY, raw_objects
 from moderation.importers.stream import json_array_items
 
 PLATFORM = "x"
-ARCHIVE_TIME_FORMATS = ("%a %b %d %H:%M:%S %z %Y",)
-_ARCHIVE_PREFIX = re.compile(rb"^\s*window\.YTD\.[A-Za-z_]+\.part\d+\s*=\s*(?=\[)")
+
+# One API response: a page of 100 posts (500 from full-archive search) with every field
+# and expansion is a few MB; twarc2's lines are a few hundred KB. Anything much larger is
+# not one response, and is refused before it is held in memory.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+# Snowflake ids (X's "Twitter IDs" documentation): milliseconds since this epoch, shifted
+# left 22 bits. Ids below the first snowflake were sequential and carry no time
+# (the figure is TweetedAt's, oduwsdl/tweetedat TimestampEstimator.py).
+SNOWFLAKE_EPOCH = datetime(2010, 11, 4, 1, 42, 54, 657000, tzinfo=UTC)
+FIRST_SNOWFLAKE_ID = 29_700_859_247
+
+# Posts in ``data`` already imported, remembered so that a later response's
+# ``includes.tweets`` copy of one (as "referenced") does not replace it; bounded, so memory
+# does not grow with the file. Search pages come newest first and a post only references
+# older ones, so a referenced copy rarely follows its data copy from far back.
+_DATA_IDS_REMEMBERED = 200_000
+
+# Partial errors (``errors[]``) on these request parameters are about a post that a
+# captured post references (or that was asked for by id); other tweet errors (a user's
+# ``pinned_tweet_id``) are not about the conversation and are not kept.
+_POST_PARAMETERS = {"referenced_tweets.id", "id", "ids"}
+
+
+def time_from_id(post_id: str) -> datetime | None:
+    """When an X post was made, read from its snowflake id; None if the id carries no time."""
+    if not (post_id.isascii() and post_id.isdigit()) or len(post_id) > 20:
+        return None
+    number = int(post_id)
+    if number < FIRST_SNOWFLAKE_ID:
+        return None
+    moment = SNOWFLAKE_EPOCH + timedelta(milliseconds=number >> 22)
+    if moment > datetime.now(UTC) + timedelta(days=1):
+        return None  # not a post id: it would date the post in the future
+    return moment
+
+
+def _derived_time(post_id: str, *, location: str, field: str) -> datetime:
+    moment = time_from_id(post_id)
+    if moment is not None:
+        return moment
+    if not (post_id.isascii() and post_id.isdigit()):
+        why = f"the id “{post_id[:40]}” is not an X post id"
+    elif int(post_id) < FIRST_SNOWFLAKE_ID:
+        why = f"post {post_id} is from before November 2010, when ids carried no time"
+    else:
+        why = f"the id {post_id[:40]} would date the post in the future"
+    raise CaptureError(
+        f"the post's time is not given and cannot be derived from its id: {why}"
+        + ("; request tweet.fields=created_at" if field == "created_at" else ""),
+        location=location,
+        field=field,
+    )
+
+
+# -- API v2 ---------------------------------------------------------------------------------
+@dataclass
+class _User:
+    username: str
+    name: str
 
 
 def read_api(stream, *, site):
-    users = _users(stream)
-    stream.seek(0)
-    for index, obj, raw in json_array_items(stream, "data", what="an X API v2 response"):
-        fields = Fields(obj, f"data[{index}]")
-        tweet_id = fields.identifier("id")
-        author_id = fields.identifier("author_id")
-        user = users.get(author_id, {})
-        username = str(user.get("username") or "")
+    city = site.handle.lower().lstrip("@")
+    data_ids: OrderedDict[str, None] = OrderedDict()
+    for where, text, response in _responses(stream):
+        yield from _response_items(response, text, where, city=city, data_ids=data_ids)
+
+
+def _responses(stream):
+    """Yield ``(where, text, parsed)`` for each response in the file.
+
+    JSON Lines (twarc2) when the first line is a whole JSON value, each line then one
+    response, ``where`` "line N: "; otherwise the file is one (pretty-printed) response,
+    or several written one after another, ``where`` "" or "response N: ".
+    """
+    consumed = 0
+    number = 0
+    first = True
+    while True:
+        line = stream.readline(MAX_RESPONSE_BYTES + 1)
+        if not line:
+            break
+        number += 1
+        consumed += len(line)
+        if len(line) > MAX_RESPONSE_BYTES and not line.endswith(b"\n"):
+            raise CaptureError(_too_large("line"), location=f"line {number}")
+        text = _decode(line, location=f"line {number}")
+        if not text.strip():
+            continue
+        if first:
+            first = False
+            try:
+                parsed = _loads(text)
+            except json.JSONDecodeError:
+                # Not a whole value on its first line: one pretty-printed document.
+                rest = stream.read(max(1, MAX_RESPONSE_BYTES + 1 - consumed))
+                if consumed + len(rest) > MAX_RESPONSE_BYTES:
+                    raise CaptureError(_too_large("file")) from None
+                yield from _documents(text + _decode(rest, location="", offset=consumed), number)
+                return
+        else:
+            try:
+                parsed = _loads(text)
+            except json.JSONDecodeError as exc:
+                raise CaptureError(
+                    f"not valid JSON: {exc.msg} (column {exc.colno})", location=f"line {number}"
+                ) from None
+        yield f"line {number}: ", text, parsed
+    if first:
+        raise CaptureError("this is not an X API v2 response: the file is empty")
+
+
+def _documents(text: str, first_line: int):
+    """The JSON values in ``text`` (whitespace between them), each with its own text."""
+    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+    found = []
+    position = 0
+    length = len(text)
+    while True:
+        while position < length and text[position] in " \t\r\n":
+            position += 1
+        if position >= length:
+            break
+        try:
+            parsed, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            line = first_line + exc.lineno - 1
+            raise CaptureError(
+                f"not valid JSON: {exc.msg}", location=f"line {line}, column {exc.colno}"
+            ) from None
+        except RecursionError:
+            raise CaptureError(_too_deep()) from None
+        found.append((text[position:end], parsed))
+        position = end
+    for index, (part, parsed) in enumerate(found, start=1):
+        yield (f"response {index}: " if len(found) > 1 else ""), part, parsed
+
+
+def _loads(text: str):
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise CaptureError(_too_deep()) from None
+
+
+def _refuse_constant(name: str):
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
+def _decode(data: bytes, *, location: str, offset: int = 0) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CaptureError(f"not UTF-8 text (byte {offset + exc.start + 1})", location=location) from None
+
+
+def _too_large(what: str) -> str:
+    mib = 1024 * 1024
+    limit = (
+        f"{MAX_RESPONSE_BYTES // mib} MiB" if MAX_RESPONSE_BYTES >= mib else f"{MAX_RESPONSE_BYTES:,} bytes"
+    )
+    if what == "line":
+        return f"longer than {limit}: one X API response is a few MB at most"
+    return (
+        f"this file is one JSON document larger than {limit}, more than one X API response "
+        "holds; save the responses one per line (as twarc2 does)"
+    )
+
+
+def _too_deep() -> str:
+    return "this is not an X API v2 response: its JSON is nested far deeper than the API's"
+
+
+def _response_items(response, text: str, where: str, *, city: str, data_ids: OrderedDict):
+    location = where.removesuffix(": ")
+    if not isinstance(response, dict):
+        raise CaptureError(
+            f"this is not an X API v2 response: expected a JSON object, got {json_kind(response)}",
+            location=location,
+        )
+    _check_is_response(response, location)
+    top = Fields(response, location)
+    data = response.get("data")
+    # A lookup of one post (``GET /2/tweets/:id``) and the filtered stream give ``data``
+    # as one object, the other endpoints as a list.
+    single = isinstance(data, dict)
+    posts = [data] if single else top.array("data")
+    includes = top.child("includes")
+    users = _users(includes, where) if includes else {}
+    included = includes.array("tweets") if includes else []
+    errors = top.array("errors")
+
+    # Where the posts of ``data`` sit in the file's text, and which posts they reply to.
+    data_raw = raw_objects(text, ("data",) if single else ("data", ANY)) if posts else []
+    replied_to: set[str] = set()
+    data_items = []
+    for index, (post, raw) in enumerate(_with_raw(posts, data_raw, where, "data", single=single)):
+        fields = Fields(post, f"{where}data" if single else f"{where}data[{index}]")
+        _check_is_post(fields, index)
+        item = _post_item(fields, raw, users, city=city)
+        replied_to.update(_references(fields).get("replied_to", ()))
+        data_items.append(item)
+    data_here = {item.platform_item_id for item in data_items}
+    in_this_response = set(data_here)
+
+    included_raw = raw_objects(text, ("includes", "tweets", ANY)) if included else []
+    for index, (post, raw) in enumerate(_with_raw(included, included_raw, where, "includes.tweets")):
+        fields = Fields(post, f"{where}includes.tweets[{index}]")
+        post_id = fields.identifier("id")
+        # A post both in ``data`` and in ``includes`` (a reply whose parent the search
+        # also found) is imported once, from ``data``. The same post twice in
+        # ``includes`` (seen, one copy with its links' previews and one without) goes to
+        # the writer as it is, which keeps the last.
+        if post_id in data_here or post_id in data_ids:
+            continue
+        in_this_response.add(post_id)
+        # A parent of a reply is part of the conversation and gets the same kinds as the
+        # posts of ``data``; a post that is only quoted or reposted was not written on
+        # the City's site, unless the City wrote it.
+        yield _post_item(fields, raw, users, city=city, only_referenced=post_id not in replied_to)
+
+    yield from data_items
+    for item in data_items:
+        data_ids[item.platform_item_id] = None
+        data_ids.move_to_end(item.platform_item_id)
+    while len(data_ids) > _DATA_IDS_REMEMBERED:
+        data_ids.popitem(last=False)
+
+    errors_raw = raw_objects(text, ("errors", ANY)) if errors else []
+    for index, (error, raw) in enumerate(_with_raw(errors, errors_raw, where, "errors")):
+        stub = _unavailable_post(Fields(error, f"{where}errors[{index}]"), raw)
+        if stub is not None and stub.platform_item_id not in in_this_response:
+            in_this_response.add(stub.platform_item_id)
+            yield stub
+
+
+def _check_is_response(response: dict, location: str) -> None:
+    if "paging" in response:
+        raise CaptureError(
+            "this is not an X API v2 response: it has “paging”, as Meta's Graph API responses do",
+            location=location,
+        )
+    if response.keys() & {"data", "includes", "meta", "errors"}:
+        if "errors" in response and not response.keys() & {"data", "meta"} and "title" in response:
+            # The whole request failed (``{"title": "Invalid Request", "errors": [...]}``).
+            raise CaptureError(
+                f"this is the X API's refusal of a request (“{str(response['title'])[:80]}”), not posts",
+                location=location,
+            )
+        return
+    if "title" in response and ("status" in response or "detail" in response):
+        # A request-level problem (``{"title": "Too Many Requests", "status": 429, ...}``).
+        raise CaptureError(
+            f"this is the X API's refusal of a request (“{str(response['title'])[:80]}”), not posts",
+            location=location,
+        )
+    if "id" in response and "text" in response:
+        raise CaptureError(
+            "this is one post per line (twarc2 flatten output?), not an X API v2 response; "
+            "import the responses as twarc2 saved them",
+            location=location,
+        )
+    raise CaptureError(
+        "this is not an X API v2 response: expected an object with “data”, “includes”, “meta” or “errors”",
+        location=location,
+    )
+
+
+def _check_is_post(fields: Fields, index: int) -> None:
+    if fields.has("text") or fields.has("note_tweet"):
+        return
+    obj = fields.obj
+    if "username" in obj:
+        what = "users (data[{0}] has a username, not a post's text)"
+    elif "event_type" in obj or "dm_conversation_id" in obj:
+        what = "direct-message events"
+    elif "media_key" in obj:
+        what = "media"
+    else:
+        return  # a post without text: the field error says so
+    raise CaptureError(f"this X API response lists {what.format(index)}, not posts", location=fields.location)
+
+
+def _with_raw(objects: list, raws: list[str], where: str, name: str, *, single: bool = False):
+    """Pair each object of a list with its exact text in the file."""
+    texts = iter(raws)
+    for index, obj in enumerate(objects):
+        raw = None
+        if isinstance(obj, dict):
+            raw = next(texts, None)
+            # A key given twice (two "data" arrays) would pair an object with another's
+            # text; the pair is checked rather than trusted.
+            if raw is None or json.loads(raw) != obj:
+                place = name if single else f"{name}[{index}]"
+                raise CaptureError(
+                    f"the text of {place} could not be cut out exactly", location=where.rstrip(": ")
+                )
+        yield obj, raw
+
+
+def _users(includes: Fields, where: str) -> dict[str, _User]:
+    users: dict[str, _User] = {}
+    for index, user in enumerate(includes.array("users")):
+        fields = Fields(user, f"{where}includes.users[{index}]")
+        users[fields.identifier("id")] = _User(
+            username=fields.text("username", required=False, max_length=MAX_NAME_LENGTH),
+            name=fields.text("name", required=False, max_length=MAX_NAME_LENGTH),
+        )
+    return users
+
+
+def _references(fields: Fields) -> dict[str, list[str]]:
+    """``referenced_tweets``: type ("replied_to", "quoted", "retweeted") -> post ids."""
+    found: dict[str, list[str]] = {}
+    for index, ref in enumerate(fields.array("referenced_tweets")):
+        ref_fields = Fields(ref, f"{fields.location}.referenced_tweets[{index}]")
+        found.setdefault(ref_fields.text("type"), []).append(ref_fields.identifier("id"))
+    return found
+
+
+def _post_item(fields: Fields, raw: str, users: dict, *, city: str, only_referenced: bool = False):
+    post_id = fields.identifier("id")
+    author = None
+    username = ""
+    author_id = fields.identifier("author_id", required=False)
+    if author_id:
+        user = users.get(author_id)
+        username = user.username if user else ""
         author = Author(
             platform_user_id=author_id,
-            display_name=str(user.get("name") or username),
+            display_name=(user.name or username) if user else "",
             profile_url=f"https://x.com/{username}" if username else "",
             handle=username,
         )
-        conversation_id = fields.identifier("conversation_id", required=False)
+    is_city = bool(username) and username.lower() == city
+    references = _references(fields)
+    conversation_id = fields.identifier("conversation_id", required=False)
+    replied = references.get("replied_to", [""])[0]
+    reposted = references.get("retweeted", [""])[0]
+    quoted = references.get("quoted", [""])[0]
+    if replied:
+        parent_id = replied
+        kind = "comment" if parent_id == conversation_id else "reply"
+    elif reposted:
+        parent_id, kind = reposted, "repost"
+    elif quoted:
+        # A quote is the quoting post's words about the quoted one (often the City's
+        # post): linked to it, as a reply is to its parent, so that the record reads with
+        # what it answers. Its own conversation starts with it, so it is not a reply.
+        parent_id = quoted
+        kind = "city_post" if is_city else "comment"
+    elif conversation_id and conversation_id != post_id:
+        # Without ``referenced_tweets`` (not requested), the conversation's first post.
+        parent_id, kind = conversation_id, "comment"
+    else:
         parent_id = ""
-        for ref_index, ref in enumerate(fields.array("referenced_tweets")):
-            ref_fields = Fields(ref, f"{fields.location}.referenced_tweets[{ref_index}]")
-            if ref_fields.text("type") == "replied_to":
-                parent_id = ref_fields.identifier("id")
-        if not parent_id and conversation_id and conversation_id != tweet_id:
-            parent_id = conversation_id
-        is_city = bool(username) and username.lower() == site.handle.lower().lstrip("@")
-        if not parent_id:
-            kind = "city_post" if is_city else "comment"
-        elif parent_id == conversation_id:
-            kind = "comment"
-        else:
-            kind = "reply"
-        yield CapturedItem(
-            platform_item_id=tweet_id,
-            kind=kind,
-            text=fields.text("text"),
-            posted_at=fields.timestamp("created_at"),
-            raw_payload=raw if raw is not None else dump_payload(obj),
-            author=author,
-            parent_platform_item_id=parent_id,
-            permalink=f"https://x.com/{username or 'i/web'}/status/{tweet_id}",
-            location=fields.location,
-        )
+        kind = "city_post" if is_city else "comment"
+    if only_referenced and not is_city:
+        kind = "referenced"
+
+    # A long post (over 280 characters) comes truncated in ``text``; ``note_tweet.text``
+    # has all of it.
+    note = fields.child("note_tweet")
+    text = note.body("text", required=True) if note else fields.body("text", required=True)
+    if fields.has("created_at"):
+        posted_at, derived = fields.timestamp("created_at"), False
+    else:
+        posted_at, derived = _derived_time(post_id, location=fields.location, field="created_at"), True
+    return CapturedItem(
+        platform_item_id=post_id,
+        kind=kind,
+        text=text,
+        posted_at=posted_at,
+        posted_at_derived=derived,
+        raw_payload=raw,
+        content=fields.obj,
+        author=author,
+        parent_platform_item_id=parent_id,
+        permalink=f"https://x.com/{username or 'i/web'}/status/{post_id}",
+        location=fields.location,
+    )
 
 
-def _users(stream) -> dict[str, dict]:
-    users: dict[str, dict] = {}
-    try:
-        for index, user in enumerate(ijson.items(stream, "includes.users.item")):
-            fields = Fields(user, f"includes.users[{index}]")
-            users[fields.identifier("id")] = user
-    except ijson.JSONError as exc:
-        raise CaptureError(f"not valid JSON: {exc}") from None
-    return users
+def _unavailable_post(fields: Fields, raw: str) -> CapturedItem | None:
+    """A partial error on a post: the post exists no longer or may not be seen.
+
+    ``{"resource_type": "tweet", "resource_id": "…", "parameter": "referenced_tweets.id",
+    "title": "Not Found Error" | "Authorization Error", "detail": …}``: deleted, or
+    protected or withheld. Only its id is known; the error is its record."""
+    if fields.obj.get("resource_type") != "tweet":
+        return None  # a suspended user, a missing media item: not posts
+    parameter = fields.obj.get("parameter")
+    if parameter is not None and parameter not in _POST_PARAMETERS:
+        return None
+    post_id = fields.identifier("resource_id")
+    return CapturedItem(
+        platform_item_id=post_id,
+        kind="referenced",
+        text="",
+        posted_at=_derived_time(post_id, location=fields.location, field="resource_id"),
+        posted_at_derived=True,
+        raw_payload=raw,
+        content=fields.obj,
+        author=None,
+        permalink=f"https://x.com/i/web/status/{post_id}",
+        platform_state="unavailable",
+        stub=True,
+        location=fields.location,
+    )
+
+
+# -- account archive ------------------------------------------------------------------------
+ARCHIVE_TIME_FORMATS = ("%a %b %d %H:%M:%S %z %Y",)
+_ARCHIVE_PREFIX = re.compile(rb"^\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=\s*(?=\[)")
+# The archive's files of posts, by their ``window.YTD`` name: the account's posts
+# (``tweet`` in archives before 2022), and the posts it deleted.
+_ARCHIVE_POSTS = {"tweets": "visible", "tweet": "visible", "deleted_tweets": "deleted"}
+# What the archive's other files hold, to say so when one is given instead.
+_ARCHIVE_OTHER_FILES = {
+    "like": "likes",
+    "direct_messages": "direct messages",
+    "direct_messages_group": "group direct messages",
+    "direct_message_headers": "direct-message headers",
+    "follower": "followers",
+    "following": "accounts followed",
+    "block": "blocked accounts",
+    "mute": "muted accounts",
+    "account": "account details",
+    "profile": "the profile",
+    "note_tweet": "the full text of long posts (the posts themselves are in tweets.js)",
+    "tweet_headers": "post ids and times only, without the posts",
+    "deleted_tweet_headers": "ids and times of deleted posts only, without the posts",
+    "community_tweet": "posts made in X Communities",
+    "lists_created": "lists",
+    "lists_member": "lists",
+    "moment": "moments",
+}
+_RETWEET = re.compile(r"RT @(\w{1,50}):")
 
 
 def read_archive(stream, *, site):
@@ -87,23 +492,85 @@ def read_archive(stream, *, site):
             "this is not an X archive tweets file: expected it to start with “window.YTD.tweets.part0 = [”",
             location="line 1",
         )
+    name = match.group(1).decode("ascii")
+    state = _ARCHIVE_POSTS.get(name)
+    if state is None:
+        what = _ARCHIVE_OTHER_FILES.get(name, name.replace("_", " "))
+        raise CaptureError(
+            f"this is the archive's {name.replace('_', '-')}.js (window.YTD.{name}): {what}, not tweets; "
+            "import data/tweets.js or data/deleted-tweets.js",
+            location="line 1",
+        )
     stream.seek(match.end())
     handle = site.handle.lstrip("@")
-    for index, obj, raw in json_array_items(stream, "", what="an X archive tweets file"):
+    for index, obj, raw in json_array_items(
+        stream, "", what=f"an X archive {name.replace('_', '-')}.js file"
+    ):
         outer = Fields(obj, f"[{index}]")
         fields = outer.child("tweet") if outer.has("tweet") else outer
-        tweet_id = fields.identifier("id_str") if fields.has("id_str") else fields.identifier("id")
-        text = fields.text("full_text") if fields.has("full_text") else fields.text("text")
-        parent_id = fields.identifier("in_reply_to_status_id_str", required=False)
+        post_id = fields.identifier("id_str") if fields.has("id_str") else fields.identifier("id")
+        text = fields.body("full_text" if fields.has("full_text") else "text", required=True)
+        parent_id = fields.identifier("in_reply_to_status_id_str", required=False) or fields.identifier(
+            "in_reply_to_status_id", required=False
+        )
+        retweet = _RETWEET.match(text)
+        if retweet:
+            # A repost: the archive keeps it as the account's own post whose text is the
+            # original's, cut to 140 characters after "RT @name: ". It is the City's act,
+            # not the City's words.
+            kind = "repost"
+            parent_id = _reposted_id(fields, retweet.group(1))
+        else:
+            kind = "reply" if parent_id else "city_post"
+        deleted_at = None
+        if state == "deleted":
+            deleted_at = fields.timestamp("deleted_at", formats=ARCHIVE_TIME_FORMATS)
         yield CapturedItem(
-            platform_item_id=tweet_id,
-            kind="reply" if parent_id else "city_post",
+            platform_item_id=post_id,
+            kind=kind,
             text=text,
             posted_at=fields.timestamp("created_at", formats=ARCHIVE_TIME_FORMATS),
-            raw_payload=raw if raw is not None else dump_payload(obj),
+            raw_payload=raw,
+            content=obj,
             author=None,
             from_city=True,
             parent_platform_item_id=parent_id,
-            permalink=f"https://x.com/{handle}/status/{tweet_id}",
+            permalink=f"https://x.com/{handle}/status/{post_id}",
+            platform_state=state,
+            platform_deleted_at=deleted_at,
             location=fields.location,
         )
+
+
+def _reposted_id(fields: Fields, screen_name: str) -> str:
+    """The reposted post's id, where the archive gives it; "" otherwise.
+
+    The archive keeps no link to the reposted post, except on its media: a photo or video
+    carries ``source_status_id_str`` and ``source_user_id_str``, the post and account it
+    was first posted with. That is the reposted post when that account is the one reposted
+    (``entities.user_mentions``, by the "RT @name" screen name)."""
+    user_id = ""
+    entities = fields.child("entities")
+    if entities is None:
+        return ""
+    for index, mention in enumerate(entities.array("user_mentions")):
+        mention_fields = Fields(mention, f"{entities.location}.user_mentions[{index}]")
+        if mention_fields.text("screen_name", required=False).lower() == screen_name.lower():
+            user_id = mention_fields.identifier("id_str", required=False) or mention_fields.identifier(
+                "id", required=False
+            )
+            break
+    if not user_id:
+        return ""
+    for key in ("extended_entities", "entities"):
+        holder = fields.child(key)
+        for index, media in enumerate(holder.array("media") if holder else []):
+            media_fields = Fields(media, f"{holder.location}.media[{index}]")
+            source_user = media_fields.identifier("source_user_id_str", required=False) or (
+                media_fields.identifier("source_user_id", required=False)
+            )
+            if source_user == user_id:
+                return media_fields.identifier("source_status_id_str", required=False) or (
+                    media_fields.identifier("source_status_id", required=False)
+                )
+    return ""
