@@ -39,7 +39,6 @@ from moderation.importers.base import (
     Fields,
     json_kind,
 )
-from moderation.importers.raw import ANY, raw_objects
 from moderation.importers.stream import json_array_items
 
 PLATFORM = "x"
@@ -108,12 +107,23 @@ class _User:
 def read_api(stream, *, site):
     city = site.handle.lower().lstrip("@")
     data_ids: OrderedDict[str, None] = OrderedDict()
-    for where, text, response in _responses(stream):
-        yield from _response_items(response, text, where, city=city, data_ids=data_ids)
+    for where, response in _responses(stream):
+        yield from _response_items(response, where, city=city, data_ids=data_ids)
+
+
+@dataclass
+class _Response:
+    """One API response: its top-level members parsed, and the elements of ``data``,
+    ``includes.tweets`` and ``errors`` each with its exact text in the file."""
+
+    top: dict
+    data: list[tuple[object, str]]
+    included: list[tuple[object, str]]
+    errors: list[tuple[object, str]]
 
 
 def _responses(stream):
-    """Yield ``(where, text, parsed)`` for each response in the file.
+    """Yield ``(where, response)`` for each response in the file.
 
     JSON Lines (twarc2) when the first line is a whole JSON value, each line then one
     response, ``where`` "line N: "; otherwise the file is one (pretty-printed) response,
@@ -133,64 +143,155 @@ def _responses(stream):
         text = _decode(line, location=f"line {number}")
         if not text.strip():
             continue
-        if first:
-            first = False
-            try:
-                parsed = _loads(text)
-            except json.JSONDecodeError:
-                # Not a whole value on its first line: one pretty-printed document.
-                rest = stream.read(max(1, MAX_RESPONSE_BYTES + 1 - consumed))
-                if consumed + len(rest) > MAX_RESPONSE_BYTES:
-                    raise CaptureError(_too_large("file")) from None
-                yield from _documents(text + _decode(rest, location="", offset=consumed), number)
-                return
-        else:
-            try:
-                parsed = _loads(text)
-            except json.JSONDecodeError as exc:
+        try:
+            response, end = _parse_response(text, 0, location=f"line {number}")
+            if _skip(text, end) != len(text):
+                raise json.JSONDecodeError("Extra data", text, _skip(text, end))
+        except json.JSONDecodeError as exc:
+            if not first:
                 raise CaptureError(
                     f"not valid JSON: {exc.msg} (column {exc.colno})", location=f"line {number}"
                 ) from None
-        yield f"line {number}: ", text, parsed
+            # Not a whole value on its first line: one pretty-printed document.
+            rest = stream.read(max(1, MAX_RESPONSE_BYTES + 1 - consumed))
+            if consumed + len(rest) > MAX_RESPONSE_BYTES:
+                raise CaptureError(_too_large("file")) from None
+            yield from _documents(text + _decode(rest, location="", offset=consumed), number)
+            return
+        first = False
+        yield f"line {number}: ", response
     if first:
         raise CaptureError("this is not an X API v2 response: the file is empty")
 
 
 def _documents(text: str, first_line: int):
-    """The JSON values in ``text`` (whitespace between them), each with its own text."""
-    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+    """The responses in ``text`` (one, or several with only whitespace between them)."""
     found = []
-    position = 0
-    length = len(text)
-    while True:
-        while position < length and text[position] in " \t\r\n":
-            position += 1
-        if position >= length:
-            break
+    position = _skip(text, 0)
+    while position < len(text):
         try:
-            parsed, end = decoder.raw_decode(text, position)
+            response, position = _parse_response(text, position, location=f"response {len(found) + 1}")
         except json.JSONDecodeError as exc:
             line = first_line + exc.lineno - 1
             raise CaptureError(
                 f"not valid JSON: {exc.msg}", location=f"line {line}, column {exc.colno}"
             ) from None
-        except RecursionError:
-            raise CaptureError(_too_deep()) from None
-        found.append((text[position:end], parsed))
-        position = end
-    for index, (part, parsed) in enumerate(found, start=1):
-        yield (f"response {index}: " if len(found) > 1 else ""), part, parsed
+        found.append(response)
+        position = _skip(text, position)
+    for index, response in enumerate(found, start=1):
+        yield (f"response {index}: " if len(found) > 1 else ""), response
 
 
-def _loads(text: str):
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise CaptureError(_too_deep()) from None
+# The standard library's scanner parses each value at C speed and says where it ends, so
+# walking the response's outer levels with it gives every post's exact text (its
+# payload) and its parsed object in one pass, with nothing rescanned.
+_SPACE = re.compile(r"[ \t\n\r]*")
 
 
 def _refuse_constant(name: str):
-    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _skip(text: str, position: int) -> int:
+    return _SPACE.match(text, position).end()
+
+
+def _value(text: str, position: int):
+    try:
+        return _DECODER.raw_decode(text, position)
+    except RecursionError:
+        raise CaptureError(_too_deep()) from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        raise json.JSONDecodeError(str(exc), text, position) from None
+
+
+def _members(text: str, position: int, member, *, location: str) -> int:
+    """Walk the object at ``position``; ``member(key, at)`` reads each value and returns its end."""
+    position = _skip(text, position + 1)
+    if text.startswith("}", position):
+        return position + 1
+    keys = set()
+    while True:
+        if not text.startswith('"', position):
+            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, position)
+        key, position = _value(text, position)
+        if key in keys:
+            # Two "data" members would leave one of them out of what is parsed.
+            raise CaptureError(f"the member “{key[:40]}” is given twice", location=location)
+        keys.add(key)
+        position = _skip(text, position)
+        if not text.startswith(":", position):
+            raise json.JSONDecodeError("Expecting ':' delimiter", text, position)
+        position = _skip(text, member(key, _skip(text, position + 1)))
+        if text.startswith(",", position):
+            position = _skip(text, position + 1)
+        elif text.startswith("}", position):
+            return position + 1
+        else:
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+
+
+def _elements(text: str, position: int, found: list) -> int:
+    """Append ``(parsed, exact text)`` for each element of the array at ``position``."""
+    position = _skip(text, position + 1)
+    if text.startswith("]", position):
+        return position + 1
+    while True:
+        value, end = _value(text, position)
+        found.append((value, text[position:end]))
+        position = _skip(text, end)
+        if text.startswith(",", position):
+            position = _skip(text, position + 1)
+        elif text.startswith("]", position):
+            return position + 1
+        else:
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+
+
+def _parse_response(text: str, position: int, *, location: str):
+    """The response at ``position`` and where it ends; JSONDecodeError if it is not JSON."""
+    position = _skip(text, position)
+    if not text.startswith("{", position):
+        value, _end = _value(text, position)
+        raise CaptureError(
+            f"this is not an X API v2 response: expected a JSON object, got {json_kind(value)}",
+            location=location if location.startswith("line") else "",
+        )
+    response = _Response(top={}, data=[], included=[], errors=[])
+
+    def member(key: str, at: int) -> int:
+        if key in ("data", "errors") and text.startswith("[", at):
+            found = response.data if key == "data" else response.errors
+            end = _elements(text, at, found)
+            response.top[key] = [value for value, _raw in found]
+        elif key == "data" and text.startswith("{", at):
+            # A lookup of one post (``GET /2/tweets/:id``) and the filtered stream give
+            # ``data`` as one object, the other endpoints as a list.
+            value, end = _value(text, at)
+            response.data.append((value, text[at:end]))
+            response.top[key] = value
+        elif key == "includes" and text.startswith("{", at):
+            includes = response.top[key] = {}
+
+            def included(name: str, start: int) -> int:
+                if name == "tweets" and text.startswith("[", start):
+                    done = _elements(text, start, response.included)
+                    includes[name] = [value for value, _raw in response.included]
+                else:
+                    includes[name], done = _value(text, start)
+                return done
+
+            end = _members(text, at, included, location=location)
+        else:
+            response.top[key], end = _value(text, at)
+        return end
+
+    return response, _members(text, position, member, location=location)
 
 
 def _decode(data: bytes, *, location: str, offset: int = 0) -> str:
@@ -217,30 +318,24 @@ def _too_deep() -> str:
     return "this is not an X API v2 response: its JSON is nested far deeper than the API's"
 
 
-def _response_items(response, text: str, where: str, *, city: str, data_ids: OrderedDict):
+def _response_items(response: _Response, where: str, *, city: str, data_ids: OrderedDict):
     location = where.removesuffix(": ")
-    if not isinstance(response, dict):
-        raise CaptureError(
-            f"this is not an X API v2 response: expected a JSON object, got {json_kind(response)}",
-            location=location,
-        )
-    _check_is_response(response, location)
-    top = Fields(response, location)
-    data = response.get("data")
-    # A lookup of one post (``GET /2/tweets/:id``) and the filtered stream give ``data``
-    # as one object, the other endpoints as a list.
-    single = isinstance(data, dict)
-    posts = [data] if single else top.array("data")
+    _check_is_response(response.top, location)
+    top = Fields(response.top, location)
+    single = isinstance(response.top.get("data"), dict)
+    # What is not a list (or, for ``data``, one object) where the API sends one is refused.
+    if not single:
+        top.array("data")
+    top.array("errors")
     includes = top.child("includes")
     users = _users(includes, where) if includes else {}
-    included = includes.array("tweets") if includes else []
-    errors = top.array("errors")
+    if includes:
+        includes.array("tweets")
 
-    # Where the posts of ``data`` sit in the file's text, and which posts they reply to.
-    data_raw = raw_objects(text, ("data",) if single else ("data", ANY)) if posts else []
+    # The posts of ``data``, and the posts they reply to.
     replied_to: set[str] = set()
     data_items = []
-    for index, (post, raw) in enumerate(_with_raw(posts, data_raw, where, "data", single=single)):
+    for index, (post, raw) in enumerate(response.data):
         fields = Fields(post, f"{where}data" if single else f"{where}data[{index}]")
         _check_is_post(fields, index)
         item = _post_item(fields, raw, users, city=city)
@@ -249,8 +344,7 @@ def _response_items(response, text: str, where: str, *, city: str, data_ids: Ord
     data_here = {item.platform_item_id for item in data_items}
     in_this_response = set(data_here)
 
-    included_raw = raw_objects(text, ("includes", "tweets", ANY)) if included else []
-    for index, (post, raw) in enumerate(_with_raw(included, included_raw, where, "includes.tweets")):
+    for index, (post, raw) in enumerate(response.included):
         fields = Fields(post, f"{where}includes.tweets[{index}]")
         post_id = fields.identifier("id")
         # A post both in ``data`` and in ``includes`` (a reply whose parent the search
@@ -272,8 +366,7 @@ def _response_items(response, text: str, where: str, *, city: str, data_ids: Ord
     while len(data_ids) > _DATA_IDS_REMEMBERED:
         data_ids.popitem(last=False)
 
-    errors_raw = raw_objects(text, ("errors", ANY)) if errors else []
-    for index, (error, raw) in enumerate(_with_raw(errors, errors_raw, where, "errors")):
+    for index, (error, raw) in enumerate(response.errors):
         stub = _unavailable_post(Fields(error, f"{where}errors[{index}]"), raw)
         if stub is not None and stub.platform_item_id not in in_this_response:
             in_this_response.add(stub.platform_item_id)
@@ -325,23 +418,6 @@ def _check_is_post(fields: Fields, index: int) -> None:
     else:
         return  # a post without text: the field error says so
     raise CaptureError(f"this X API response lists {what.format(index)}, not posts", location=fields.location)
-
-
-def _with_raw(objects: list, raws: list[str], where: str, name: str, *, single: bool = False):
-    """Pair each object of a list with its exact text in the file."""
-    texts = iter(raws)
-    for index, obj in enumerate(objects):
-        raw = None
-        if isinstance(obj, dict):
-            raw = next(texts, None)
-            # A key given twice (two "data" arrays) would pair an object with another's
-            # text; the pair is checked rather than trusted.
-            if raw is None or json.loads(raw) != obj:
-                place = name if single else f"{name}[{index}]"
-                raise CaptureError(
-                    f"the text of {place} could not be cut out exactly", location=where.rstrip(": ")
-                )
-        yield obj, raw
 
 
 def _users(includes: Fields, where: str) -> dict[str, _User]:

@@ -167,6 +167,7 @@ def test_empty_result_imports_nothing_and_is_accepted():
         (b"\xff\xfe{}", r"not UTF-8 text"),
         (b'{"meta": {"result_count": NaN}}', r"not valid JSON: NaN is not JSON"),
         (b"[" * 100_000, r"nested far deeper than the API's"),
+        (b'{"data": [], "meta": {}, "data": [{"id": "1", "text": "t"}]}', r"member “data” is given twice"),
     ],
 )
 def test_file_that_is_not_an_x_api_response_is_refused_by_name(content, expected):
