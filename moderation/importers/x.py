@@ -44,9 +44,15 @@ from moderation.importers.stream import json_array_items
 PLATFORM = "x"
 
 # One API response: a page of 100 posts (500 from full-archive search) with every field
-# and expansion is a few MB; twarc2's lines are a few hundred KB. Anything much larger is
-# not one response, and is refused before it is held in memory.
-MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+# and expansion is a few MB at most; twarc2's lines are a few hundred KB. Anything larger
+# is not one response, and is refused before it is held in memory (8 MiB parsed, with
+# the text and the file's bytes, stays under the capture's 150 MiB).
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# Parsed, a JSON value costs far more memory than its text ("1," is two bytes, a number
+# object many times that), so the number of values in one response is bounded too: real
+# responses hold about one value (a comma, an object or an array) per 24 bytes, some
+# 170,000 in a page of 4 MB.
+MAX_RESPONSE_VALUES = 500_000
 
 # Snowflake ids (X's "Twitter IDs" documentation): milliseconds since this epoch, shifted
 # left 22 bits. Ids below the first snowflake were sequential and carry no time
@@ -141,8 +147,10 @@ def _responses(stream):
         if len(line) > MAX_RESPONSE_BYTES and not line.endswith(b"\n"):
             raise CaptureError(_too_large("line"), location=f"line {number}")
         text = _decode(line, location=f"line {number}")
+        line = None  # the text is held; the bytes are not needed while it is read
         if not text.strip():
             continue
+        _check_values(text, location=f"line {number}")
         try:
             response, end = _parse_response(text, 0, location=f"line {number}")
             if _skip(text, end) != len(text):
@@ -156,7 +164,10 @@ def _responses(stream):
             rest = stream.read(max(1, MAX_RESPONSE_BYTES + 1 - consumed))
             if consumed + len(rest) > MAX_RESPONSE_BYTES:
                 raise CaptureError(_too_large("file")) from None
-            yield from _documents(text + _decode(rest, location="", offset=consumed), number)
+            text += _decode(rest, location="", offset=consumed)
+            rest = None
+            _check_values(text, location="")
+            yield from _documents(text, number)
             return
         first = False
         yield f"line {number}: ", response
@@ -314,6 +325,16 @@ def _too_large(what: str) -> str:
     )
 
 
+def _check_values(text: str, *, location: str) -> None:
+    values = text.count(",") + text.count("{") + text.count("[")
+    if values > MAX_RESPONSE_VALUES:
+        raise CaptureError(
+            f"holds some {values:,} JSON values, more than one X API response "
+            f"(at most {MAX_RESPONSE_VALUES:,})",
+            location=location,
+        )
+
+
 def _too_deep() -> str:
     return "this is not an X API v2 response: its JSON is nested far deeper than the API's"
 
@@ -337,7 +358,7 @@ def _response_items(response: _Response, where: str, *, city: str, data_ids: Ord
     data_items = []
     for index, (post, raw) in enumerate(response.data):
         fields = Fields(post, f"{where}data" if single else f"{where}data[{index}]")
-        _check_is_post(fields, index)
+        _check_is_post(fields)
         item = _post_item(fields, raw, users, city=city)
         replied_to.update(_references(fields).get("replied_to", ()))
         data_items.append(item)
@@ -405,19 +426,20 @@ def _check_is_response(response: dict, location: str) -> None:
     )
 
 
-def _check_is_post(fields: Fields, index: int) -> None:
+def _check_is_post(fields: Fields) -> None:
+    """Refuse, by what they are, the other objects API v2 lists in ``data``."""
     if fields.has("text") or fields.has("note_tweet"):
         return
     obj = fields.obj
     if "username" in obj:
-        what = "users (data[{0}] has a username, not a post's text)"
+        what = "users (this one has a username, not a post's text)"
     elif "event_type" in obj or "dm_conversation_id" in obj:
         what = "direct-message events"
     elif "media_key" in obj:
         what = "media"
     else:
-        return  # a post without text: the field error says so
-    raise CaptureError(f"this X API response lists {what.format(index)}, not posts", location=fields.location)
+        return  # a post without its text: the field's error says so
+    raise CaptureError(f"this X API response lists {what}, not posts", location=fields.location)
 
 
 def _users(includes: Fields, where: str) -> dict[str, _User]:
@@ -591,9 +613,9 @@ def read_archive(stream, *, site):
         )
         retweet = _RETWEET.match(text)
         if retweet:
-            # A repost: the archive keeps it as the account's own post whose text is the
-            # original's, cut to 140 characters after "RT @name: ". It is the City's act,
-            # not the City's words.
+            # A repost: the archive keeps it as the account's own post, its text the
+            # reposted post's after "RT @name: ", cut short ("…") when long. It is the
+            # City's act, not the City's words; the text is kept as given.
             kind = "repost"
             parent_id = _reposted_id(fields, retweet.group(1))
         else:

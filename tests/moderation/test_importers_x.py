@@ -167,6 +167,10 @@ def test_empty_result_imports_nothing_and_is_accepted():
         (b"\xff\xfe{}", r"not UTF-8 text"),
         (b'{"meta": {"result_count": NaN}}', r"not valid JSON: NaN is not JSON"),
         (b"[" * 100_000, r"nested far deeper than the API's"),
+        (
+            b'{"meta": {"result_count": 0, "x": [' + b"1," * 600_000 + b"1]}}",
+            r"holds some 600,00\d JSON values, more than one X API response \(at most 500,000\)",
+        ),
         (b'{"data": [], "meta": {}, "data": [{"id": "1", "text": "t"}]}', r"member “data” is given twice"),
     ],
 )
