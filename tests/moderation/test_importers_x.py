@@ -310,6 +310,25 @@ def test_error_names_the_line_the_item_and_the_field():
         run(city_site(), "x-api", "bad.json", bad_error)
 
 
+def test_unavailable_post_from_before_snowflake_ids_is_refused_naming_the_error():
+    content = (
+        b'{"errors": [{"resource_type": "tweet", "parameter": "referenced_tweets.id", "resource_id": "20",'
+        b' "title": "Not Found Error"}]}'
+    )
+    expected = r'^old.json: line 1: errors\[0\]: field "resource_id": .*November 2010'
+    with pytest.raises(CaptureError, match=expected):
+        run(city_site(), "x-api", "old.json", content)
+
+
+def test_crlf_line_endings_give_the_same_items():
+    data = (FIXTURES / "x_api_twarc2.jsonl").read_bytes()
+    plain = read(x.read_api, content=data)
+    crlf = read(x.read_api, content=data.replace(b"\n", b"\r\n"))
+    assert [(item.platform_item_id, item.raw_payload) for item in crlf] == [
+        (item.platform_item_id, item.raw_payload) for item in plain
+    ]
+
+
 def test_an_oversized_line_or_document_is_refused_without_reading_it_all(monkeypatch):
     monkeypatch.setattr(x, "MAX_RESPONSE_BYTES", 4096)
     first = (FIXTURES / "x_api_twarc2.jsonl").read_text().splitlines()[2].encode() + b"\n"
