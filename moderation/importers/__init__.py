@@ -10,8 +10,9 @@ facebook       Meta Graph API ``/{post-id}/comments``, ``/{page-id}/posts``  fac
                or ``/feed`` (with nested comments)
 instagram      Instagram Graph API ``/{media-id}/comments``, one IG       instagram
                Comment, or an ``?ids=`` lookup
-x-api          X API v2 search / conversation response                    x
-x-archive      ``data/tweets.js`` from an X account archive               x
+x-api          X API v2 responses: one, several, or twarc2 JSON Lines      x
+x-archive      ``data/tweets.js`` or ``data/deleted-tweets.js`` from an    x
+               X account archive
 youtube        YouTube Data API ``commentThreads.list`` or ``comments.list``  youtube
 csv            the portal's CSV format (see portal_format)                any
 jsonl          the portal's JSON Lines format (see portal_format)         any
@@ -45,8 +46,10 @@ FORMATS: dict[str, Format] = {
             instagram.read,
             "instagram",
         ),
-        Format("x-api", "X API v2 search or conversation response (JSON)", x.read_api, "x"),
-        Format("x-archive", "X account archive data/tweets.js", x.read_archive, "x"),
+        Format("x-api", "X API v2 responses (JSON, or twarc2 JSON Lines)", x.read_api, "x"),
+        Format(
+            "x-archive", "X account archive data/tweets.js or data/deleted-tweets.js", x.read_archive, "x"
+        ),
         Format(
             "youtube", "YouTube Data API commentThreads or comments response (JSON)", youtube.read, "youtube"
         ),
