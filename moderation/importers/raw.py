@@ -66,7 +66,6 @@ class RawSpans:
         self._key: list[str] | None = None  # the pieces of the key being read, if one is
         self._token_run = 0  # length of a number or word the last piece ended inside
         self._capture: list[str] | None = None  # the pieces of the object being captured
-        self._capture_depth = 0
         self._item_start: int | None = None  # offset where the value at ``target`` began
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
@@ -101,7 +100,6 @@ class RawSpans:
                     self._item_start = self._offset + at
                     if char == "{":
                         self._capture = []
-                        self._capture_depth = len(self.stack)
                         capture_from = at
                 if char == "[" and self._container is not None and self._at(self._container):
                     self.container_seen = True
@@ -129,7 +127,8 @@ class RawSpans:
         self._offset += end
         if self._item_start is not None and self._offset - self._item_start > self.max_item_length:
             raise self._error(
-                f"is longer than {self.max_item_length // MiB} MiB, more than any platform sends in one item",
+                f"is longer than {self.max_item_length / MiB:g} MiB, more than any platform sends "
+                "in one item",
                 levels=len(self.target),
             )
 

@@ -350,3 +350,34 @@ def test_check_json_text_accepts_ordinary_text_and_names_what_is_wrong():
     with pytest.raises(CaptureError) as caught:
         check_json_text('{"id": "1", "author": {"name": "' + "n" * (MAX_JSON_STRING_LENGTH + 1) + '"}}')
     assert (caught.value.location, caught.value.field) == ("author", "name")
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_the_number_bound_holds_wherever_the_number_is_cut(extra):
+    data = ('{"data": [{"id": 1' + "0" * (MAX_TOKEN_LENGTH - 1 + extra) + "}]}").encode()
+    for cut in range(len(data) + 1):
+        spans = RawSpans(("data", ANY))
+        if extra:
+            with pytest.raises(CaptureError, match=r'^data\[0\]: field "id": a number or word longer'):
+                spans.feed_bytes(data[:cut])
+                spans.feed_bytes(data[cut:])
+        else:
+            spans.feed_bytes(data[:cut])
+            spans.feed_bytes(data[cut:])
+            assert list(spans.found) == [data.decode()[10:-2]]
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_the_string_bound_holds_wherever_the_string_is_cut(extra):
+    body = ("\\\\" + "s" * 98) * (MAX_JSON_STRING_LENGTH // 100)
+    data = ('{"data": [{"m": "' + body + "x" * extra + '"}]}').encode()
+    for cut in [0, 17, 18, 19, 20, 500_000, 500_001, len(data) - 6, len(data) - 5, len(data) - 4, len(data)]:
+        spans = RawSpans(("data", ANY))
+        if extra:
+            with pytest.raises(CaptureError, match=r'^data\[0\]: field "m": text longer than 1,000,000'):
+                spans.feed_bytes(data[:cut])
+                spans.feed_bytes(data[cut:])
+        else:
+            spans.feed_bytes(data[:cut])
+            spans.feed_bytes(data[cut:])
+            assert list(spans.found) == [data.decode()[10:-2]]
