@@ -17,7 +17,13 @@ comments, replies and City posts), and prints:
 * a second import of one file (every row detected as unchanged) and a recapture with
   edits, hidden and deleted items (updates with history);
 * p50/p95 of a full-text search, top 50 newest first, over several words and a phrase;
-* p50/p95 of the TST queue page (the whole view: query, hints, template) as a TST user.
+* p50/p95 of the TST queue page (the whole view: query, hints, template) as a TST user;
+* hostile and oversized files (a 50 MiB string in an item, nesting 100,000 deep, in JSON
+  Lines, a Facebook response and an X archive; items of the longest text allowed), each
+  through ``import_captures`` in its own process: refused or not, the message, seconds and
+  peak memory; and the private-information detector and screening hints on crafted
+  100,000-character texts. ``--hostile-only`` runs this part alone, on its own database
+  (``<bench-db>_hostile``), in a few minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -84,11 +91,19 @@ def main() -> None:
         action="store_true",
         help="Reuse the data already in --bench-db: only the search and queue timings",
     )
+    parser.add_argument(
+        "--hostile-only",
+        action="store_true",
+        help="Only the hostile and oversized files and the crafted texts (own database, quick)",
+    )
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (any database on it; the bench creates its own).")
+    if args.hostile_only:
+        # Its own database: a quick run must not drop the million items of the full one.
+        args.bench_db = f"{args.bench_db}_hostile"
     if not args.measure_only:
         recreate_database(base, args.bench_db)
     env = dict(os.environ, DATABASE_URL=database_url(base, args.bench_db), DEBUG="1")
@@ -107,6 +122,9 @@ def main() -> None:
 
     if args.measure_only:
         measure_latency(args)
+        return
+    if args.hostile_only:
+        measure_hostile(args, manage, env)
         return
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="capture-bench-"))
     print(f"Data set: {args.comments:,} items, {args.sites} sites, {args.years} calendar years -> {workdir}")
@@ -259,6 +277,7 @@ def main() -> None:
         f"Recapture of every site with edits/hidden/deleted: {recapture_seconds:.1f} s, e.g. {recaptured[0]}"
     )
     measure_latency(args)
+    measure_hostile(args, manage, env)
 
 
 def measure_latency(args) -> None:
@@ -324,6 +343,284 @@ def measure_latency(args) -> None:
         f"Queue page: p50 {statistics.median(queue_ms):.1f} ms, p95 {percentile(queue_ms, 0.95):.1f} ms "
         f"(target p95 <= 150 ms)"
     )
+
+
+# -- hostile and oversized input ----------------------------------------------------------
+
+HOSTILE_STRING = 50 * 1024 * 1024
+HOSTILE_DEPTH = 100_000
+LONGEST_TEXT = 100_000  # moderation.importers.base.MAX_TEXT_LENGTH
+# Each import process may not take more than this address space: a reader that does go
+# quadratic on a hostile file fails with MemoryError instead of taking the machine down.
+PROCESS_ADDRESS_SPACE = 4 * 1024**3
+PROCESS_SECONDS = 300
+WHEN = "2026-01-01T00:00:00+00:00"
+
+
+def _write_with_long_string(path: Path, before: str, after: str) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(before)
+        chunk = 'Long text 🎉 \\" é ' * 4096
+        written = 0
+        while written < HOSTILE_STRING:
+            out.write(chunk)
+            written += len(chunk)
+        out.write(after)
+
+
+def _write_nested(path: Path, before: str, opening: str, closing: str, after: str) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            before + opening * HOSTILE_DEPTH + "1" * (opening == '{"a":') + closing * HOSTILE_DEPTH + after
+        )
+
+
+def write_hostile_files(folder: Path) -> list[tuple[str, str, str, Path]]:
+    """(label, format, platform, path) of each hostile or oversized file, written to ``folder``."""
+    files = []
+
+    def add(label, format_name, platform, name, write, *parts):
+        path = folder / name
+        write(path, *parts)
+        files.append((label, format_name, platform, path))
+
+    item = f'{{"id": "h-1", "posted_at": "{WHEN}", "text": "'
+    add(
+        "one ordinary item (the process's floor)",
+        "jsonl",
+        "x",
+        "one.jsonl",
+        Path.write_text,
+        json.dumps({"id": "ok-1", "text": "Pothole on Court Street", "posted_at": WHEN}) + "\n",
+    )
+    add(
+        "JSON Lines, 50 MiB text in an item",
+        "jsonl",
+        "x",
+        "string.jsonl",
+        _write_with_long_string,
+        item,
+        '"}\n',
+    )
+    add(
+        "Facebook, 50 MiB message in data[0]",
+        "facebook",
+        "facebook",
+        "string-facebook.json",
+        _write_with_long_string,
+        f'{{"data": [{{"id": "1_2", "created_time": "{WHEN}", "message": "',
+        '"}]}',
+    )
+    add(
+        "X archive, 50 MiB full_text in [0].tweet",
+        "x-archive",
+        "x",
+        "string-tweets.js",
+        _write_with_long_string,
+        'window.YTD.tweets.part0 = [{"tweet": {"id_str": "1", "created_at": '
+        '"Wed Jan 01 00:00:00 +0000 2025", "full_text": "',
+        '"}}]',
+    )
+    add("JSON Lines, [[[... 100,000 deep", "jsonl", "x", "nested.jsonl", _write_nested, "", "[", "]", "\n")
+    add(
+        'JSON Lines, {"a":{"a":... 100,000 deep in an item',
+        "jsonl",
+        "x",
+        "nested-item.jsonl",
+        _write_nested,
+        f'{{"id": "h-1", "text": "t", "posted_at": "{WHEN}", "a": ',
+        '{"a":',
+        "}",
+        "}\n",
+    )
+    add(
+        "Facebook, [[[... 100,000 deep",
+        "facebook",
+        "facebook",
+        "nested-facebook.json",
+        _write_nested,
+        "",
+        "[",
+        "]",
+        "",
+    )
+    add(
+        'Facebook, {"data":[{"a":{"a":... 100,000 deep',
+        "facebook",
+        "facebook",
+        "nested-item-facebook.json",
+        _write_nested,
+        '{"data": [{"id": "1_2", "a": ',
+        '{"a":',
+        "}",
+        "}]}",
+    )
+    add(
+        "X archive, [[[... 100,000 deep",
+        "x-archive",
+        "x",
+        "nested-tweets.js",
+        _write_nested,
+        "window.YTD.tweets.part0 = [",
+        "[",
+        "]",
+        "]",
+    )
+    add(
+        'X archive, [{"tweet":{"a":{"a":... 100,000 deep',
+        "x-archive",
+        "x",
+        "nested-item-tweets.js",
+        _write_nested,
+        'window.YTD.tweets.part0 = [{"tweet": {"id_str": "1", "a": ',
+        '{"a":',
+        "}",
+        "}}]",
+    )
+    add(
+        'X API v2, {"data":[{"a":{"a":... 100,000 deep',
+        "x-api",
+        "x",
+        "nested-x-api.json",
+        _write_nested,
+        '{"data": [{"id": "1", "a": ',
+        '{"a":',
+        "}",
+        "}]}",
+    )
+    rng = random.Random(11)
+    longest = [
+        "".join(rng.choice("abcdefghij klmnop 815-555-0142 @. ") for _ in range(LONGEST_TEXT))
+        for _ in range(4)
+    ]
+    add(
+        "JSON Lines, 200 items of the longest text allowed",
+        "jsonl",
+        "x",
+        "longest.jsonl",
+        Path.write_text,
+        "".join(
+            json.dumps({"id": f"l-{n}", "text": longest[n % 4], "posted_at": WHEN}) + "\n" for n in range(200)
+        ),
+    )
+    add(
+        "Facebook, 200 items of the longest text allowed",
+        "facebook",
+        "facebook",
+        "longest-facebook.json",
+        Path.write_text,
+        json.dumps(
+            {"data": [{"id": f"1_{n}", "created_time": WHEN, "message": longest[n % 4]} for n in range(200)]}
+        ),
+    )
+    return files
+
+
+def _limit_process() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (PROCESS_ADDRESS_SPACE, PROCESS_ADDRESS_SPACE))
+
+
+def run_import(manage: list[str], env: dict, site_id: int, format_name: str, path: Path):
+    """(outcome, message, seconds, peak MiB) of one ``import_captures`` process."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*manage, "import_captures", "--site", str(site_id), "--format", format_name, str(path)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            preexec_fn=_limit_process,
+        )
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if not killed and time.perf_counter() - started > PROCESS_SECONDS:
+                process.kill()
+                killed = True
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        lines = [line.strip() for line in errors.read().splitlines() if line.strip()]
+    if killed:
+        outcome, message = "KILLED", f"still running after {PROCESS_SECONDS} s"
+    elif process.returncode == 0:
+        outcome, message = "imported", ""
+    elif lines and "nothing imported" in lines[0]:
+        outcome, message = "refused", lines[0]
+    else:
+        outcome, message = "FAILED", lines[-1] if lines else f"exit code {process.returncode}"
+    return outcome, message, seconds, usage.ru_maxrss / 1024
+
+
+def measure_hostile(args, manage: list[str], env: dict) -> None:
+    from bench import dataset
+
+    specs = dataset.site_specs(len(dataset.PLATFORMS))
+    sites = dataset.ensure_sites(specs)
+    site_for = {spec.platform_slug: sites[spec.index].pk for spec in specs}
+    folder = Path(tempfile.mkdtemp(prefix="capture-hostile-"))
+    print()
+    print(f"Hostile and oversized files (each its own import_captures process, {folder}):")
+    print(
+        f"  {'file':<52} {'MiB':>6}  {'outcome':<8} {'s':>6} {'peak MiB':>9}  message (first 100 characters)"
+    )
+    worst = 0.0
+    try:
+        for label, format_name, platform, path in write_hostile_files(folder):
+            size = path.stat().st_size / 1024**2
+            outcome, message, seconds, peak = run_import(manage, env, site_for[platform], format_name, path)
+            worst = max(worst, peak)
+            print(f"  {label:<52} {size:>6.1f}  {outcome:<8} {seconds:>6.2f} {peak:>9.0f}  {message[:100]}")
+            path.unlink()
+    finally:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+    print(f"  highest peak memory: {worst:.0f} MiB (target <= 150 MiB for every file)")
+    measure_crafted_texts()
+
+
+def measure_crafted_texts() -> None:
+    """The private-information detector and the screening hints on crafted long texts."""
+    from bench.dataset import _text
+    from config.private_info import find_private_information
+    from moderation.screening import screening_hints
+
+    rng = random.Random(5)
+    prose = ""
+    while len(prose) < LONGEST_TEXT:
+        prose += _text(rng) + " "
+
+    def repeated(unit: str) -> str:
+        return (unit * (LONGEST_TEXT // len(unit) + 1))[:LONGEST_TEXT]
+
+    texts = {
+        "residents' prose": prose[:LONGEST_TEXT],
+        '"a." repeated (e-mail local part)': repeated("a."),
+        '"x@" then "a." repeated (e-mail domain)': "x@" + repeated("a.")[:-2],
+        '"a.a.…a@" repeated': repeated("a." * 31 + "@"),
+        '"1 " repeated (account groups)': repeated("1 "),
+        '"1 a " repeated (address starts)': repeated("1 a "),
+        '"1 \'" repeated (address words)': repeated("1 '"),
+        '"1-" repeated': repeated("1-"),
+        '"1/" repeated (phone candidates)': repeated("1/"),
+        '"815-555-0142 " repeated (real numbers)': repeated("815-555-0142 "),
+        '"www." repeated (one long link)': repeated("www."),
+        "no digit, no @": repeated("lorem ipsum dolor "),
+    }
+    print(f"Private information and screening hints on {LONGEST_TEXT:,}-character texts:")
+    print(f"  {'text':<44} {'private ms':>10} {'found':>6} {'hints ms':>9}")
+    for label, text in texts.items():
+        started = time.perf_counter()
+        found = find_private_information(text)
+        private_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        screening_hints(text)
+        hints_ms = (time.perf_counter() - started) * 1000
+        print(f"  {label:<44} {private_ms:>10.0f} {len(found):>6} {hints_ms:>9.0f}")
 
 
 def copy_into_real_shape(

@@ -28,6 +28,8 @@ import io
 import json
 
 from moderation.importers.base import (
+    MAX_JSON_DEPTH,
+    MAX_JSON_STRING_LENGTH,
     Author,
     CapturedItem,
     CaptureError,
@@ -37,6 +39,7 @@ from moderation.importers.base import (
     state_from,
     storable_text_problem,
 )
+from moderation.importers.raw import MAX_ITEM_LENGTH, MiB, check_json_text
 from moderation.importers.stream import text_lines
 
 CSV_REQUIRED = ("id", "text", "posted_at")
@@ -75,7 +78,7 @@ def item_from_object(obj, *, location: str, raw: str | None = None) -> CapturedI
     return CapturedItem(
         platform_item_id=item_id,
         kind=kind,
-        text=fields.text("text"),
+        text=fields.body("text", required=True),
         posted_at=fields.timestamp("posted_at"),
         raw_payload=raw_payload,
         author=author,
@@ -92,18 +95,31 @@ def item_from_object(obj, *, location: str, raw: str | None = None) -> CapturedI
 def read_jsonl(stream, *, site):
     for number, line in text_lines(stream):
         location = f"line {number}"
+        # json.loads recurses per level of nesting and builds every string whole: a line
+        # that could be nested too deep or hold too long a string is first read by the
+        # linear check. Counting brackets and length is enough to know most lines cannot.
+        if len(line) > MAX_JSON_STRING_LENGTH or line.count("{") + line.count("[") > MAX_JSON_DEPTH:
+            try:
+                check_json_text(line)
+            except CaptureError as exc:
+                where = f"{location}, {exc.location}" if exc.location else location
+                raise CaptureError(exc.message, location=where, field=exc.field) from None
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CaptureError(
                 f"not valid JSON: {exc.msg} at column {exc.colno}", location=location
             ) from None
+        except ValueError as exc:
+            # A number too long to convert (Python refuses integers over 4,300 digits).
+            raise CaptureError(f"not valid JSON: {exc}", location=location) from None
         yield item_from_object(obj, location=location, raw=line)
 
 
 def read_csv(stream, *, site):
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.DictReader(text, strict=True)
+    lines = _Lines(text)
+    reader = csv.DictReader(lines, strict=True)
     try:
         header = reader.fieldnames or []
         missing = [name for name in CSV_REQUIRED if name not in header]
@@ -127,6 +143,37 @@ def read_csv(stream, *, site):
             obj = {key: value for key, value in obj.items() if value != "" or key in CSV_REQUIRED}
             yield item_from_object(obj, location=location, raw=dump_payload(row))
     except csv.Error as exc:
-        raise CaptureError(f"not valid CSV: {exc}", location=f"line {reader.line_num}") from None
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = (
+                f"a cell is longer than {csv.field_size_limit():,} characters, more than any item's text"
+            )
+        # The line csv was reading: its own count only moves on once a line is done.
+        raise CaptureError(f"not valid CSV: {message}", location=f"line {lines.number}") from None
     except UnicodeDecodeError as exc:
-        raise CaptureError(f"not UTF-8 text: {exc}", location=f"line {reader.line_num + 1}") from None
+        raise CaptureError(f"not UTF-8 text: {exc}", location=f"line {lines.number + 1}") from None
+
+
+class _Lines:
+    """The lines of a text file, each refused (not read whole) when longer than an item
+    could be: csv would otherwise read a line of any length before its cell limit applies."""
+
+    def __init__(self, text):
+        self.text = text
+        self.number = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_ITEM_LENGTH + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > MAX_ITEM_LENGTH and line[-1] not in "\r\n":
+            raise CaptureError(
+                f"the line is longer than {MAX_ITEM_LENGTH // MiB} MiB, more than any platform sends "
+                "in one item",
+                location=f"line {self.number}",
+            )
+        return line

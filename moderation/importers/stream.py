@@ -7,18 +7,18 @@ import io
 import ijson
 
 from moderation.importers.base import CaptureError
-from moderation.importers.raw import ANY, RawSpans, TeeReader
+from moderation.importers.raw import ANY, MAX_ITEM_LENGTH, MiB, RawSpans, TeeReader
 
 
-def json_array_items(stream, prefix: str, *, what: str):
+def json_array_items(stream, prefix: str, *, what: str, required: bool = True):
     """Yield ``(index, object, raw)`` for each element of the array at ``prefix`` ("data").
 
     ``raw`` is the element's exact text in the file (None for an element that is not an
     object). ``stream`` is a binary file positioned at the start of the JSON text. A file
-    without that array (a wrong wrapper) and invalid JSON raise CaptureError.
+    without that array (a wrong wrapper, unless ``required`` is False), invalid JSON and
+    hostile JSON (see ``raw``: too deep, too long) raise CaptureError.
     """
     index = -1
-    start = stream.tell() if stream.seekable() else None
     spans = RawSpans((*prefix.split("."), ANY) if prefix else (ANY,))
     try:
         items = ijson.items(TeeReader(stream, spans), f"{prefix}.item" if prefix else "item", use_float=True)
@@ -36,12 +36,18 @@ def json_array_items(stream, prefix: str, *, what: str):
         raise CaptureError(f"not valid JSON ({where}): {json_error_text(exc)}") from None
     except UnicodeDecodeError as exc:
         raise CaptureError(f"not UTF-8 text: {exc}") from None
-    if index == -1 and start is not None:
-        # Nothing at the prefix: an empty array is fine, a missing one is the wrong format.
-        stream.seek(start)
-        if not _has_array(stream, prefix):
-            where = f"a top-level object with a “{prefix}” array" if prefix else "a top-level array"
-            raise CaptureError(f"this is not {what}: expected {where}")
+    # The spans saw the whole text, so they know whether the array was there: a second
+    # pass of a parser over the file is not needed (nor its cost on a hostile one).
+    if index == -1 and required and not spans.container_seen:
+        where = f"a top-level object with a “{prefix}” array" if prefix else "a top-level array"
+        raise CaptureError(f"this is not {what}: expected {where}")
+
+
+def checked(stream):
+    """``stream`` as a binary file for any ijson call of one's own (``ijson.parse``,
+    ``ijson.items`` at another path): nesting too deep, strings, numbers or items too long
+    raise CaptureError before the parser pays for them."""
+    return TeeReader(stream, RawSpans(None))
 
 
 def json_error_text(exc: Exception) -> str:
@@ -60,19 +66,22 @@ def json_error_text(exc: Exception) -> str:
     return f"{message}, near “{near}”" if near else message
 
 
-def _has_array(stream, prefix: str) -> bool:
-    try:
-        for path, event, _value in ijson.parse(stream):
-            if path == prefix and event == "start_array":
-                return True
-    except ijson.JSONError as exc:
-        raise CaptureError(f"not valid JSON: {json_error_text(exc)}") from None
-    return False
+def text_lines(stream, *, max_length: int = MAX_ITEM_LENGTH):
+    """Yield ``(line_number, text)`` for each non-blank line of a UTF-8 byte stream.
 
-
-def text_lines(stream):
-    """Yield ``(line_number, text)`` for each non-blank line of a UTF-8 byte stream."""
-    for number, raw in enumerate(stream, start=1):
+    A line longer than ``max_length`` bytes is refused without being read whole: it is
+    longer than any item, and reading it would hold all of it in memory."""
+    number = 0
+    while True:
+        raw = stream.readline(max_length + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_length and not raw.endswith(b"\n"):
+            raise CaptureError(
+                f"the line is longer than {max_length // MiB} MiB, more than any platform sends in one item",
+                location=f"line {number}",
+            )
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
