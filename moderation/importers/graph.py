@@ -5,8 +5,8 @@ which edge it came from (``/{post-id}/comments``, ``/{page-id}/posts``, ``/{medi
 is not in the items but in the paging URLs, which usually come after them. ``survey`` reads
 the file once, without building it, for that and for the shape of the top level, so the
 reader knows what it holds before the second, item by item, pass. Memory holds one
-string and the current path; nesting deeper than ``MAX_JSON_DEPTH`` is refused as it
-is met, before the parser's cost grows with it.
+string and the current path; the stream is read through ``stream.checked``, so nesting too
+deep and strings too long are refused as they are met, before the parser pays for them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import ijson
 
-from moderation.importers.base import MAX_JSON_DEPTH, MAX_JSON_STRING_LENGTH, CaptureError, json_kind
-from moderation.importers.stream import json_error_text
+from moderation.importers.base import MAX_JSON_DEPTH, CaptureError, json_kind
+from moderation.importers.stream import checked, json_error_text
 
 # A path segment of a Graph API URL that is an API version, not a node.
 _VERSION = re.compile(r"^v\d+(\.\d+)?$")
@@ -77,7 +77,7 @@ def survey(stream, *, watch: frozenset[str] = frozenset()) -> Survey:
     try:
         # Large reads: the parser rescans a string that spans reads from its start at every
         # read, so the fewer reads a long string spans, the less that costs.
-        for event, value in ijson.basic_parse(_StringGuard(stream), buf_size=_READ_SIZE, use_float=True):
+        for event, value in ijson.basic_parse(checked(stream), buf_size=_READ_SIZE, use_float=True):
             depth = len(stack)
             if event == "map_key":
                 stack[-1][1] = value
@@ -131,59 +131,6 @@ def survey(stream, *, watch: frozenset[str] = frozenset()) -> Survey:
             f"this is a Graph API error response, not data: “{(result.error_message or 'no message')[:300]}”"
         )
     return result
-
-
-class _StringGuard:
-    """Hands the parser the file, refusing a string too long to be any platform's field.
-
-    The parser builds each string whole before handing it over; a crafted file with one
-    huge string would be held in memory by this first pass. The bytes are scanned as they
-    are read (for quotes and backslashes only, one pass, nothing kept), so such a string is
-    refused once it passes the bound, before it is built."""
-
-    # An escaped character (\uXXXX) takes six bytes: the bound, in bytes, for any string
-    # of at most MAX_JSON_STRING_LENGTH characters.
-    LIMIT = 6 * MAX_JSON_STRING_LENGTH
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.in_string = False
-        self.escaped = False
-        self.run = 0  # bytes of the string being read
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        index, end = 0, len(data)
-        while index < end:
-            if not self.in_string:
-                quote = data.find(b'"', index)
-                if quote < 0:
-                    break
-                self.in_string, self.escaped, self.run, index = True, False, 0, quote + 1
-                continue
-            if self.escaped:  # escaped by the backslash that ended the previous piece
-                self.escaped, self.run, index = False, self.run + 1, index + 1
-                continue
-            quote = data.find(b'"', index)
-            stop = end if quote < 0 else quote
-            # A quote (or the piece's end) after an odd run of backslashes is escaped.
-            before = stop
-            while before > index and data[before - 1] == 0x5C:
-                before -= 1
-            odd = (stop - before) % 2 == 1
-            self.run += stop - index
-            if quote < 0:
-                self.escaped, index = odd, end
-            elif odd:
-                self.run, index = self.run + 1, quote + 1
-            else:
-                self.in_string, index = False, quote + 1
-            if self.run > self.LIMIT:
-                raise CaptureError(
-                    f"holds a string of more than {MAX_JSON_STRING_LENGTH:,} characters, longer than any "
-                    "platform's field"
-                )
-        return data
 
 
 def _in_data_item(stack: list[list]) -> bool:
