@@ -61,6 +61,8 @@ _UPDATE_FIELDS = [
     "updated_at",
 ]
 _COMMENTER_CACHE_SIZE = 10_000
+# Rows per UPDATE … FROM (VALUES …) statement when re-captured items change (PostgreSQL).
+_UPDATE_BATCH_SIZE = 1000
 IMPORT_LOCK_NAMESPACE = 4004  # pg_advisory_xact_lock(namespace, site id): imports of one site
 
 
@@ -185,6 +187,37 @@ def captures_import(*, actor, site: Site, items: Iterable[CapturedItem], reason:
 @lru_cache(maxsize=1)
 def _comment_copy_fields():
     return list(Comment._meta.concrete_fields)
+
+
+def _update_rows(comments: list[Comment]) -> None:
+    """Write the changed fields of re-captured items.
+
+    Django's bulk_update builds, per field, a CASE with a WHEN per row: about 5 ms of
+    Python an item, most of a re-capture's time. On PostgreSQL the same values go in one
+    ``UPDATE … FROM (VALUES …)`` per chunk, converted by the fields themselves."""
+    if connection.vendor != "postgresql":
+        Comment.objects.bulk_update(comments, _UPDATE_FIELDS, batch_size=_UPDATE_BATCH_SIZE)
+        return
+    fields = [Comment._meta.get_field(name) for name in _UPDATE_FIELDS]
+    quote = connection.ops.quote_name
+    table = quote(Comment._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields)
+    row = "(%s::bigint, " + ", ".join(f"%s::{field.db_type(connection)}" for field in fields) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(comments), _UPDATE_BATCH_SIZE):
+            chunk = comments[start : start + _UPDATE_BATCH_SIZE]
+            params = []
+            for comment in chunk:
+                params.append(comment.pk)
+                params.extend(
+                    field.get_db_prep_save(getattr(comment, field.attname), connection) for field in fields
+                )
+            cursor.execute(
+                f"UPDATE {table} AS c SET {assignments} FROM (VALUES {', '.join([row] * len(chunk))}) "
+                f"AS v (id, {columns}) WHERE c.id = v.id",
+                params,
+            )
 
 
 class _CaptureWriter:
@@ -469,11 +502,13 @@ class _CaptureWriter:
             comment._change_reason = f"{self.reason}: {', '.join(reasons) or 'platform payload changed'}"
             changed.append(comment)
         if changed:
-            bulk_update_with_history(
+            _update_rows(changed)
+            # The "~" history rows, each with its own reason, as bulk_update_with_history
+            # writes them after its own (slower) update.
+            Comment.history.bulk_history_create(
                 changed,
-                Comment,
-                _UPDATE_FIELDS,
                 batch_size=self.batch_size,
+                update=True,
                 default_user=self.actor,
                 default_change_reason=self.reason,
                 default_date=now,

@@ -207,14 +207,10 @@ def test_a_stub_marks_a_held_item_unavailable_and_keeps_everything_else():
     assert comment.platform_state == Comment.PlatformState.UNAVAILABLE
     assert comment.text == "Words of a resident" and comment.kind == Comment.Kind.COMMENT
     assert comment.author.display_name == "Dana Resident"
-    assert (
-        comment.posted_at == datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
-        and not comment.posted_at_derived
-    )
+    assert comment.posted_at == datetime(2026, 2, 1, 12, 0, tzinfo=UTC) and not comment.posted_at_derived
     assert "Not Found" not in comment.raw_payload
     assert (
-        comment.history.first().history_change_reason
-        == "test capture: now not available from the platform"
+        comment.history.first().history_change_reason == "test capture: now not available from the platform"
     )
     assert import_items(site, stub).unchanged == 1
 
@@ -232,11 +228,7 @@ def test_a_new_stub_is_kept_with_its_derived_time_and_a_later_full_capture_compl
     )
     import_items(site, stub)
     comment = Comment.objects.get(platform_item_id="s-2")
-    assert (
-        comment.posted_at_derived
-        and comment.kind == Comment.Kind.REFERENCED
-        and comment.author is None
-    )
+    assert comment.posted_at_derived and comment.kind == Comment.Kind.REFERENCED and comment.author is None
     import_items(
         site, captured("s-2", kind="city_post", text="The City's post", author=None, from_city=True)
     )
@@ -260,10 +252,7 @@ def test_a_capture_with_fewer_fields_keeps_the_author_time_kind_and_parent_it_do
     assert import_items(site, lean).updated == 1
     comment = Comment.objects.get(platform_item_id="f-1")
     assert comment.author.display_name == "Dana Resident"
-    assert (
-        comment.posted_at == datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
-        and not comment.posted_at_derived
-    )
+    assert comment.posted_at == datetime(2026, 2, 1, 12, 0, tzinfo=UTC) and not comment.posted_at_derived
     assert comment.kind == Comment.Kind.COMMENT
     assert comment.parent.platform_item_id == "p-1" and comment.parent_platform_item_id == "p-1"
     assert comment.raw_payload == '{"id":"f-1","text":"Words of a resident"}'
@@ -287,9 +276,7 @@ def test_deletion_time_derived_flag_and_private_hints_are_stored():
     assert comment.platform_deleted_at == deleted_at and comment.posted_at_derived
     assert comment.private_hints == [{"kind": "phone", "text": "815-555-0142"}]
     assert len(comment.content_sha256) == 64
-    import_items(
-        site, captured("d-1", text="Mail me at dana@example.org", platform_deleted_at=deleted_at)
-    )
+    import_items(site, captured("d-1", text="Mail me at dana@example.org", platform_deleted_at=deleted_at))
     comment.refresh_from_db()
     assert comment.private_hints == [{"kind": "email", "text": "dana@example.org"}]
 
@@ -299,9 +286,7 @@ def test_pages_show_the_hints_kept_at_capture(client_as, tst_user):
     import_items(site, captured("h-1", text="Call me at 815-555-0142"))
     comment = Comment.objects.get(platform_item_id="h-1")
     # The kept hints are what the page shows: the patterns do not run on every view.
-    Comment.objects.filter(pk=comment.pk).update(
-        private_hints=[{"kind": "ssn", "text": "815-555-0142"}]
-    )
+    Comment.objects.filter(pk=comment.pk).update(private_hints=[{"kind": "ssn", "text": "815-555-0142"}])
     client = client_as(tst_user)
     page = client.get(comment.get_absolute_url()).content.decode()
     assert "Possible social security number" in page
@@ -309,23 +294,17 @@ def test_pages_show_the_hints_kept_at_capture(client_as, tst_user):
     assert "Possible social security number" in queue
 
 
-def test_reposts_and_referenced_posts_stay_out_of_the_queue_and_cannot_be_removed(
-    comms_user, tst_user
-):
+def test_reposts_and_referenced_posts_stay_out_of_the_queue_and_cannot_be_removed(comms_user, tst_user):
     from moderation.removals.services import removal_create
 
     site = site_on("x")
     import_items(
         site,
         captured("r-1", kind="repost", author=None, from_city=True),
-        captured(
-            "r-2", kind="referenced", author=Author(platform_user_id="u-9", display_name="Someone")
-        ),
+        captured("r-2", kind="referenced", author=Author(platform_user_id="u-9", display_name="Someone")),
         captured("r-3", kind="reply"),
     )
-    assert list(Comment.objects.needs_review().values_list("platform_item_id", flat=True)) == [
-        "r-3"
-    ]
+    assert list(Comment.objects.needs_review().values_list("platform_item_id", flat=True)) == ["r-3"]
     for pid, message in (
         ("r-1", "A City post is not a User Comment"),
         ("r-2", "not written on a City site"),
@@ -373,3 +352,28 @@ def test_items_waiting_for_a_parent_are_linked_when_a_later_import_creates_it():
     assert result.linked == 1
     assert Comment.objects.get(platform_item_id="w-1").parent.platform_item_id == "post-1"
     assert Comment.objects.get(platform_item_id="w-2").parent is None
+
+
+def test_an_update_writes_every_changed_field_and_a_history_row_equal_to_the_item():
+    site = site_on("x")
+    import_items(site, captured("u-1"), captured("u-2"))
+    deleted_at = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
+    import_items(
+        site,
+        captured(
+            "u-1", text="Call me at 815-555-0142", platform_state="deleted", platform_deleted_at=deleted_at
+        ),
+        captured("u-2", text="Edited words", permalink="https://x.com/i/web/status/2"),
+    )
+    fields = [f.attname for f in Comment._meta.concrete_fields]
+    for pid in ("u-1", "u-2"):
+        comment = Comment.objects.get(platform_item_id=pid)
+        latest = comment.history.order_by("-history_id").first()
+        assert latest.history_type == "~"
+        assert {name: getattr(latest, name) for name in fields} == {
+            name: getattr(comment, name) for name in fields
+        }
+    first = Comment.objects.get(platform_item_id="u-1")
+    assert first.platform_deleted_at == deleted_at and first.edit_count == 1
+    assert first.private_hints == [{"kind": "phone", "text": "815-555-0142"}]
+    assert Comment.objects.get(platform_item_id="u-2").permalink == "https://x.com/i/web/status/2"
