@@ -47,8 +47,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload
 from moderation.importers.graph import survey
-from moderation.importers.raw import ANY, raw_objects
-from moderation.importers.stream import json_array_items
+from moderation.importers.stream import json_array_items, nested_items
 
 PLATFORM = "facebook"
 TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z",)
@@ -236,15 +235,9 @@ def _nested(
     parent_is_post: bool,
     page_id: str,
 ):
-    replies = fields.child("comments")
-    if replies is None:
-        return
-    reply_objects = replies.array("data")
-    reply_texts = raw_objects(raw, ("comments", "data", ANY)) if raw is not None else []
-    for index, reply in enumerate(reply_objects):
-        reply_raw = reply_texts[index] if len(reply_texts) == len(reply_objects) else None
+    for reply, reply_raw in nested_items(fields, raw, "comments", "data"):
         yield from _comment(
-            Fields(reply, f"{replies.location}.data[{index}]"),
+            reply,
             reply_raw,
             site=site,
             listing=listing,

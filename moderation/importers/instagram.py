@@ -31,8 +31,7 @@ import json
 
 from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload, json_kind
 from moderation.importers.graph import object_members, survey, whole_object
-from moderation.importers.raw import ANY, raw_objects
-from moderation.importers.stream import json_array_items
+from moderation.importers.stream import json_array_items, nested_items
 
 PLATFORM = "instagram"
 TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z",)
@@ -120,19 +119,8 @@ def _item(fields: Fields, raw: str | None, *, site, parent_id: str, media_id: st
         content=fields.obj,
     )
     yield item
-    replies = fields.child("replies")
-    if replies is not None:
-        reply_objects = replies.array("data")
-        reply_texts = raw_objects(raw, ("replies", "data", ANY)) if raw is not None else []
-        for index, reply in enumerate(reply_objects):
-            reply_raw = reply_texts[index] if len(reply_texts) == len(reply_objects) else None
-            yield from _item(
-                Fields(reply, f"{replies.location}.data[{index}]"),
-                reply_raw,
-                site=site,
-                parent_id=item_id,
-                media_id=media_id,
-            )
+    for reply, reply_raw in nested_items(fields, raw, "replies", "data"):
+        yield from _item(reply, reply_raw, site=site, parent_id=item_id, media_id=media_id)
 
 
 def _author(fields: Fields, username: str) -> tuple[Author | None, bool | None]:

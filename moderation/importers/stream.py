@@ -6,8 +6,8 @@ import io
 
 import ijson
 
-from moderation.importers.base import CaptureError
-from moderation.importers.raw import ANY, MAX_ITEM_LENGTH, MiB, RawSpans, TeeReader
+from moderation.importers.base import CaptureError, Fields
+from moderation.importers.raw import ANY, MAX_ITEM_LENGTH, MiB, RawSpans, TeeReader, raw_objects
 
 
 def json_array_items(stream, prefix: str, *, what: str, required: bool = True):
@@ -133,3 +133,18 @@ class WithoutBom(io.RawIOBase):
 
     def tell(self) -> int:
         return self.stream.tell() - self.offset
+
+
+def nested_items(fields: Fields, raw: str | None, key: str, array: str):
+    """Yield ``(Fields, exact text)`` for each element of ``fields[key][array]``: the
+    replies a platform nests in a comment (``comments.data``, ``replies.data``,
+    ``replies.comments``), each with its own text cut out of the parent's, byte for byte
+    (None when it cannot be cut out exactly: the writer then stores the parsed object)."""
+    container = fields.child(key)
+    if container is None:
+        return
+    objects = container.array(array)
+    texts = raw_objects(raw, (key, array, ANY)) if raw is not None else []
+    for index, obj in enumerate(objects):
+        text = texts[index] if len(texts) == len(objects) else None
+        yield Fields(obj, f"{container.location}.{array}[{index}]"), text

@@ -32,8 +32,8 @@ import html
 import re
 
 from moderation.importers.base import Author, CapturedItem, Fields, dump_payload
-from moderation.importers.raw import ANY, raw_objects
-from moderation.importers.stream import json_array_items
+from moderation.importers.raw import raw_objects
+from moderation.importers.stream import json_array_items, nested_items
 
 PLATFORM = "youtube"
 HIDDEN_STATUSES = {"heldForReview", "likelySpam", "rejected"}
@@ -94,18 +94,8 @@ def _thread(thread: Fields, snippet: Fields, raw: str | None, *, site):
     top_raw = raw_objects(raw, ("snippet", "topLevelComment")) if raw is not None else []
     top_item = _comment(top, top_raw[0] if len(top_raw) == 1 else None, site=site, place=place, parent_id="")
     yield top_item
-    replies = thread.child("replies")
-    if replies is not None:
-        reply_objects = replies.array("comments")
-        reply_texts = raw_objects(raw, ("replies", "comments", ANY)) if raw is not None else []
-        for reply_index, reply in enumerate(reply_objects):
-            yield _comment(
-                Fields(reply, f"{replies.location}.comments[{reply_index}]"),
-                reply_texts[reply_index] if len(reply_texts) == len(reply_objects) else None,
-                site=site,
-                place=place,
-                parent_id=top_item.platform_item_id,
-            )
+    for reply, reply_raw in nested_items(thread, raw, "replies", "comments"):
+        yield _comment(reply, reply_raw, site=site, place=place, parent_id=top_item.platform_item_id)
 
 
 def _comment(resource: Fields, raw: str | None, *, site, place: Place, parent_id: str) -> CapturedItem:
