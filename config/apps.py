@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from config import roles
+        from config import lookups, roles  # noqa: F401 (lookups: registers field__any_of)
 
         # After every app: permissions of later apps are created by their own post_migrate.
         post_migrate.connect(roles.sync_role_permissions_on_migrate, dispatch_uid="portal-role-permissions")

@@ -46,8 +46,9 @@ CSV_REQUIRED = ("id", "text", "posted_at")
 CSV_OPTIONAL = ("kind", "parent_id", "author_id", "author_name", "author_profile_url", "permalink", "state")
 
 
-def item_from_object(obj, *, location: str, raw: str | None = None) -> CapturedItem:
-    """One item of the portal's JSON format; ``raw`` is its text as received, if known."""
+def item_from_object(obj, *, location: str, raw: str | None = None, content=None) -> CapturedItem:
+    """One item of the portal's JSON format; ``raw`` is its text as received, if known, and
+    ``content`` what that text parses to (so it is not parsed again to compare captures)."""
     fields = Fields(obj, location)
     item_id = fields.identifier("id")
     parent_id = fields.identifier("parent_id", required=False)
@@ -70,8 +71,12 @@ def item_from_object(obj, *, location: str, raw: str | None = None) -> CapturedI
     if from_city is not None and not isinstance(from_city, bool):
         raise fields.error("from_city", "expected true or false")
     raw_payload = fields.text("raw_payload", required=False)
-    if not raw_payload:
+    if raw_payload:
+        content = None  # the platform's own payload: its content is read from it
+    else:
         raw_payload = raw if raw is not None else dump_payload(obj)
+        if raw is None:
+            content = obj
         problem = storable_text_problem(raw_payload)
         if problem:
             raise CaptureError(f"the item {problem}", location=location)
@@ -89,6 +94,7 @@ def item_from_object(obj, *, location: str, raw: str | None = None) -> CapturedI
         ),
         from_city=from_city,
         location=location,
+        content=content,
     )
 
 
@@ -113,7 +119,7 @@ def read_jsonl(stream, *, site):
         except ValueError as exc:
             # A number too long to convert (Python refuses integers over 4,300 digits).
             raise CaptureError(f"not valid JSON: {exc}", location=location) from None
-        yield item_from_object(obj, location=location, raw=line)
+        yield item_from_object(obj, location=location, raw=line, content=obj)
 
 
 def read_csv(stream, *, site):
@@ -141,7 +147,7 @@ def read_csv(stream, *, site):
                     "profile_url": obj.pop("author_profile_url", ""),
                 }
             obj = {key: value for key, value in obj.items() if value != "" or key in CSV_REQUIRED}
-            yield item_from_object(obj, location=location, raw=dump_payload(row))
+            yield item_from_object(obj, location=location, raw=dump_payload(row), content=row)
     except csv.Error as exc:
         message = str(exc)
         if "field larger than field limit" in message:

@@ -281,7 +281,7 @@ class _CaptureWriter:
         # What is held already, without the payloads: most re-captures change nothing.
         held = {
             row[0]: row[1:]
-            for row in Comment.objects.filter(site=self.site, platform_item_id__in=by_id).values_list(
+            for row in Comment.objects.filter(site=self.site, platform_item_id__any_of=by_id).values_list(
                 "platform_item_id", "pk", "content_sha256", "payload_sha256", "platform_state", "parent_id"
             )
         }
@@ -290,7 +290,7 @@ class _CaptureWriter:
         lookup = parent_ids - known.keys() - by_id.keys()
         if lookup:
             known.update(
-                Comment.objects.filter(site=self.site, platform_item_id__in=lookup).values_list(
+                Comment.objects.filter(site=self.site, platform_item_id__any_of=lookup).values_list(
                     "platform_item_id", "pk"
                 )
             )
@@ -328,7 +328,7 @@ class _CaptureWriter:
         and history rows put back or removed never existed for anyone else."""
         history = Comment.history.model
         fields = [f.attname for f in _comment_copy_fields() if f.attname != "id"]
-        rows = Comment.objects.filter(site=self.site, platform_item_id__in=pids).values_list(
+        rows = Comment.objects.filter(site=self.site, platform_item_id__any_of=pids).values_list(
             "platform_item_id", "pk", "created_at", "captured_at"
         )
         recreate = []
@@ -355,7 +355,7 @@ class _CaptureWriter:
             commenters = self._commenters([item for _pk, item in recreate], self.now)
             parent_ids = {item.parent_platform_item_id for _pk, item in recreate} - {""}
             known = dict(
-                Comment.objects.filter(site=self.site, platform_item_id__in=parent_ids).values_list(
+                Comment.objects.filter(site=self.site, platform_item_id__any_of=parent_ids).values_list(
                     "platform_item_id", "pk"
                 )
             )
@@ -424,7 +424,7 @@ class _CaptureWriter:
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for values in rows:
                     hints = values["private_hints"]
-                    values["private_hints"] = None if hints is None else json.dumps(hints, ensure_ascii=False)
+                    values["private_hints"] = json.dumps(hints, ensure_ascii=False) if hints else "[]"
                     copy.write_row([values[f.attname] for f in fields])
         self._write_creation_history([values["id"] for values in rows])
 
@@ -578,7 +578,7 @@ class _CaptureWriter:
         missing = [uid for uid in authors if uid not in found]
         if missing:
             for commenter in Commenter.objects.filter(
-                platform=self.site.platform, platform_user_id__in=missing
+                platform=self.site.platform, platform_user_id__any_of=missing
             ):
                 found[commenter.platform_user_id] = commenter
         new, changed = [], []
@@ -633,12 +633,12 @@ class _CaptureWriter:
         for start in range(0, len(created), self.batch_size):
             parent_ids = created[start : start + self.batch_size]
             parents = dict(
-                Comment.objects.filter(site=self.site, platform_item_id__in=parent_ids).values_list(
+                Comment.objects.filter(site=self.site, platform_item_id__any_of=parent_ids).values_list(
                     "platform_item_id", "pk"
                 )
             )
             waiting = Comment.objects.filter(
-                site=self.site, parent__isnull=True, parent_platform_item_id__in=parent_ids
+                site=self.site, parent__isnull=True, parent_platform_item_id__any_of=parent_ids
             )
             last_pk = 0
             while chunk := list(waiting.filter(pk__gt=last_pk).order_by("pk")[: self.batch_size]):

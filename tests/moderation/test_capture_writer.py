@@ -377,3 +377,16 @@ def test_an_update_writes_every_changed_field_and_a_history_row_equal_to_the_ite
     assert first.platform_deleted_at == deleted_at and first.edit_count == 1
     assert first.private_hints == [{"kind": "phone", "text": "815-555-0142"}]
     assert Comment.objects.get(platform_item_id="u-2").permalink == "https://x.com/i/web/status/2"
+
+
+def test_any_of_selects_the_same_rows_as_in():
+    site = site_on("x")
+    import_items(site, captured("a-1"), captured("a-2"), captured("a-3"))
+    wanted = {"a-1", "a-3", "missing"}
+    chosen = set(
+        Comment.objects.filter(site=site, platform_item_id__any_of=wanted).values_list(
+            "platform_item_id", flat=True
+        )
+    )
+    assert chosen == {"a-1", "a-3"}
+    assert not Comment.objects.filter(platform_item_id__any_of=[]).exists()
