@@ -39,8 +39,8 @@ from moderation.importers.base import (
     state_from,
     storable_text_problem,
 )
-from moderation.importers.raw import MAX_ITEM_LENGTH, MiB, check_json_text
-from moderation.importers.stream import text_lines
+from moderation.importers.raw import check_json_text
+from moderation.importers.stream import bounded_lines, text_lines
 
 CSV_REQUIRED = ("id", "text", "posted_at")
 CSV_OPTIONAL = ("kind", "parent_id", "author_id", "author_name", "author_profile_url", "permalink", "state")
@@ -161,25 +161,17 @@ def read_csv(stream, *, site):
 
 
 class _Lines:
-    """The lines of a text file, each refused (not read whole) when longer than an item
-    could be: csv would otherwise read a line of any length before its cell limit applies."""
+    """The lines of a text file for csv, each refused (not read whole) when longer than an
+    item could be: csv would otherwise read a line of any length before its cell limit
+    applies. ``number`` is the line being read, for errors."""
 
     def __init__(self, text):
-        self.text = text
         self.number = 0
+        self._lines = bounded_lines(text)
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        line = self.text.readline(MAX_ITEM_LENGTH + 1)
-        if not line:
-            raise StopIteration
-        self.number += 1
-        if len(line) > MAX_ITEM_LENGTH and line[-1] not in "\r\n":
-            raise CaptureError(
-                f"the line is longer than {MAX_ITEM_LENGTH // MiB} MiB, more than any platform sends "
-                "in one item",
-                location=f"line {self.number}",
-            )
+        self.number, line = next(self._lines)
         return line

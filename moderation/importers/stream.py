@@ -66,29 +66,31 @@ def json_error_text(exc: Exception) -> str:
     return f"{message}, near “{near}”" if near else message
 
 
-def text_lines(stream, *, max_length: int = MAX_ITEM_LENGTH):
-    """Yield ``(line_number, text)`` for each non-blank line of a UTF-8 byte stream.
+def bounded_lines(readable, *, max_length: int = MAX_ITEM_LENGTH):
+    """Yield ``(line_number, line)`` for each line of a binary or text file.
 
-    A line longer than ``max_length`` bytes is refused without being read whole: it is
-    longer than any item, and reading it would hold all of it in memory."""
+    A line longer than ``max_length`` is refused without being read whole: it is longer
+    than any item, and reading it would hold all of it in memory."""
     number = 0
-    while True:
-        raw = stream.readline(max_length + 1)
-        if not raw:
-            return
+    while line := readable.readline(max_length + 1):
         number += 1
-        if len(raw) > max_length and not raw.endswith(b"\n"):
+        if len(line) > max_length and line[-1:] not in ("\n", "\r", b"\n", b"\r"):
             raise CaptureError(
                 f"the line is longer than {max_length // MiB} MiB, more than any platform sends in one item",
                 location=f"line {number}",
             )
+        yield number, line
+
+
+def text_lines(stream, *, max_length: int = MAX_ITEM_LENGTH):
+    """Yield ``(line_number, text)`` for each non-blank line of a UTF-8 byte stream (read
+    through ``WithoutBom``, so a byte-order mark is already gone)."""
+    for number, raw in bounded_lines(stream, max_length=max_length):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CaptureError(f"not UTF-8 text: {exc}", location=f"line {number}") from None
         line = line.rstrip("\r\n")
-        if number == 1 and line.startswith("\ufeff"):
-            line = line[1:]
         if line.strip():
             yield number, line
 
