@@ -363,9 +363,10 @@ class _CaptureWriter:
                 values = self._new_values(item, commenters, known, content, self.now)
                 values.pop("id")
                 Comment.objects.filter(pk=pk).update(**values)
-                history.objects.filter(id=pk, history_date=self.now).delete()
-                self._write_creation_history([pk])
-                self.result.created += 1
+            pks = [pk for pk, _item in recreate]
+            history.objects.filter(id__in=pks, history_date=self.now).delete()
+            self._write_creation_history(pks)
+            self.result.created += len(recreate)
 
     def _create(self, items: list[CapturedItem], commenters, known: dict[str, int], content, now) -> None:
         if not items:
