@@ -173,25 +173,3 @@ def whole_object(stream, *, limit: int, what: str) -> tuple[str, object, int, in
     except (ValueError, RecursionError) as exc:
         raise CaptureError(f"not valid JSON: {exc}") from None
     return text, obj, start, end
-
-
-def object_members(text: str, start: int):
-    """Yield ``(key, raw text of the value)`` for each member of the object at ``start``.
-
-    The raw text is the value exactly as in the file, found by the standard library's own
-    scanner (``raw_decode`` reports where each value ends), in one pass."""
-    decoder = json.JSONDecoder()
-    ws = re.compile(r"[ \t\n\r]*")
-    index = ws.match(text, start + 1).end()  # after "{"
-    if text.startswith("}", index):
-        return
-    while True:
-        key, index = decoder.raw_decode(text, index)
-        index = ws.match(text, index).end() + 1  # after ":"
-        index = ws.match(text, index).end()
-        _value, end = decoder.raw_decode(text, index)
-        yield key, text[index:end]
-        index = ws.match(text, end).end()
-        if text.startswith("}", index):
-            return
-        index = ws.match(text, index + 1).end()  # after ","

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import json
 
+from moderation.importers import scan
 from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload, json_kind
-from moderation.importers.graph import object_members, survey, whole_object
+from moderation.importers.graph import survey, whole_object
 from moderation.importers.stream import json_array_items, nested_items
 
 PLATFORM = "instagram"
@@ -73,7 +74,7 @@ def read(stream, *, site):
         and shape.top_object_values == shape.top_key_count
     ):
         text, _lookup, start, _end = whole_object(stream, limit=MAX_OBJECT_FILE, what="an ?ids= lookup")
-        for key, raw in object_members(text, start):
+        for key, raw in _members(text, start):
             # Parsed from its own text, so a key given twice pairs each value with its text.
             fields = Fields(json.loads(raw), f"[“{key[:40]}”]")
             if fields.identifier("id", required=False) not in ("", key):
@@ -159,3 +160,17 @@ def _permalink(media: Fields | None, item_id: str) -> str:
     """The comment's own page, when the media's permalink was requested (``media{permalink}``)."""
     media_url = media.url("permalink") if media is not None else ""
     return f"{media_url.rstrip('/')}/c/{item_id}/" if media_url else ""
+
+
+def _members(text: str, start: int) -> list[tuple[str, str]]:
+    """``(key, exact text of the value)`` of each member of the lookup object at ``start``
+    (a key given twice keeps both, each with its own text)."""
+    found = []
+
+    def member(key: str, at: int) -> int:
+        _value, end = scan.value(text, at)
+        found.append((key, text[at:end]))
+        return end
+
+    scan.members(text, start, member, location="", unique=False)
+    return found

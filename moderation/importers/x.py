@@ -31,6 +31,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from moderation.importers import scan
 from moderation.importers.base import (
     MAX_NAME_LENGTH,
     Author,
@@ -153,8 +154,8 @@ def _responses(stream):
         _check_values(text, location=f"line {number}")
         try:
             response, end = _parse_response(text, 0, location=f"line {number}")
-            if _skip(text, end) != len(text):
-                raise json.JSONDecodeError("Extra data", text, _skip(text, end))
+            if scan.skip(text, end) != len(text):
+                raise json.JSONDecodeError("Extra data", text, scan.skip(text, end))
         except json.JSONDecodeError as exc:
             if not first:
                 raise CaptureError(
@@ -178,7 +179,7 @@ def _responses(stream):
 def _documents(text: str, first_line: int):
     """The responses in ``text`` (one, or several with only whitespace between them)."""
     found = []
-    position = _skip(text, 0)
+    position = scan.skip(text, 0)
     while position < len(text):
         try:
             response, position = _parse_response(text, position, location=f"response {len(found) + 1}")
@@ -188,87 +189,26 @@ def _documents(text: str, first_line: int):
                 f"not valid JSON: {exc.msg}", location=f"line {line}, column {exc.colno}"
             ) from None
         found.append(response)
-        position = _skip(text, position)
+        position = scan.skip(text, position)
     for index, response in enumerate(found, start=1):
         yield (f"response {index}: " if len(found) > 1 else ""), response
 
 
-# The standard library's scanner parses each value at C speed and says where it ends, so
-# walking the response's outer levels with it gives every post's exact text (its
-# payload) and its parsed object in one pass, with nothing rescanned.
-_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-
-
-def _skip(text: str, position: int) -> int:
-    return _SPACE.match(text, position).end()
-
-
-def _value(text: str, position: int):
-    try:
-        return _DECODER.raw_decode(text, position)
-    except RecursionError:
-        raise CaptureError(_too_deep()) from None
-    except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            raise
-        raise json.JSONDecodeError(str(exc), text, position) from None
-
-
-def _members(text: str, position: int, member, *, location: str) -> int:
-    """Walk the object at ``position``; ``member(key, at)`` reads each value and returns its end."""
-    position = _skip(text, position + 1)
-    if text.startswith("}", position):
-        return position + 1
-    keys = set()
-    while True:
-        if not text.startswith('"', position):
-            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, position)
-        key, position = _value(text, position)
-        if key in keys:
-            # Two "data" members would leave one of them out of what is parsed.
-            raise CaptureError(f"the member “{key[:40]}” is given twice", location=location)
-        keys.add(key)
-        position = _skip(text, position)
-        if not text.startswith(":", position):
-            raise json.JSONDecodeError("Expecting ':' delimiter", text, position)
-        position = _skip(text, member(key, _skip(text, position + 1)))
-        if text.startswith(",", position):
-            position = _skip(text, position + 1)
-        elif text.startswith("}", position):
-            return position + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
-
-
-def _elements(text: str, position: int, found: list) -> int:
-    """Append ``(parsed, exact text)`` for each element of the array at ``position``."""
-    position = _skip(text, position + 1)
-    if text.startswith("]", position):
-        return position + 1
-    while True:
-        value, end = _value(text, position)
-        found.append((value, text[position:end]))
-        position = _skip(text, end)
-        if text.startswith(",", position):
-            position = _skip(text, position + 1)
-        elif text.startswith("]", position):
-            return position + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
-
-
 def _parse_response(text: str, position: int, *, location: str):
     """The response at ``position`` and where it ends; JSONDecodeError if it is not JSON."""
-    position = _skip(text, position)
+    try:
+        return _walk_response(text, position, location=location)
+    except RecursionError:
+        raise CaptureError(_too_deep()) from None
+
+
+# The standard library's scanner parses each value at C speed and says where it ends, so
+# walking the response's outer levels with it (moderation.importers.scan) gives every
+# post's exact text (its payload) and its parsed object in one pass, nothing rescanned.
+def _walk_response(text: str, position: int, *, location: str):
+    position = scan.skip(text, position)
     if not text.startswith("{", position):
-        value, _end = _value(text, position)
+        value, _end = scan.value(text, position)
         raise CaptureError(
             f"this is not an X API v2 response: expected a JSON object, got {json_kind(value)}",
             location=location if location.startswith("line") else "",
@@ -278,12 +218,12 @@ def _parse_response(text: str, position: int, *, location: str):
     def member(key: str, at: int) -> int:
         if key in ("data", "errors") and text.startswith("[", at):
             found = response.data if key == "data" else response.errors
-            end = _elements(text, at, found)
+            end = scan.elements(text, at, found)
             response.top[key] = [value for value, _raw in found]
         elif key == "data" and text.startswith("{", at):
             # A lookup of one post (``GET /2/tweets/:id``) and the filtered stream give
             # ``data`` as one object, the other endpoints as a list.
-            value, end = _value(text, at)
+            value, end = scan.value(text, at)
             response.data.append((value, text[at:end]))
             response.top[key] = value
         elif key == "includes" and text.startswith("{", at):
@@ -291,18 +231,18 @@ def _parse_response(text: str, position: int, *, location: str):
 
             def included(name: str, start: int) -> int:
                 if name == "tweets" and text.startswith("[", start):
-                    done = _elements(text, start, response.included)
+                    done = scan.elements(text, start, response.included)
                     includes[name] = [value for value, _raw in response.included]
                 else:
-                    includes[name], done = _value(text, start)
+                    includes[name], done = scan.value(text, start)
                 return done
 
-            end = _members(text, at, included, location=location)
+            end = scan.members(text, at, included, location=location)
         else:
-            response.top[key], end = _value(text, at)
+            response.top[key], end = scan.value(text, at)
         return end
 
-    return response, _members(text, position, member, location=location)
+    return response, scan.members(text, position, member, location=location)
 
 
 def _decode(data: bytes, *, location: str, offset: int = 0) -> str:
