@@ -311,7 +311,7 @@ def measure_latency(args) -> None:
     from django.contrib.auth.models import Group, User
     from django.test import Client
 
-    from config import roles
+    from config.portal import roles
 
     tst, _ = User.objects.get_or_create(username="bench-tst")
     tst.groups.add(Group.objects.get(name=roles.TECHNICAL_SERVICES))
@@ -586,7 +586,7 @@ def measure_hostile(args, manage: list[str], env: dict) -> None:
 def measure_crafted_texts() -> None:
     """The private-information detector and the screening hints on crafted long texts."""
     from bench.dataset import _text
-    from config.private_info import find_private_information
+    from config.portal.private_info import find_private_information
     from moderation.screening import screening_hints
 
     rng = random.Random(5)

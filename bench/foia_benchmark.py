@@ -134,7 +134,7 @@ def run_export(size: int) -> dict:
 
     from django.contrib.auth.models import Group
 
-    from config import roles
+    from config.portal import roles
     from records.foia import services
     from records.foia.export import build_export
     from records.models import FoiaExport, FoiaRequest, FoiaRequester, Redaction

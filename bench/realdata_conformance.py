@@ -58,7 +58,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from config.audit import system_user
+    from config.portal.audit import system_user
     from moderation.importers import CaptureError
     from moderation.models import Comment
     from moderation.services import captures_import_file

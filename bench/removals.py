@@ -66,7 +66,7 @@ def run(args) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from config import roles
+    from config.portal import roles
     from moderation.models import Comment, ProhibitedCategory, Removal, RemovalCategory, ViolationReport
     from moderation.removals import services
     from moderation.removals.transparency import report_data, transparency_csv

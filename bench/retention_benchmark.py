@@ -42,7 +42,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from config import roles  # noqa: E402
+from config.portal import roles  # noqa: E402
 
 BENCH_HANDLE = "bench-retention"
 

@@ -30,7 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from config import roles  # noqa: E402
+from config.portal import roles  # noqa: E402
 from sites_registry.models import Platform, Site  # noqa: E402
 
 

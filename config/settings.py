@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "config.apps.PortalConfig",
+    "config.portal.apps.PortalConfig",
     "sites_registry",
     "moderation",
     "records",
@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.portal",
+                "config.portal.context_processors.portal",
             ],
         },
     },
@@ -227,7 +227,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Simple history --------------------------------------------------------------------
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # records are evidence: never "revert" from the admin
-# History is read by record id (config.audit.AuditHistory), never by date across records:
+# History is read by record id (config.portal.audit.AuditHistory), never by date across records:
 # an index on history_date would only slow every write.
 SIMPLE_HISTORY_DATE_INDEX = False
 

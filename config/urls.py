@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config import views
+from config.portal import views
 from moderation import api as capture_api
 
 portal_patterns = (

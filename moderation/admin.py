@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
-from config.audit import stamp
+from config.portal.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
+from config.portal.audit import stamp
 from moderation.models import (
     AccountRestriction,
     Comment,

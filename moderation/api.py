@@ -20,7 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime
 
-from config.audit import system_user
+from config.portal.audit import system_user
 from moderation.importers import CaptureError
 from moderation.importers.base import MAX_TEXT_LENGTH
 from moderation.importers.portal_format import item_from_object

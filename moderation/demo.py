@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from config.audit import stamp
+from config.portal.audit import stamp
 from moderation.importers.portal_format import item_from_object
 from moderation.models import Comment, Commenter
 from moderation.services import captures_import, comment_mark_answered, comments_mark_reviewed
@@ -134,7 +134,7 @@ REMOVAL_DEMO_ITEMS = (
 def _seed_removals(*, users, stdout) -> None:
     import hashlib
 
-    from config.audit import stamp as _stamp
+    from config.portal.audit import stamp as _stamp
     from moderation.models import AccountRestriction, NoticeTemplate, Removal, ViolationReport
     from moderation.models.removals import DEFAULT_NOTICE_BODY
     from moderation.removals import services

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from config import roles
-from config.portal_apps import Panel
+from config.portal import roles
+from config.portal.portal_apps import Panel
 from moderation.models import Comment
 
 # The home page counts at most this many: an exact count of a million-row queue costs

@@ -1,6 +1,6 @@
 """Screening hints for the TST monitoring queue. They point things out; they never act.
 
-Private information comes from the one shared detector (config.private_info); links and
+Private information comes from the one shared detector (config.portal.private_info); links and
 words from the configurable list (``CAPTURE_SCREENING_WORDS``) are found here.
 """
 
@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from config.private_info import KINDS as PRIVATE_KINDS
-from config.private_info import find_private_information
+from config.portal.private_info import KINDS as PRIVATE_KINDS
+from config.portal.private_info import find_private_information
 
 _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 

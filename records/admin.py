@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
+from config.portal.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from records.models import (
     DisposalCertificate,
     DisposalTombstone,

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from config.audit import stamp
+from config.portal.audit import stamp
+from config.portal.calendar import CITY_TZ
 from moderation.models import Comment, Commenter
 from records.models import DisposalCertificate, LegalHold
 from records.retention.services import certificate_draft, certificate_execute
 from records.services import certificate_approve, certificate_file, legal_hold_place
 from sites_registry.models import Site
 
-CHICAGO = ZoneInfo("America/Chicago")
 OLD_TEXTS = (
     "Is the Riverfront Park splash pad open this weekend?",
     "The pothole on West Court Street is back again.",
@@ -41,7 +40,7 @@ def _old_comments(site, year, actor) -> None:
             platform_item_id=item_id,
             author=commenter,
             text=text,
-            posted_at=dt.datetime(year, 3 + 3 * index, 15, 12, tzinfo=CHICAGO),
+            posted_at=dt.datetime(year, 3 + 3 * index, 15, 12, tzinfo=CITY_TZ),
             raw_payload=payload,
             payload_sha256=Comment.sha256_of(payload),
         )
@@ -72,7 +71,7 @@ def _seed_retention(*, users, stdout) -> None:
         filed = dt.date(today.year - 1, 1, 5)
         # The demo's old certificate was drafted on its as-of day, before it was filed.
         DisposalCertificate.objects.filter(pk=executed.pk).update(
-            drafted_at=dt.datetime.combine(dt.date(today.year - 1, 1, 2), dt.time(2), tzinfo=CHICAGO)
+            drafted_at=dt.datetime.combine(dt.date(today.year - 1, 1, 2), dt.time(2), tzinfo=CITY_TZ)
         )
         executed.refresh_from_db()
         certificate_file(
@@ -111,7 +110,7 @@ def _seed_foia(*, users, stdout) -> None:
 
     from django.utils import timezone
 
-    from config.business_days import BusinessCalendar
+    from config.portal.calendar import BusinessCalendar
     from records.foia import services
     from records.foia.export import build_export
     from records.foia.letters import render_letter

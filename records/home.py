@@ -1,5 +1,5 @@
-from config import roles
-from config.portal_apps import Panel
+from config.portal import roles
+from config.portal.portal_apps import Panel
 from records.models import DisposalCertificate, LegalHold
 
 

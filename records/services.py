@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from config import roles
-from config.audit import stamp
+from config.portal import locks, roles
+from config.portal.audit import stamp
 from records.models import LegalHold
-from records.retention.holds import lock_holds_exclusive
 from records.retention.services import (  # noqa: F401  (the retention services, re-exported)
     certificate_approve,
     certificate_file,
@@ -61,7 +60,7 @@ def legal_hold_place(
     if errors:
         raise ValidationError(errors)
     # Wait for any purge batch in flight, so that every batch after this commit sees the hold.
-    lock_holds_exclusive()
+    locks.holds_exclusive()
     hold = LegalHold(
         name=name.strip(),
         kind=kind,
@@ -89,7 +88,7 @@ def legal_hold_add_records(*, actor, hold: LegalHold, comments: Iterable) -> Leg
     comments = list(comments)
     if not comments:
         raise ValidationError({"comments": "Choose at least one record to add."})
-    lock_holds_exclusive()
+    locks.holds_exclusive()
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_at is not None:
         raise ValidationError(f"The hold “{hold.name}” was released; place a new hold instead.")
@@ -104,7 +103,7 @@ def legal_hold_release(*, actor, hold: LegalHold, reason: str, by_foia_request: 
     """Release a hold. The hold of a pending FOIA request is released only by the FOIA
     services (``by_foia_request``) when the request is closed, withdrawn or re-scoped."""
     roles.require_role(actor, roles.CITY_CLERK)
-    lock_holds_exclusive()
+    locks.holds_exclusive()
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_at is not None:
         raise ValidationError(f"The hold “{hold.name}” was already released on {hold.released_at:%Y-%m-%d}.")

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from config.audit import stamp
+from config.portal.audit import stamp
 from sites_registry import services
 from sites_registry.models import Audience, ComplianceItem, Platform, PolicyDocument, Site
 

@@ -1,5 +1,5 @@
-from config import roles
-from config.portal_apps import Panel
+from config.portal import roles
+from config.portal.portal_apps import Panel
 from sites_registry.models import Site
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from config.audit import TrackedModel
+from config.portal.audit import TrackedModel
 
 
 class Platform(TrackedModel):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from config import roles
-from config.portal_apps import NavItem
+from config.portal import roles
+from config.portal.portal_apps import NavItem
 from sites_registry.models import PolicyDocument
 
 

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config import roles
-from config.audit import stamp
+from config.portal import roles
+from config.portal.audit import stamp
 from sites_registry.models import Audience, ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
 
 REQUESTERS = (roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)

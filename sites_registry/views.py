@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config import roles
+from config.portal import roles
 from sites_registry import services
 from sites_registry.forms import (
     ConfirmItemForm,

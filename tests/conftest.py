@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from config import roles
 from config.celery import app as celery_app
+from config.portal import roles
 from tests.factories import TEST_PASSWORD, make_user
 
 # Unit tests call tasks in-process; the end-to-end tests send them to a real worker.

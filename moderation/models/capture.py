@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.audit import TrackedModel
+from config.portal.audit import TrackedModel
 
 
 class Commenter(TrackedModel):
@@ -112,7 +112,7 @@ class Comment(TrackedModel):
     platform_deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="When the platform says the item was deleted."
     )
-    # Private information found in the text (config.private_info), computed once when the
+    # Private information found in the text (config.portal.private_info), computed once when the
     # text is captured or changes, never on every page view. None: captured before hints
     # were kept; pages then compute them.
     private_hints = models.JSONField(null=True, blank=True, editable=False)

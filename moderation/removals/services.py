@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config import roles
-from config.audit import stamp
-from config.business_days import BusinessCalendar
+from config.portal import roles
+from config.portal.audit import stamp
+from config.portal.calendar import BusinessCalendar
 from moderation.models import (
     AccountRestriction,
     Comment,

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from config.audit import stamp, system_user
+from config.portal.audit import stamp, system_user
 from moderation.models import ViolationReport
 
 
@@ -105,7 +105,7 @@ def overdue_report_digest() -> int:
     A reminder only: the overdue flag itself is computed on every page from ``due_date``.
     Returns how many overdue reports were listed.
     """
-    from config.business_days import BusinessCalendar
+    from config.portal.calendar import BusinessCalendar
 
     today = timezone.localdate()
     if not BusinessCalendar().is_business_day(today):

@@ -10,7 +10,6 @@ still awaiting it is shown beside them too.
 from __future__ import annotations
 
 import csv
-import zoneinfo
 from datetime import date
 
 from django.contrib.auth.decorators import login_not_required
@@ -21,21 +20,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from config.spreadsheet import csv_cell
+from config.portal.calendar import CITY_TZ
+from config.portal.spreadsheet import csv_cell
 from moderation.models import ProhibitedCategory, Removal, RemovalCategory
 from moderation.params import is_plain_number
-
-CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 
 
 def _month(value) -> date:
     if hasattr(value, "date"):
-        value = value.astimezone(CHICAGO).date() if value.tzinfo else value.date()
+        value = value.astimezone(CITY_TZ).date() if value.tzinfo else value.date()
     return value.replace(day=1)
 
 
 def available_years() -> list[int]:
-    dates = Removal.objects.datetimes("removed_at", "year", tzinfo=CHICAGO)
+    dates = Removal.objects.datetimes("removed_at", "year", tzinfo=CITY_TZ)
     return sorted({d.year for d in dates}, reverse=True)
 
 
@@ -46,7 +44,7 @@ def report_data(year: int) -> dict:
     by_category: dict[tuple[str, date], int] = {}
     for row in (
         RemovalCategory.objects.filter(**{"removal__removed_at__year": year})
-        .annotate(month=TruncMonth("removal__removed_at", tzinfo=CHICAGO))
+        .annotate(month=TruncMonth("removal__removed_at", tzinfo=CITY_TZ))
         .values("category", "month")
         .annotate(n=Count("id"))
     ):
@@ -54,7 +52,7 @@ def report_data(year: int) -> dict:
     totals: dict[date, dict] = {}
     for row in (
         Removal.objects.filter(in_year)
-        .annotate(month=TruncMonth("removed_at", tzinfo=CHICAGO))
+        .annotate(month=TruncMonth("removed_at", tzinfo=CITY_TZ))
         .values("month")
         .annotate(
             n=Count("id"),
@@ -71,7 +69,7 @@ def report_data(year: int) -> dict:
     site_names: dict[int, str] = {}
     for row in (
         Removal.objects.filter(in_year)
-        .annotate(month=TruncMonth("removed_at", tzinfo=CHICAGO))
+        .annotate(month=TruncMonth("removed_at", tzinfo=CITY_TZ))
         .values("site_id", "site__account_name", "site__platform__name", "month")
         .annotate(n=Count("id"))
     ):
@@ -158,7 +156,7 @@ def transparency_report(request):
 def transparency_csv(request):
     """Every month, site and category with at least one removal: counts only."""
     rows = (
-        RemovalCategory.objects.annotate(month=TruncMonth("removal__removed_at", tzinfo=CHICAGO))
+        RemovalCategory.objects.annotate(month=TruncMonth("removal__removed_at", tzinfo=CITY_TZ))
         .values("month", "removal__site__account_name", "removal__site__platform__name", "category")
         .annotate(
             removals=Count("id"),

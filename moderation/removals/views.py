@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from config import roles
-from config.business_days import BusinessCalendar
-from config.kept_input import keep_input, kept_input
+from config.portal import roles
+from config.portal.calendar import BusinessCalendar
+from config.portal.kept_input import keep_input, kept_input
 from moderation.models import (
     AccountRestriction,
     Comment,
@@ -284,7 +284,7 @@ def _with_timers(reports, calendar: BusinessCalendar, today) -> list[dict]:
 
 @roles.role_required(*STAFF)
 def report_list(request):
-    """The Communications Office's queue, with business-day timers (config.business_days)."""
+    """The Communications Office's queue, with business-day timers (config.portal.calendar)."""
     reports = ViolationReport.objects.select_related("site__platform", "assignee", "reported_by", "removal")
     state = request.GET.get("state", "unresolved")
     assignee = request.GET.get("assignee", "")

@@ -25,9 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from config import roles
-from config.audit import stamp
-from config.private_info import find_private_information
+from config.portal import locks, roles
+from config.portal.audit import stamp
+from config.portal.private_info import find_private_information
 from moderation.importers import FORMATS, CapturedItem, CaptureError
 from moderation.importers.content import content_sha256
 from moderation.importers.stream import WithoutBom
@@ -63,7 +63,6 @@ _UPDATE_FIELDS = [
 _COMMENTER_CACHE_SIZE = 10_000
 # Rows per UPDATE … FROM (VALUES …) statement when re-captured items change (PostgreSQL).
 _UPDATE_BATCH_SIZE = 1000
-IMPORT_LOCK_NAMESPACE = 4004  # pg_advisory_xact_lock(namespace, site id): imports of one site
 
 
 @dataclass
@@ -129,7 +128,7 @@ def asks_city_for_response(text: str) -> bool:
 
 
 def private_hints(text: str) -> list[dict]:
-    """Private information in an item's text, found once at capture (config.private_info):
+    """Private information in an item's text, found once at capture (config.portal.private_info):
     the queue and item pages read these instead of running the patterns on every view."""
     return [{"kind": finding.kind, "text": finding.text} for finding in find_private_information(text)]
 
@@ -170,12 +169,7 @@ def captures_import(*, actor, site: Site, items: Iterable[CapturedItem], reason:
     """Write captured items for one site in one transaction; returns the counts."""
     _check_may_import(actor, site)
     with transaction.atomic():
-        # One import per site at a time: two concurrent imports of the same items would
-        # both try to create them. An advisory lock rather than a row lock on the site,
-        # so a long import does not hold up the Communications Office's site decisions.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, site.pk])
+        locks.capture_import(site.pk)
         site = Site.objects.select_related("platform").get(pk=site.pk)
         writer = _CaptureWriter(site=site, actor=actor, reason=reason)
         for item in items:

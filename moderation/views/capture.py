@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config import roles
+from config.portal import roles
 from moderation.forms import CaptureUploadForm, CommentSearchForm
 from moderation.importers import CaptureError
 from moderation.models import Comment

@@ -1,6 +1,6 @@
 """The FOIA clock (5 ILCS 140 §3(d), §3(e), §3.1, §3.2): the one function that dates a response.
 
-Business days come from config.business_days.BusinessCalendar only; day one is the
+Business days come from config.portal.calendar.BusinessCalendar only; day one is the
 business day after receipt.
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from config.business_days import BusinessCalendar, NonBusinessDay
+from config.portal.calendar import BusinessCalendar, NonBusinessDay
 
 
 @dataclass

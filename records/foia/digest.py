@@ -11,8 +11,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.business_days import BusinessCalendar
-from config.models import JobRun
+from config.portal.calendar import BusinessCalendar
+from config.portal.models import JobRun
 from records.models import FoiaRequest
 
 DUE_SOON_BUSINESS_DAYS = 2

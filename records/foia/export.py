@@ -34,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from stream_zip import ZIP_64, stream_zip
 
-from config.audit import stamp, system_user
+from config.portal.audit import stamp, system_user
 from records.foia import kinds as kind_registry
 from records.foia.redaction import (
     CONTROL_CHARACTERS,

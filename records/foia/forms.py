@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from config import roles
+from config.portal import roles
 from moderation.models import Commenter
 from records.models import FoiaRequest, FoiaRequester, Redaction
 from sites_registry.models import Site

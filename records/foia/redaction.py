@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from config.spreadsheet import (  # noqa: F401 - re-exported for the export writer
+from config.portal.spreadsheet import (  # noqa: F401 - re-exported for the export writer
     CONTROL_CHARACTERS,
     FORMULA_PREFIXES,
     csv_cell,

@@ -10,13 +10,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from config import roles
-from config.audit import stamp
-from config.business_days import BusinessCalendar
-from config.private_info import find_private_information
+from config.portal import calendar, locks, roles
+from config.portal.audit import stamp
+from config.portal.calendar import BusinessCalendar
+from config.portal.private_info import find_private_information
 from records import services as records_services
 from records.foia import kinds as kind_registry
 from records.foia.clock import compute_due_date, recurrent_reason
@@ -36,7 +36,6 @@ from records.models import (
 logger = logging.getLogger(__name__)
 
 # Kinds whose records the retention schedule can destroy: a pending request holds them.
-SUBMISSION_LOCK = 7007  # pg_advisory_xact_lock(namespace, hash of a form's submission token)
 
 
 class AlreadyLogged(Exception):
@@ -54,10 +53,6 @@ HELD_KINDS = {
     FoiaRequest.RecordKind.REFERRALS,
     FoiaRequest.RecordKind.NOTICES,
 }
-
-
-def city_today() -> date:
-    return timezone.localdate()
 
 
 def _lock(request: FoiaRequest) -> FoiaRequest:
@@ -138,7 +133,7 @@ def requester_update(
 
 def _validate_scope(*, received_on, date_from, date_to, record_kinds) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if received_on and received_on > city_today():
+    if received_on and received_on > calendar.today():
         errors["received_on"] = "The received date cannot be in the future."
     if date_from and date_to and date_from > date_to:
         errors["date_to"] = "The end of the date range is before its start."
@@ -203,11 +198,7 @@ def foia_request_create(
     again raises ``AlreadyLogged`` naming the request it logged, and logs nothing."""
     roles.require_role(actor, roles.CITY_CLERK)
     if submission_token is not None:
-        if connection.vendor == "postgresql":  # two copies of one submission arriving together
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [SUBMISSION_LOCK, str(submission_token)]
-                )
+        locks.foia_submission(str(submission_token))
         logged = FoiaRequest.objects.filter(submission_token=submission_token).first()
         if logged is not None:
             raise AlreadyLogged(logged)
@@ -327,7 +318,7 @@ def _letter(*, actor, request: FoiaRequest, kind: str, subject: str, body: str) 
         kind=kind,
         subject=subject.strip(),
         body=body.strip() + "\n",
-        sent_on=city_today(),
+        sent_on=calendar.today(),
         sent_by=actor,
         emailed_to=request.requester.email,
     )
@@ -384,7 +375,7 @@ def foia_request_extend(
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
-    today = today or city_today()
+    today = today or calendar.today()
     due = compute_due_date(request)
     errors: dict[str, str] = {}
     if request.extension_reason:
@@ -455,7 +446,7 @@ def foia_request_confirm_recurrent(
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
-    today = today or city_today()
+    today = today or calendar.today()
     if not request.recurrent_detected:
         raise ValidationError("The requester's history does not meet the recurrent requester test of §2(g).")
     if request.is_recurrent:
@@ -514,7 +505,7 @@ def foia_request_respond(
             reason="Exemption cited",
         ).save()
     letter = _letter(actor=actor, request=request, kind=kinds[outcome], subject=subject, body=body)
-    request.answered_on = city_today()
+    request.answered_on = calendar.today()
     _transition(actor, request, outcome, f"FOIA request {FoiaRequest.State(outcome).label.lower()}")
     return letter
 

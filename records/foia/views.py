@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config import roles
-from config.kept_input import keep_input
+from config.portal import calendar, roles
+from config.portal.kept_input import keep_input
 from records.foia import forms as foia_forms
 from records.foia import kinds as kind_registry
 from records.foia import services
@@ -268,7 +268,7 @@ def _letter_action(request, foia_request: FoiaRequest, kind: str, data: dict) ->
         if not body.strip():
             preview = copy.copy(foia_request)
             preview.extension_reason, preview.extension_days = data["reason"], data["days"]
-            preview.extension_noticed_on = services.city_today()
+            preview.extension_noticed_on = calendar.today()
             body = render_letter("extension", preview, clerk=actor)[1]
         services.foia_request_extend(
             actor=actor,

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from config.audit import TrackedModel
+from config.portal.audit import TrackedModel
 
 
 class LegalHoldQuerySet(models.QuerySet):

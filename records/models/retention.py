@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.audit import TrackedModel
+from config.portal.audit import TrackedModel
 
 
 class RetentionSchedule(TrackedModel):

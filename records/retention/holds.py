@@ -11,29 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 
+from config.portal.calendar import start_of_local_day
 from records.models import LegalHold
-from records.retention.series import REGISTRY, RecordSeries, start_of_local_day
-
-# Placing or releasing a hold takes this PostgreSQL advisory lock exclusively; each purge
-# batch takes it shared before it checks holds and keeps it until it commits. So a hold
-# committed before a batch starts is seen by it, and a hold being placed waits for the
-# batch in flight (at most one batch) instead of racing it.
-HOLD_LOCK_KEY = 7_205_040_001
-
-
-def lock_holds_exclusive() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HOLD_LOCK_KEY])
-
-
-def lock_holds_shared() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [HOLD_LOCK_KEY])
+from records.retention.series import REGISTRY, RecordSeries
 
 
 def _date_range_q(entry: RecordSeries, date_from: dt.date | None, date_to: dt.date | None) -> Q:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
+from config.portal.calendar import CITY_TZ
 from records.models import DisposalCertificate, DisposalCertificateItem, DisposalTombstone, RetentionSchedule
 from records.retention.holds import held_filter
-from records.retention.series import CITY_TZ, REGISTRY, eligibility_date, eligible_filter
+from records.retention.series import REGISTRY, eligibility_date, eligible_filter
 
 
 @dataclass

@@ -13,14 +13,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.core.files.storage import Storage
 from django.db import models
 
-CITY_TZ = ZoneInfo("America/Chicago")
+from config.portal.calendar import local_date, start_of_local_day
 
 
 @dataclass(frozen=True)
@@ -341,15 +340,6 @@ FOIA_REQUESTS = register(
 
 
 # --- Eligibility ------------------------------------------------------------------------------
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar date of ``moment`` in the City's time zone."""
-    return moment.astimezone(CITY_TZ).date()
-
-
-def start_of_local_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=CITY_TZ)
 
 
 def _anniversary(day: dt.date, years: int) -> dt.date:

@@ -23,9 +23,10 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from config import roles
-from config.audit import stamp, system_user
-from config.models import JobRun
+from config.portal import calendar, locks, roles
+from config.portal.audit import stamp, system_user
+from config.portal.calendar import local_date
+from config.portal.models import JobRun
 from records.models import (
     DisposalCertificate,
     DisposalCertificateItem,
@@ -34,20 +35,13 @@ from records.models import (
     RetentionSchedule,
     StoredFileDisposal,
 )
-from records.retention.holds import held_filter, lock_holds_shared
-from records.retention.series import REGISTRY, RecordSeries, eligible_before, eligible_filter, local_date
+from records.retention.holds import held_filter
+from records.retention.series import REGISTRY, RecordSeries, eligible_before, eligible_filter
 
 logger = logging.getLogger(__name__)
 
-# Only one purge at a time (session-level PostgreSQL advisory lock, released when the run
-# ends or its connection dies, so a killed run never leaves it behind).
-PURGE_LOCK_KEY = 7_205_040_002
 FILING_NOTICE_DAYS = 30  # 44 Ill. Adm. Code 4000.40: filed at least 30 days before disposal
 JOB_NAME = "records.enforce_retention"
-
-
-def today() -> dt.date:
-    return local_date(timezone.now())
 
 
 # --- Certificates: the Clerk's steps --------------------------------------------------------
@@ -68,7 +62,7 @@ def certificate_file(
         raise ValidationError(f"{certificate} is {certificate.get_state_display().lower()}, not a draft.")
     errors = {}
     drafted_on = local_date(certificate.drafted_at)
-    if filed_on > today():
+    if filed_on > calendar.today():
         errors["filed_on"] = "The date sent cannot be in the future."
     elif filed_on < drafted_on:
         # The 30 days run from when the certificate was really sent, never from before it existed.
@@ -119,7 +113,7 @@ def certificate_approve(
         errors["approved_on"] = (
             f"The approval date is before the certificate was filed ({certificate.filed_on:%B %-d, %Y})."
         )
-    elif approved_on > today():
+    elif approved_on > calendar.today():
         errors["approved_on"] = "The approval date cannot be in the future."
     if errors:
         raise ValidationError(errors)
@@ -514,7 +508,7 @@ def _destroy_batch(
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         # Holds are re-read inside the batch, under the shared hold lock (see holds.py).
-        lock_holds_shared()
+        locks.holds_shared()
         if postgresql and not settings.RETENTION_PURGE_SYNCHRONOUS_COMMIT:
             # A batch is still all-or-nothing; a server crash can only lose the last batches'
             # destruction (records and tombstones together), which the next run redoes.
@@ -710,25 +704,11 @@ class RunReport:
 
 def parse_as_of(value: str | None) -> dt.date:
     if not value:
-        return today()
+        return calendar.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({"as_of": f"“{value}” is not a date; write it as YYYY-MM-DD."}) from None
-
-
-def _try_purge_lock() -> bool:
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [PURGE_LOCK_KEY])
-        return bool(cursor.fetchone()[0])
-
-
-def _release_purge_lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [PURGE_LOCK_KEY])
 
 
 def _dry_run_destruction(as_of: dt.date) -> list[tuple[str, str, int, int]]:
@@ -760,8 +740,8 @@ def retention_enforce(
 
     ``as_of`` may not be later than today except in a dry run: nothing is ever destroyed early.
     """
-    as_of = as_of or today()
-    if not dry_run and as_of > today():
+    as_of = as_of or calendar.today()
+    if not dry_run and as_of > calendar.today():
         raise ValidationError(
             {
                 "as_of": f"{as_of:%Y-%m-%d} is in the future; only a dry run may look ahead "
@@ -774,7 +754,7 @@ def retention_enforce(
         report.would_destroy = _dry_run_destruction(as_of)
         return report
     actor = actor or system_user()
-    if not _try_purge_lock():
+    if not locks.purge_try():
         report.locked_out = True
         return report
     run = JobRun.objects.create(name=JOB_NAME, hostname=socket.gethostname())
@@ -802,7 +782,7 @@ def retention_enforce(
         raise
     finally:
         try:
-            _release_purge_lock()
+            locks.purge_release()
         except Exception:  # the connection is gone, and the session lock with it
             logger.warning("Could not release the retention advisory lock", exc_info=True)
     run.outcome, run.finished_at = JobRun.Outcome.SUCCEEDED, timezone.now()

@@ -9,8 +9,8 @@ from django.db.models import Count, Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config import roles
-from config.models import JobRun
+from config.portal import calendar, roles
+from config.portal.models import JobRun
 from moderation.models import Comment
 from records import services
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
@@ -18,7 +18,7 @@ from records.retention import selectors
 from records.retention.forms import ApproveForm, FileForm, LegalHoldForm, ReleaseForm, WithdrawForm
 from records.retention.holds import hold_filter, scope_counts
 from records.retention.series import CAPTURED_ITEMS, REGISTRY, eligibility_date
-from records.retention.services import JOB_NAME, today
+from records.retention.services import JOB_NAME
 
 clerk_only = roles.role_required(roles.CITY_CLERK)
 
@@ -34,7 +34,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 @clerk_only
 @require_GET
 def dashboard(request):
-    as_of = today()
+    as_of = calendar.today()
     return render(
         request,
         "records/retention/dashboard.html",
@@ -53,7 +53,7 @@ def dashboard(request):
 @clerk_only
 @require_GET
 def schedule_list(request):
-    as_of = today()
+    as_of = calendar.today()
     rows = []
     for schedule in RetentionSchedule.objects.order_by("title"):
         entry = REGISTRY.get(schedule.series)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from config import roles
+from config.portal import roles
 from records.models import DisposalCertificateItem, RetentionSchedule
 from records.retention.holds import holds_on
 from records.retention.series import REGISTRY, eligibility_date, series_for_model

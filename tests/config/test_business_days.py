@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from config.business_days import BusinessCalendar, add_business_days
-from config.models import CityClosure
+from config.portal.calendar import BusinessCalendar, add_business_days
+from config.portal.models import CityClosure
 
 CAL = BusinessCalendar(closures={date(2026, 11, 27): "Day after Thanksgiving"})
 

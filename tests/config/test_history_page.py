@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from config import roles
-from config.audit import stamp
+from config.portal import roles
+from config.portal.audit import stamp
 from tests.factories import SiteFactory, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from config.private_info import find_private_information
+from config.portal.private_info import find_private_information
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
-from config.private_info import find_private_information
+from config.portal.private_info import find_private_information
 from moderation.importers.base import MAX_TEXT_LENGTH
 
 HALF = MAX_TEXT_LENGTH // 2

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
-from config import roles
-from config.audit import system_user
+from config.portal import roles
+from config.portal.audit import system_user
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from config import roles
+from config.portal import roles
 from moderation.models import Comment
 from sites_registry.models import Site
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config import roles
+from config.portal import roles
 from tests.e2e.browser import browser_page, serious_accessibility_violations, sign_in
 from tests.factories import TEST_PASSWORD, SiteFactory, make_user
 

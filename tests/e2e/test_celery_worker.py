@@ -3,8 +3,8 @@
 import pytest
 
 from config.celery import app as celery_app
-from config.models import JobRun
-from config.tasks import heartbeat
+from config.portal.models import JobRun
+from config.portal.tasks import heartbeat
 from tests.e2e.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core import mail
 
-from config import roles
+from config.portal import roles
 from moderation.models import NoticeTemplate, Referral, Removal, ViolationReport
 from tests.e2e.browser import browser_page, serious_accessibility_violations, sign_in
 from tests.factories import TEST_PASSWORD, CommentFactory, make_user

@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from config import roles
+from config.portal import roles
 from records.models import DisposalCertificate, LegalHold
 from records.retention.services import certificate_draft
 from tests.e2e.browser import browser_page, serious_accessibility_violations, sign_in

@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from config import roles
 from config.celery import app as celery_app
-from config.models import JobRun
+from config.portal import roles
+from config.portal.models import JobRun
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone
 from records.retention.services import certificate_draft

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connections
 
-from config import roles
+from config.portal import roles
 from sites_registry.models import Site, SiteDecision
 from tests.e2e.browser import browser_page, serious_accessibility_violations, sign_in
 from tests.factories import TEST_PASSWORD, PlatformFactory, make_user

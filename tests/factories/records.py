@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from config import roles
+from config.portal import roles
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
 from tests.factories.accounts import UserFactory
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from config import roles
+from config.portal import roles
 from moderation.models import (
     AccountRestriction,
     CommenterNotice,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.audit import system_user
+from config.portal.audit import system_user
 from moderation.importers import CapturedItem
 from moderation.importers.base import Author
 from moderation.models import Comment
@@ -77,9 +77,7 @@ def test_a_repeat_in_a_later_batch_rewrites_what_the_earlier_batch_created(setti
     assert first.kind == Comment.Kind.REPLY and first.edit_count == 0
     (entry,) = first.history.all()
     fields = [f.attname for f in Comment._meta.concrete_fields]
-    assert {name: getattr(entry, name) for name in fields} == {
-        name: getattr(first, name) for name in fields
-    }
+    assert {name: getattr(entry, name) for name in fields} == {name: getattr(first, name) for name in fields}
     assert Comment.objects.get(platform_item_id="d").parent == first
 
     again = run(site, "jsonl", "v.jsonl", content)
@@ -164,9 +162,7 @@ def test_files_with_a_utf8_byte_order_mark_import():
     x_site = site_on("x")
     result = run(x_site, "jsonl", "bom.jsonl", b"\xef\xbb\xbf" + jsonl(item("bom-1")))
     assert result.created == 1
-    result = run(
-        x_site, "csv", "bom.csv", b"\xef\xbb\xbfid,text,posted_at\nbom-2,hi,2026-01-01T00:00:00Z\n"
-    )
+    result = run(x_site, "csv", "bom.csv", b"\xef\xbb\xbfid,text,posted_at\nbom-2,hi,2026-01-01T00:00:00Z\n")
     assert result.created == 1
 
 
@@ -229,9 +225,7 @@ def test_a_new_stub_is_kept_with_its_derived_time_and_a_later_full_capture_compl
     import_items(site, stub)
     comment = Comment.objects.get(platform_item_id="s-2")
     assert comment.posted_at_derived and comment.kind == Comment.Kind.REFERENCED and comment.author is None
-    import_items(
-        site, captured("s-2", kind="city_post", text="The City's post", author=None, from_city=True)
-    )
+    import_items(site, captured("s-2", kind="city_post", text="The City's post", author=None, from_city=True))
     comment.refresh_from_db()
     assert comment.kind == Comment.Kind.CITY_POST and comment.text == "The City's post"
     assert not comment.posted_at_derived and comment.platform_state == Comment.PlatformState.VISIBLE

@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def run(site, format_name, name, content: bytes | None = None):
     data = content if content is not None else (FIXTURES / name).read_bytes()
-    from config.audit import system_user
+    from config.portal.audit import system_user
 
     return captures_import_file(
         actor=system_user(), site=site, format_name=format_name, stream=io.BytesIO(data), source_name=name
@@ -398,7 +398,7 @@ def test_payload_is_cut_out_exactly_even_when_read_in_small_pieces():
 def test_every_new_item_gets_a_creation_history_row_equal_to_it():
     """The history rows are written by the database from the rows just written (COPY
     path on PostgreSQL, bulk_create_with_history elsewhere): same values, user, reason."""
-    from config.audit import system_user
+    from config.portal.audit import system_user
 
     site = site_on("facebook", account_name="City of Kankakee", handle="CityofKankakee")
     run(site, "facebook", "facebook_comments.json")

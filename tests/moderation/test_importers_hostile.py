@@ -38,7 +38,7 @@ WHEN = "2026-01-01T00:00:00Z"
 
 
 def run(site, format_name, content: bytes):
-    from config.audit import system_user
+    from config.portal.audit import system_user
 
     return captures_import_file(
         actor=system_user(), site=site, format_name=format_name, stream=io.BytesIO(content), source_name="f"

@@ -29,7 +29,7 @@ def items(module, name_or_bytes, site):
 
 
 def run(site, format_name, name, content: bytes | None = None):
-    from config.audit import system_user
+    from config.portal.audit import system_user
 
     data = content if content is not None else (FIXTURES / name).read_bytes()
     return captures_import_file(

@@ -42,7 +42,7 @@ STREAMED_MENTION = "2050515640120246430"
 
 
 def run(site, format_name, name, content: bytes | None = None):
-    from config.audit import system_user
+    from config.portal.audit import system_user
 
     data = content if content is not None else (FIXTURES / name).read_bytes()
     return captures_import_file(

@@ -40,7 +40,7 @@ def _race(*calls):
 
 
 def test_two_officers_resolving_one_report_one_wins_the_other_is_told(postgresql, comms_user):
-    from config import roles
+    from config.portal import roles
     from tests.factories import make_user
 
     other = make_user(roles.COMMUNICATIONS_OFFICE, username="comms2")
@@ -65,7 +65,7 @@ def test_two_officers_resolving_one_report_one_wins_the_other_is_told(postgresql
 
 
 def test_two_officers_picking_up_one_report(postgresql, comms_user):
-    from config import roles
+    from config.portal import roles
     from tests.factories import make_user
 
     other = make_user(roles.COMMUNICATIONS_OFFICE, username="comms2")
@@ -81,7 +81,7 @@ def test_two_officers_picking_up_one_report(postgresql, comms_user):
 
 
 def test_two_technicians_removing_one_item_one_removal_results(postgresql, tst_user):
-    from config import roles
+    from config.portal import roles
     from tests.factories import make_user
 
     other = make_user(roles.TECHNICAL_SERVICES, username="tst2")

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from config.audit import stamp
-from config.models import CityClosure
+from config.portal.audit import stamp
+from config.portal.models import CityClosure
 from moderation.models import (
     Comment,
     ProhibitedCategory,
@@ -297,7 +297,7 @@ def test_report_moves_open_investigating_resolved_with_timestamps(tst_user, comm
 
 
 def test_report_can_be_handed_to_another_member_of_the_office(comms_user):
-    from config import roles
+    from config.portal import roles
     from tests.factories import make_user
 
     colleague = make_user(roles.COMMUNICATIONS_OFFICE, username="colleague")

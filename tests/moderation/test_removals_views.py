@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from config import roles
+from config.portal import roles
 from moderation.models import AccountRestriction, CommenterNotice, Referral, Removal, ViolationReport
 from moderation.removals import services
 from tests.factories import (

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.business_days import BusinessCalendar
-from config.models import CityClosure
+from config.portal.calendar import BusinessCalendar
+from config.portal.models import CityClosure
 from records.foia import services
 from records.foia.clock import compute_due_date, recurrent_reason
 from records.models import FoiaRequest, FoiaRequester

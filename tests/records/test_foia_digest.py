@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from config.models import JobRun
+from config.portal.models import JobRun
 from records.foia.digest import deadlines, send_daily_digest
 from records.tasks import foia_daily_digest
 from tests.factories import FoiaRequestFactory

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
+from config.portal import calendar
 from records.foia import services
 from records.models import FoiaDownload, FoiaExport, FoiaLetter, FoiaRequest, FoiaRequester, Redaction
 from tests.factories import CommentFactory, FoiaRequesterFactory, SiteFactory
@@ -174,7 +175,7 @@ def test_treating_a_request_as_recurrent_sends_the_3_2_b_notice(client_as, clerk
     from records.foia.clock import compute_due_date
     from tests.factories import FoiaRequestFactory
 
-    today = services.city_today()
+    today = calendar.today()
     requester = FoiaRequesterFactory(name="Sam Frequent")
     for days_ago in range(1, 8):
         FoiaRequestFactory(requester=requester, received_on=today - timedelta(days=days_ago))
@@ -229,7 +230,7 @@ def test_denial_page_fills_in_the_exemptions(client_as, clerk_user, foia_request
 
 
 def test_extension_letter_from_the_template(client_as, clerk_user, foia_request, monkeypatch):
-    monkeypatch.setattr(services, "city_today", lambda: date(2026, 11, 23))
+    monkeypatch.setattr(calendar, "today", lambda: date(2026, 11, 23))
     client = client_as(clerk_user)
     url = reverse("records:foia-letter-action", args=[foia_request.pk, "extension"])
     response = client.post(url, {"reason": "e_iii", "days": "5", "subject": "Extension", "body": ""})

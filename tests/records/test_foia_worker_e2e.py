@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.core.files.storage import storages
 
-from config.audit import stamp
 from config.celery import app as celery_app
+from config.portal.audit import stamp
 from moderation.models import Comment
 from records.foia import services
 from records.foia.export import verify_bundle
@@ -38,7 +38,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_worker_killed_mid_build_leads_to_one_complete_bundle(postgresql, real_broker, tmp_path):
-    from config import roles
+    from config.portal import roles
 
     clerk = UserFactory(role=roles.CITY_CLERK, username="clerk-e2e")
     site = SiteFactory()

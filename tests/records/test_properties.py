@@ -14,7 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config import roles
+from config.portal import roles
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone
 from records.retention.series import eligibility_date

@@ -8,11 +8,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import ManyToOneRel
 
-from config.models import JobRun
+from config.portal import locks
+from config.portal.models import JobRun
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone, LegalHold
 from records.retention.series import REGISTRY
-from records.retention.services import PURGE_LOCK_KEY, certificate_draft, certificate_execute
+from records.retention.services import certificate_draft, certificate_execute
 from records.services import legal_hold_place, legal_hold_release, retention_enforce
 from tests.factories import CommentFactory, approve_certificate, schedule_for
 from tests.records.conftest import chicago
@@ -206,7 +207,7 @@ def test_second_concurrent_run_exits_at_once_saying_so(postgresql, eligible_year
         **{k: v for k, v in params.items() if k in {"host", "port", "user", "dbname", "password"}}
     )
     try:
-        other.execute("SELECT pg_advisory_lock(%s)", [PURGE_LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [locks.PURGE])
         out = io.StringIO()
         call_command("enforce_retention", stdout=out)
         assert "Another retention run holds the lock" in out.getvalue()

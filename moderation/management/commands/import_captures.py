@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from config.audit import system_user
+from config.portal.audit import system_user
 from moderation.importers import FORMATS, CaptureError
 from moderation.params import is_plain_number
 from moderation.services import captures_import_file

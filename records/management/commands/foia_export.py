@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config.audit import stamp
+from config.portal.audit import stamp
 from moderation.params import is_plain_number
 from records.foia.export import build_export, check_exportable
 from records.models import FoiaExport, FoiaRequest
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, request: str, username: str, **options):
         from django.contrib.auth import get_user_model
 
-        from config import roles
+        from config.portal import roles
 
         pk = request.rsplit("-", 1)[-1]
         foia_request = FoiaRequest.objects.filter(pk=int(pk)).first() if is_plain_number(pk) else None
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             if actor is None or not roles.has_role(actor, roles.CITY_CLERK):
                 raise CommandError(f"{username!r} is not a City Clerk user.")
         else:
-            from config.audit import system_user
+            from config.portal.audit import system_user
 
             actor = system_user()
         with transaction.atomic():

@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config import roles
-from config.portal_apps import DOMAIN_APPS
+from config.portal import roles
+from config.portal.portal_apps import DOMAIN_APPS
 
 DEMO_USERS = (
     # username, password, first name, last name, role (None: administrator)

@@ -1,4 +1,9 @@
-"""Business days of the City of Kankakee: the one place deadlines count days.
+"""The City's calendar: the one place that says what day it is and counts days.
+
+Every date a person sees, every calendar year of the retention schedule and every
+deadline is in the City's time zone, America/Chicago; times are stored in UTC.
+
+Business days of the City of Kankakee:
 
 A business day is a weekday that is neither an Illinois state holiday (the ``holidays``
 package, subdivision IL: it includes Lincoln's Birthday, Casimir Pulaski Day,
@@ -13,10 +18,36 @@ fifth business day after the received date, whatever day it was received on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
+from django.utils import timezone
+
+CITY_TZ = ZoneInfo("America/Chicago")
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of ``moment`` in the City's time zone."""
+    return moment.astimezone(CITY_TZ).date()
+
+
+def today() -> date:
+    """Today in Kankakee."""
+    return local_date(timezone.now())
+
+
+def start_of_local_day(day: date) -> datetime:
+    """The first instant of ``day`` in Kankakee."""
+    return datetime.combine(day, time.min, tzinfo=CITY_TZ)
+
+
+def day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """A range of the City's days as instants: ``[start of date_from, start of the day after date_to)``."""
+    start = start_of_local_day(date_from) if date_from else None
+    end = start_of_local_day(date_to + timedelta(days=1)) if date_to else None
+    return start, end
 
 
 @lru_cache(maxsize=64)
@@ -35,7 +66,7 @@ class BusinessCalendar:
 
     def __init__(self, closures: dict[date, str] | None = None):
         if closures is None:
-            from config.models import CityClosure
+            from config.portal.models import CityClosure
 
             closures = dict(CityClosure.objects.values_list("date", "reason"))
         self.closures = closures

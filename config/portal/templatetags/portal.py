@@ -28,8 +28,8 @@ def local_date(value):
 @register.simple_tag(takes_context=True)
 def kept(context, slot: str, pk, name: str) -> str:
     """What the user typed into field ``name`` of the inline form ``slot``-``pk`` before the
-    action was refused (see config.kept_input); escaped like any other output."""
-    from config.kept_input import kept_input
+    action was refused (see config.portal.kept_input); escaped like any other output."""
+    from config.portal.kept_input import kept_input
 
     request = context.get("request")
     if request is None:

@@ -5,12 +5,12 @@ from django.db.models.signals import post_migrate
 class PortalConfig(AppConfig):
     """The portal's own shared pieces: roles, audit helpers, job runs, staff home."""
 
-    name = "config"
+    name = "config.portal"
     label = "portal"
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from config import lookups, roles  # noqa: F401 (lookups: registers field__any_of)
+        from config.portal import lookups, roles  # noqa: F401 (lookups: registers field__any_of)
 
         # After every app: permissions of later apps are created by their own post_migrate.
         post_migrate.connect(roles.sync_role_permissions_on_migrate, dispatch_uid="portal-role-permissions")

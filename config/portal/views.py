@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from config import roles
-from config.portal_apps import DOMAIN_APPS, home_panels
+from config.portal import roles
+from config.portal.portal_apps import DOMAIN_APPS, home_panels
 
 
 @login_not_required

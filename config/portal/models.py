@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from config.audit import TrackedModel
+from config.portal.audit import TrackedModel
 
 
 class JobRun(models.Model):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from config import roles
-from config.portal_apps import nav_items, public_links
+from config.portal import roles
+from config.portal.portal_apps import nav_items, public_links
 
 
 def portal(request):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.models import CityClosure, JobRun
+from config.portal.models import CityClosure, JobRun
 
 
 class UndeletableRecordAdmin(SimpleHistoryAdmin):

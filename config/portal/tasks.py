@@ -3,7 +3,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
-from config.models import JobRun
+from config.portal.models import JobRun
 
 
 @shared_task(name="portal.heartbeat", acks_late=True, time_limit=60, soft_time_limit=50)
