@@ -137,7 +137,7 @@ def run_export(size: int) -> dict:
     from config.portal import roles
     from records.foia import services
     from records.foia.export import build_export
-    from records.models import FoiaExport, FoiaRequest, FoiaRequester, Redaction
+    from records.models import FoiaExport, FoiaRequester, Redaction
     from sites_registry.models import Site
 
     site = Site.objects.get(platform__slug=PLATFORM_SLUG, handle=f"bench{size}")
@@ -153,7 +153,7 @@ def run_export(size: int) -> dict:
         channel="email",
         description=f"Benchmark export of {size} records",
         sites=[site],
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+        record_kinds=["captured-items"],
     )
     first = site.comments.order_by("pk").values_list("pk", flat=True).first()
     Redaction.objects.bulk_create(

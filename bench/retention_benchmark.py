@@ -84,11 +84,6 @@ def cleanup(site) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM moderation_historicalcomment WHERE site_id = %s", [site.pk])
         cursor.execute("UPDATE moderation_comment SET parent_id = NULL WHERE site_id = %s", [site.pk])
-        cursor.execute(
-            "DELETE FROM records_legalhold_comments WHERE comment_id IN "
-            "(SELECT id FROM moderation_comment WHERE site_id = %s)",
-            [site.pk],
-        )
         cursor.execute("DELETE FROM moderation_comment WHERE site_id = %s", [site.pk])
     bench_certificates = DisposalCertificate.objects.filter(number__startswith="BENCH-")
     DisposalTombstone.objects.filter(certificate__in=bench_certificates)._raw_delete("default")
@@ -98,8 +93,9 @@ def cleanup(site) -> None:
         certificate.history.all().delete()
         certificate.delete()
     for hold in LegalHold.objects.filter(name__startswith="Benchmark hold"):
+        for scope in hold.scopes.all():
+            scope.history.all().delete()
         hold.history.all().delete()
-        hold.sites.clear()
         hold.delete()
 
 
@@ -173,6 +169,7 @@ def baseline_batch(site, last: int, batch_size: int) -> tuple[int, int, float]:
 def approved_certificate(site, clerk, held_percent: float):
     from records.models import DisposalCertificate
     from records.retention.services import certificate_draft
+    from records.series import Scope
     from records.services import certificate_approve, certificate_file, legal_hold_place
 
     today = timezone.localdate()
@@ -200,7 +197,9 @@ def approved_certificate(site, clerk, held_percent: float):
         approver_name="Bench",
     )
     if held_percent > 0:
-        legal_hold_place(actor=clerk, name="Benchmark hold", reason="Benchmark", search_terms="benchheld")
+        legal_hold_place(
+            actor=clerk, name="Benchmark hold", reason="Benchmark", scopes=[Scope(terms=("benchheld",))]
+        )
     return certificate, draft_seconds
 
 
@@ -243,8 +242,8 @@ def main() -> None:
     from django.conf import settings
 
     from records.models import RetentionSchedule
-    from records.retention.series import REGISTRY
     from records.retention.services import _destroy_batch
+    from records.series import REGISTRY
 
     batch_size = args.batch_size or settings.RETENTION_PURGE_BATCH_SIZE
     # DEBUG keeps every query's SQL (thousands of ids each) in memory: measure as in production.

@@ -11,6 +11,7 @@ from records.models import (
     FoiaLetterTemplate,
     FoiaRequest,
     FoiaRequester,
+    HoldScope,
     LegalHold,
     Redaction,
     RetentionSchedule,
@@ -22,7 +23,12 @@ class LegalHoldAdmin(ReadOnlyRecordAdmin):
     # Placed and released on the Clerk's pages (legal_hold_place / legal_hold_release).
     list_display = ["name", "kind", "reference", "matter", "placed_by", "placed_at", "released_at"]
     list_filter = ["kind"]
-    raw_id_fields = ["comments", "commenters"]
+
+
+@admin.register(HoldScope)
+class HoldScopeAdmin(ReadOnlyRecordAdmin):
+    # Added on the Clerk's pages (legal_hold_place / legal_hold_add_scope).
+    list_display = ["hold", "series", "date_from", "date_to"]
 
 
 @admin.register(RetentionSchedule)

@@ -13,6 +13,7 @@ from config.portal.calendar import CITY_TZ
 from moderation.models import Comment, Commenter
 from records.models import DisposalCertificate, LegalHold
 from records.retention.services import certificate_draft, certificate_execute
+from records.series import Scope
 from records.services import certificate_approve, certificate_file, legal_hold_place
 from sites_registry.models import Site
 
@@ -61,7 +62,7 @@ def _seed_retention(*, users, stdout) -> None:
             name="Demo: Smith v. City of Kankakee",
             matter="Smith v. City of Kankakee, 21st Judicial Circuit",
             reason="Claim about road conditions; keep every record that mentions potholes.",
-            search_terms="pothole",
+            scopes=[Scope(terms=("pothole",))],
         )
     # An executed certificate (records of five years ago) and a draft (records of four years ago).
     for site in sites:
@@ -163,7 +164,7 @@ def _seed_foia(*, users, stdout) -> None:
         channel=FoiaRequest.Channel.EMAIL,
         description="All comments on the City's Facebook page mentioning potholes or the pothole hotline.",
         sites=[site],
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS, FoiaRequest.RecordKind.SITE_REGISTRY],
+        record_kinds=["captured-items", "sites"],
         search_terms="pothole\nSSN",
     )
     subject, body = render_letter("acknowledgement", pothole, clerk=clerk)
@@ -190,7 +191,7 @@ def _seed_foia(*, users, stdout) -> None:
         channel=FoiaRequest.Channel.MAIL,
         description="Every comment I posted on the Police Department's page, and any removal of them.",
         sites=Site.objects.filter(state=Site.State.APPROVED).order_by("pk")[1:2] or [site],
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS, FoiaRequest.RecordKind.REMOVALS],
+        record_kinds=["captured-items", "removals"],
     )
 
     # 3. Commercial (21 business days), received today.
@@ -201,7 +202,7 @@ def _seed_foia(*, users, stdout) -> None:
         channel=FoiaRequest.Channel.WEB_FORM,
         description="The list of the City's official social media accounts.",
         is_commercial=True,
-        record_kinds=[FoiaRequest.RecordKind.SITE_REGISTRY],
+        record_kinds=["sites"],
         date_from=today.replace(month=1, day=1),
     )
 
@@ -214,7 +215,7 @@ def _seed_foia(*, users, stdout) -> None:
         description="The home addresses of everyone who commented about the river festival.",
         sites=[site],
         search_terms="festival",
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+        record_kinds=["captured-items"],
     )
     exemptions = [
         ("5 ILCS 140/7(1)(b)", "Home addresses of private individuals are private information (§2(c-5)).")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,13 +10,45 @@ from django.utils import timezone
 
 from config.portal import locks, roles
 from config.portal.audit import stamp
-from records.models import LegalHold
+from records.models import HoldScope, LegalHold
 from records.retention.services import (  # noqa: F401  (the retention services, re-exported)
     certificate_approve,
     certificate_file,
     certificate_withdraw,
     retention_enforce,
 )
+from records.series import REGISTRY, Scope
+
+
+def _check_scope(scope: Scope, where: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not scope.has_criteria and not scope.series:
+        errors["__all__"] = (
+            f"{where} must name what it holds: sites, commenters, a date range, search terms, "
+            "explicitly chosen records or record series."
+        )
+    unknown = [key for key in scope.series if key not in REGISTRY]
+    if unknown:
+        errors["series"] = f"Unknown record series: {', '.join(unknown)}."
+    if scope.date_from and scope.date_to and scope.date_from > scope.date_to:
+        errors["date_to"] = "The end of the date range is before its start."
+    return errors
+
+
+def _save_scope(hold: LegalHold, scope: Scope, *, actor, reason: str) -> HoldScope:
+    row = HoldScope(
+        hold=hold,
+        series=list(scope.series),
+        site_ids=sorted(set(scope.site_ids)),
+        commenter_ids=sorted(set(scope.commenter_ids)),
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        search_terms="\n".join(scope.terms),
+        record_ids=sorted(set(scope.record_ids)),
+    )
+    stamp(row, actor=actor, reason=reason)
+    row.save()
+    return row
 
 
 @transaction.atomic
@@ -26,23 +57,19 @@ def legal_hold_place(
     actor,
     name: str,
     reason: str,
+    scopes: Iterable[Scope],
     matter: str = "",
-    sites: Iterable = (),
-    commenters: Iterable = (),
-    date_from: date | None = None,
-    date_to: date | None = None,
-    search_terms: str = "",
-    comments: Iterable = (),
     kind: str = LegalHold.Kind.LITIGATION,
     reference: str = "",
 ) -> LegalHold:
-    """Place a legal hold. The scope must name something; an empty scope is refused.
+    """Place a legal hold covering the union of ``scopes``; each must name something.
 
-    A pending FOIA request holds its responsive records with ``kind=LegalHold.Kind.FOIA_REQUEST``
-    and ``reference`` = the request's number (PAC opinion 19-013), released when it closes.
+    A pending FOIA request holds its responsive records with ``kind=LegalHold.Kind.FOIA_REQUEST``,
+    ``reference`` = the request's number and the request's own scope (PAC opinion 19-013),
+    released when it closes.
     """
     roles.require_role(actor, roles.CITY_CLERK)
-    sites, commenters, comments = list(sites), list(commenters), list(comments)
+    scopes = list(scopes)
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Give the hold a name."
@@ -50,13 +77,10 @@ def legal_hold_place(
         errors["reason"] = "Say why the records are held."
     if kind not in LegalHold.Kind.values:
         errors["kind"] = "Choose the kind of hold."
-    if not (sites or commenters or comments or search_terms.strip() or date_from or date_to):
-        errors["__all__"] = (
-            "A hold must name its scope: sites, commenters, a date range, search terms "
-            "or explicitly chosen records."
-        )
-    if date_from and date_to and date_from > date_to:
-        errors["date_to"] = "The end of the date range is before its start."
+    if not scopes:
+        errors["__all__"] = "A hold must have at least one scope."
+    for scope in scopes:
+        errors = {**_check_scope(scope, "A hold"), **errors}
     if errors:
         raise ValidationError(errors)
     # Wait for any purge batch in flight, so that every batch after this commit sees the hold.
@@ -69,33 +93,44 @@ def legal_hold_place(
         reason=reason.strip(),
         placed_by=actor,
         placed_at=timezone.now(),
-        date_from=date_from,
-        date_to=date_to,
-        search_terms=search_terms.strip(),
     )
     stamp(hold, actor=actor, reason="Legal hold placed")
     hold.save()
-    hold.sites.set(sites)
-    hold.commenters.set(commenters)
-    hold.comments.set(comments)
+    for scope in scopes:
+        _save_scope(hold, scope, actor=actor, reason="Legal hold placed")
     return hold
 
 
 @transaction.atomic
-def legal_hold_add_records(*, actor, hold: LegalHold, comments: Iterable) -> LegalHold:
-    """Add explicitly chosen records to an active hold (e.g. more responsive records found)."""
+def legal_hold_add_scope(*, actor, hold: LegalHold, scope: Scope) -> LegalHold:
+    """Widen an active hold by one more scope (more responsive records found, a new party).
+
+    A hold is never narrowed in place: to hold less, release it and place a new one, so the
+    history shows what was held when."""
     roles.require_role(actor, roles.CITY_CLERK)
-    comments = list(comments)
-    if not comments:
-        raise ValidationError({"comments": "Choose at least one record to add."})
+    errors = _check_scope(scope, "The scope")
+    if errors:
+        raise ValidationError(errors)
     locks.holds_exclusive()
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_at is not None:
         raise ValidationError(f"The hold “{hold.name}” was released; place a new hold instead.")
-    hold.comments.add(*comments)
-    stamp(hold, actor=actor, reason=f"{len(comments)} record(s) added to the hold")
+    if hold.pending_foia_request is not None:
+        raise ValidationError(
+            "This hold is exactly the scope of a pending FOIA request; change the request's scope instead."
+        )
+    _save_scope(hold, scope, actor=actor, reason="Scope added to the hold")
+    stamp(hold, actor=actor, reason="Scope added to the hold")
     hold.save()
     return hold
+
+
+def legal_hold_add_records(*, actor, hold: LegalHold, comments: Iterable) -> LegalHold:
+    """Add explicitly chosen captured items to an active hold, as one more scope."""
+    record_ids = tuple(comment.pk for comment in comments)
+    if not record_ids:
+        raise ValidationError({"record_ids": "Choose at least one record to add."})
+    return legal_hold_add_scope(actor=actor, hold=hold, scope=Scope(record_ids=record_ids))
 
 
 @transaction.atomic

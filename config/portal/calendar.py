@@ -28,8 +28,10 @@ from django.utils import timezone
 CITY_TZ = ZoneInfo("America/Chicago")
 
 
-def local_date(moment: datetime) -> date:
-    """The calendar date of ``moment`` in the City's time zone."""
+def local_date(moment: datetime | date) -> date:
+    """The calendar date of ``moment`` in the City's time zone (a date is already one)."""
+    if not isinstance(moment, datetime):
+        return moment
     return moment.astimezone(CITY_TZ).date()
 
 

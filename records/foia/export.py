@@ -35,7 +35,7 @@ from django.utils import timezone
 from stream_zip import ZIP_64, stream_zip
 
 from config.portal.audit import stamp, system_user
-from records.foia import kinds as kind_registry
+from records.foia import selectors
 from records.foia.redaction import (
     CONTROL_CHARACTERS,
     FORMULA_PREFIXES,
@@ -151,7 +151,8 @@ def build_export(export_id: int, *, row_delay: float = 0.0) -> FoiaExport | None
     if export is None or export.state == FoiaExport.State.COMPLETE:
         return export
     request = export.request
-    specs = kind_registry.available_kinds(request)
+    specs = selectors.requested_series(request)
+    scope = selectors.request_scope(request)
     try:
         check_exportable(request)
     except ValidationError as exc:
@@ -168,7 +169,7 @@ def build_export(export_id: int, *, row_delay: float = 0.0) -> FoiaExport | None
         export.attempts += 1
         export.started_at = timezone.now()
         export.processed_records = 0
-        export.total_records = sum(spec.count(request) for spec in specs)
+        export.total_records = sum(spec.count(scope) for spec in specs)
         export.error = ""
         stamp(export, actor=system_user(), reason=f"Export bundle build, attempt {export.attempts}")
         export.save()
@@ -179,7 +180,7 @@ def build_export(export_id: int, *, row_delay: float = 0.0) -> FoiaExport | None
     work = root / f"export-{export.pk}-{uuid.uuid4().hex}"
     work.mkdir(parents=True)
     try:
-        built = _build_members(export, specs, work, row_delay=row_delay)
+        built = _build_members(export, specs, scope, work, row_delay=row_delay)
         zip_path = work / "bundle.zip"
         size, digest = _write_zip(work, built["files"], zip_path)
         with transaction.atomic():
@@ -218,7 +219,7 @@ def _fail(export_id: int, message: str) -> None:
         export.save()
 
 
-def _build_members(export: FoiaExport, specs, work: Path, *, row_delay: float = 0.0) -> dict:
+def _build_members(export: FoiaExport, specs, scope, work: Path, *, row_delay: float = 0.0) -> dict:
     request = export.request
     accepted = list(
         Redaction.objects.filter(request=request, state=Redaction.State.ACCEPTED)
@@ -244,12 +245,12 @@ def _build_members(export: FoiaExport, specs, work: Path, *, row_delay: float = 
         table.writerow(spec.columns)
         document.write(
             f"<section><h2>{html.escape(spec.label)}</h2>\n<table>\n<thead><tr>"
-            + "".join(f'<th scope="col">{html.escape(c)}</th>' for c in spec.columns)
+            + "".join(f'<th scope="col">{html.escape(spec.column_labels[c])}</th>' for c in spec.columns)
             + "</tr></thead>\n<tbody>\n"
         )
         columns = spec.columns
         hash_positions = [columns.index(column) for column in spec.payload_hash_columns]
-        for record in spec.rows(request):
+        for record in spec.rows(scope):
             # The hot loop: work on whole rows where it can (one search, one escape per
             # record), and value by value only when a row needs it.
             values = original = [record.values[column] for column in columns]
@@ -479,10 +480,10 @@ def check_exportable(request) -> None:
     """Refuse an export that would select nothing, before anything is written."""
     if not request.record_kinds:
         raise ValidationError({"record_kinds": "Choose at least one kind of record for the scope."})
-    if kind_registry.scope_is_empty(request):
+    if selectors.scope_is_empty(request):
         raise ValidationError(
             "The request's scope is empty: name sites, commenters, a date range or search terms "
             "before exporting."
         )
-    if not kind_registry.available_kinds(request):
+    if not selectors.requested_series(request):
         raise ValidationError({"record_kinds": "None of the chosen kinds of record is known to the portal."})

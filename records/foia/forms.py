@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from config.portal import roles
 from moderation.models import Commenter
 from records.models import FoiaRequest, FoiaRequester, Redaction
+from records.series import REGISTRY
 from sites_registry.models import Site
 
 
@@ -62,7 +63,7 @@ class FoiaRequestForm(USWDSMixin, forms.Form):
     )
     record_kinds = forms.MultipleChoiceField(
         label="Kinds of record",
-        choices=FoiaRequest.RecordKind.choices,
+        choices=REGISTRY.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     sites = forms.ModelMultipleChoiceField(
@@ -181,7 +182,7 @@ class RedactionDecisionForm(USWDSMixin, forms.Form):
 
 
 class RedactionAddForm(USWDSMixin, forms.Form):
-    record_kind = forms.ChoiceField(label="Kind of record", choices=FoiaRequest.RecordKind.choices)
+    record_kind = forms.ChoiceField(label="Kind of record", choices=REGISTRY.choices)
     record_id = forms.IntegerField(
         label="Record number", min_value=1, help_text="The # column of the request page's preview."
     )

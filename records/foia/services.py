@@ -18,7 +18,7 @@ from config.portal.audit import stamp
 from config.portal.calendar import BusinessCalendar
 from config.portal.private_info import find_private_information
 from records import services as records_services
-from records.foia import kinds as kind_registry
+from records.foia import selectors
 from records.foia.clock import compute_due_date, recurrent_reason
 from records.foia.export import check_exportable
 from records.models import (
@@ -32,6 +32,7 @@ from records.models import (
     LegalHold,
     Redaction,
 )
+from records.series import REGISTRY
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +45,6 @@ class AlreadyLogged(Exception):
     def __init__(self, request: FoiaRequest):
         self.request = request
         super().__init__(f"{request.reference} was already logged from this form.")
-
-
-HELD_KINDS = {
-    FoiaRequest.RecordKind.CAPTURED_ITEMS,
-    FoiaRequest.RecordKind.REMOVALS,
-    FoiaRequest.RecordKind.REPORTS,
-    FoiaRequest.RecordKind.REFERRALS,
-    FoiaRequest.RecordKind.NOTICES,
-}
 
 
 def _lock(request: FoiaRequest) -> FoiaRequest:
@@ -137,7 +129,7 @@ def _validate_scope(*, received_on, date_from, date_to, record_kinds) -> dict[st
         errors["received_on"] = "The received date cannot be in the future."
     if date_from and date_to and date_from > date_to:
         errors["date_to"] = "The end of the date range is before its start."
-    unknown = [kind for kind in record_kinds if kind not in FoiaRequest.RecordKind.values]
+    unknown = [kind for kind in record_kinds if kind not in REGISTRY]
     if unknown:
         errors["record_kinds"] = f"Unknown kinds of record: {', '.join(unknown)}."
     return errors
@@ -145,11 +137,9 @@ def _validate_scope(*, received_on, date_from, date_to, record_kinds) -> dict[st
 
 def _place_hold(actor, request: FoiaRequest) -> None:
     """A pending request holds its responsive records (PAC opinion 19-013)."""
-    if (
-        request.hold_id
-        or not (set(request.record_kinds) & HELD_KINDS)
-        or kind_registry.scope_is_empty(request)
-    ):
+    scope = selectors.request_scope(request)
+    # A request without criteria returns nothing (its export is refused), so it holds nothing.
+    if request.hold_id or not scope.series or not scope.has_criteria:
         return
     request.hold = records_services.legal_hold_place(
         actor=actor,
@@ -158,11 +148,7 @@ def _place_hold(actor, request: FoiaRequest) -> None:
             f"Responsive records of pending FOIA request {request.reference} "
             "(5 ILCS 140; PAC opinion 19-013)."
         ),
-        sites=request.sites.all(),
-        commenters=request.commenters.all(),
-        date_from=request.date_from,
-        date_to=request.date_to,
-        search_terms=request.search_terms,
+        scopes=[scope],
         kind=LegalHold.Kind.FOIA_REQUEST,
         reference=request.reference,
     )
@@ -566,7 +552,7 @@ def foia_redaction_scan_start(*, actor, request: FoiaRequest) -> FoiaRequest:
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
-    if kind_registry.scope_is_empty(request):
+    if selectors.scope_is_empty(request):
         raise ValidationError("The request's scope is empty: there are no records to scan.")
     request.redaction_scan_requested_at = timezone.now()
     stamp(request, actor=actor, reason="Private-information scan requested")
@@ -581,16 +567,17 @@ def foia_redactions_suggest(*, actor, request: FoiaRequest) -> int:
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
-    if kind_registry.scope_is_empty(request):
+    if selectors.scope_is_empty(request):
         raise ValidationError("The request's scope is empty: there are no records to scan.")
+    scope = selectors.request_scope(request)
     existing = set(
         Redaction.objects.filter(request=request).values_list("record_kind", "record_id", "field", "text")
     )
     new = []
-    for spec in kind_registry.available_kinds(request):
+    for spec in selectors.requested_series(request):
         if not spec.redactable_columns:
             continue
-        for record in spec.rows(request):
+        for record in spec.rows(scope):
             for column in spec.redactable_columns:
                 for finding in find_private_information(record.values[column]):
                     key = (spec.key, record.id, column, finding.text)
@@ -659,7 +646,7 @@ def redaction_add(
     request = _lock(request)
     _require_open(request)
     errors: dict[str, str] = {}
-    spec = kind_registry.REGISTRY.get(record_kind)
+    spec = REGISTRY.get(record_kind)
     if spec is None or record_kind not in request.record_kinds:
         errors["record_kind"] = "Choose a kind of record in the request's scope."
     if exemption not in Redaction.Exemption.values:
@@ -697,7 +684,9 @@ def redaction_add(
 
 
 def _find_record(spec, request: FoiaRequest, record_id: int):
-    queryset = spec.queryset(request).filter(pk=record_id).values_list(*spec.value_fields)
+    queryset = (
+        spec.selected(selectors.request_scope(request)).filter(pk=record_id).values_list(*spec.value_fields)
+    )
     row = queryset.first()
     return spec.build([row])[0] if row else None
 

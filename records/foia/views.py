@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.portal import calendar, roles
 from config.portal.kept_input import keep_input
 from records.foia import forms as foia_forms
-from records.foia import kinds as kind_registry
-from records.foia import services
+from records.foia import selectors, services
 from records.foia.clock import compute_due_date
 from records.foia.digest import deadlines
 from records.foia.export import export_storage
@@ -148,15 +147,16 @@ def request_edit(request, pk: int):
 
 def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
     preview = []
-    if kind_registry.scope_is_empty(foia_request):
+    if selectors.scope_is_empty(foia_request):
         return preview
-    for spec in kind_registry.available_kinds(foia_request):
-        rows = spec.queryset(foia_request).order_by("pk").values_list(*spec.value_fields)[:sample_size]
+    scope = selectors.request_scope(foia_request)
+    for spec in selectors.requested_series(foia_request):
+        rows = spec.selected(scope).order_by("pk").values_list(*spec.value_fields)[:sample_size]
         samples = spec.build(list(rows))
         preview.append(
             {
                 "spec": spec,
-                "count": spec.count(foia_request),
+                "count": spec.count(scope),
                 "columns": spec.sample_columns or spec.columns[:4],
                 "rows": [
                     (record.id, [record.values[c] for c in (spec.sample_columns or spec.columns[:4])])
@@ -182,7 +182,8 @@ def request_detail(request, pk: int):
             "overdue": foia_request.is_open and foia_request.due_on < found.today,
             "due_soon": foia_request.is_open and found.today <= foia_request.due_on <= found.due_soon_until,
             "preview": _preview(foia_request),
-            "scope_empty": kind_registry.scope_is_empty(foia_request),
+            "scope_empty": selectors.scope_is_empty(foia_request),
+            "series_labels": selectors.series_labels(foia_request),
             "letters": foia_request.letters.select_related("sent_by"),
             "exports": foia_request.exports.select_related("requested_by")[:10],
             "redaction_counts": {

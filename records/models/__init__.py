@@ -8,7 +8,7 @@ from records.models.foia import (
     FoiaRequester,
     Redaction,
 )
-from records.models.holds import LegalHold
+from records.models.holds import HoldScope, LegalHold
 from records.models.retention import (
     DisposalCertificate,
     DisposalCertificateItem,
@@ -30,6 +30,7 @@ __all__ = [
     "FoiaLetterTemplate",
     "FoiaRequest",
     "FoiaRequester",
+    "HoldScope",
     "LegalHold",
     "Redaction",
     "RetentionSchedule",

@@ -81,15 +81,6 @@ class FoiaRequest(TrackedModel):
         FAX = "fax", "Fax"
         WEB_FORM = "web_form", "City web form"
 
-    class RecordKind(models.TextChoices):
-        CAPTURED_ITEMS = "captured_items", "Captured items (posts, comments, replies)"
-        REMOVALS = "removals", "Removals"
-        REPORTS = "reports", "Reports of potential violations"
-        REFERRALS = "referrals", "Referrals"
-        NOTICES = "notices", "Notices to commenters"
-        SITE_REGISTRY = "site_registry", "Site registry records"
-        POLICY_DOCUMENTS = "policy_documents", "Policy documents"
-
     class ExtensionReason(models.TextChoices):
         # The seven reasons of 5 ILCS 140 §3(e), in the statute's order.
         OTHER_LOCATIONS = "e_i", "§3(e)(i) records are stored in whole or in part at other locations"
@@ -166,6 +157,7 @@ class FoiaRequest(TrackedModel):
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     search_terms = models.TextField(blank=True, help_text="One term or phrase per line.")
+    # Keys of the record series asked for (``records.series.REGISTRY``).
     record_kinds = models.JSONField(default=list, blank=True)
 
     assignee = models.ForeignKey(
@@ -259,10 +251,6 @@ class FoiaRequest(TrackedModel):
             or self.redaction_scan_finished_at < self.redaction_scan_requested_at
         )
 
-    def record_kind_labels(self) -> list[str]:
-        labels = dict(self.RecordKind.choices)
-        return [labels.get(kind, kind) for kind in self.record_kinds]
-
 
 class FoiaLetterTemplate(TrackedModel):
     """An editable letter; ``$placeholders`` are filled in when a letter is generated."""
@@ -348,7 +336,7 @@ class Redaction(TrackedModel):
         REJECTED = "rejected", "Rejected"
 
     request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="redactions")
-    record_kind = models.CharField(max_length=30, choices=FoiaRequest.RecordKind.choices)
+    record_kind = models.CharField(max_length=30)  # the key of the record series
     record_id = models.BigIntegerField()
     field = models.CharField(max_length=100)
     text = models.TextField()

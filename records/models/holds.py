@@ -18,8 +18,8 @@ class LegalHold(TrackedModel):
 
     Holds override everything: a held record is never destroyed, even on an approved
     Disposal Certificate (50 ILCS 205/7; destroying a record after a FOIA request for it
-    violates FOIA, PAC opinion 19-013). The scope is the union of what it names within
-    the optional date range; an empty scope is refused by ``legal_hold_place``.
+    violates FOIA, PAC opinion 19-013). It covers the union of its scopes (``HoldScope``);
+    a pending FOIA request's hold has one scope, exactly the request's.
     """
 
     class Kind(models.TextChoices):
@@ -50,16 +50,6 @@ class LegalHold(TrackedModel):
     )
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.TextField(blank=True)
-
-    # Scope
-    sites = models.ManyToManyField("sites_registry.Site", blank=True, related_name="legal_holds")
-    commenters = models.ManyToManyField("moderation.Commenter", blank=True, related_name="legal_holds")
-    date_from = models.DateField(null=True, blank=True)
-    date_to = models.DateField(null=True, blank=True)
-    search_terms = models.TextField(blank=True, help_text="One term or phrase per line.")
-    comments = models.ManyToManyField(
-        "moderation.Comment", blank=True, related_name="legal_holds", help_text="Explicitly chosen records."
-    )
 
     objects = LegalHoldQuerySet.as_manager()
 
@@ -94,6 +84,41 @@ class LegalHold(TrackedModel):
         if request is None or request.state in (request.State.CLOSED, request.State.WITHDRAWN):
             return None
         return request
+
+
+class HoldScope(TrackedModel):
+    """One scope of a legal hold: the same criteria as a FOIA request's scope (AND across
+    criteria, OR within one; ``records.series.scope.Scope``).
+
+    Sites, commenters and chosen records are kept as ids rather than links, so that a hold
+    disposed of after its release takes nothing with it but its own rows, and a record it once
+    named may be destroyed after the release without touching the hold's account of itself.
+    """
+
+    hold = models.ForeignKey(LegalHold, on_delete=models.CASCADE, related_name="scopes")
+    series = models.JSONField(default=list, blank=True, help_text="Record series keys; empty: every series.")
+    site_ids = models.JSONField(default=list, blank=True)
+    commenter_ids = models.JSONField(default=list, blank=True)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    search_terms = models.TextField(blank=True, help_text="One term or phrase per line.")
+    record_ids = models.JSONField(default=list, blank=True, help_text="Captured items chosen explicitly.")
+
+    history_roles = ("City Clerk",)
+
+    class Meta:
+        ordering = ["hold", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_from__isnull=True)
+                | Q(date_to__isnull=True)
+                | Q(date_from__lte=models.F("date_to")),
+                name="holdscope_date_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scope {self.pk} of {self.hold}"
 
     def terms(self) -> list[str]:
         return [line.strip() for line in self.search_terms.splitlines() if line.strip()]

@@ -20,7 +20,7 @@ from config.portal.audit import TrackedModel
 class RetentionSchedule(TrackedModel):
     """One record series and how long its records are kept. A schedule change is data.
 
-    ``series`` is the key the code registry (``records.retention.series``) uses to find
+    ``series`` is the key the registry of record series (``records.series``) uses to find
     the model, its record date and its dependent rows.
     """
 

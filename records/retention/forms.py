@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from moderation.models import Comment, Commenter
 from moderation.params import is_plain_number
 from records.models import LegalHold
+from records.series import REGISTRY, Scope
 from sites_registry.models import Site
 
 
@@ -29,12 +30,16 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class LegalHoldForm(USWDSForm):
-    name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=LegalHold.Kind.choices, initial=LegalHold.Kind.LITIGATION)
-    reference = forms.CharField(max_length=200, required=False, help_text="Case or request number.")
-    matter = forms.CharField(max_length=300, required=False)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+class HoldScopeForm(USWDSForm):
+    """One scope: every criterion given must match (AND); any choice within one may (OR)."""
+
+    series = forms.MultipleChoiceField(
+        label="Record series",
+        choices=REGISTRY.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty to hold records of every series the other criteria reach.",
+    )
     sites = forms.ModelMultipleChoiceField(
         queryset=Site.objects.select_related("platform").order_by("account_name"),
         required=False,
@@ -71,22 +76,36 @@ class LegalHoldForm(USWDSForm):
         bad = [value for value in wanted if not is_plain_number(value)]
         if bad:
             raise ValidationError(f"Not record numbers: {', '.join(bad)}.")
-        found = list(Comment.objects.filter(pk__in=[int(v) for v in wanted]))
-        missing = sorted(set(int(v) for v in wanted) - {c.pk for c in found})
+        numbers = {int(value) for value in wanted}
+        found = set(Comment.objects.filter(pk__in=numbers).values_list("pk", flat=True))
+        missing = sorted(numbers - found)
         if missing:
             raise ValidationError(f"No captured item has the number(s): {', '.join(map(str, missing))}.")
-        return found
+        return sorted(found)
 
-    def scope(self) -> dict:
+    def scope(self) -> Scope:
         data = self.cleaned_data
-        return {
-            "site_ids": [site.pk for site in data["sites"]],
-            "commenter_ids": [c.pk for c in data["commenter_ids"]],
-            "terms": _lines(data["search_terms"]),
-            "date_from": data["date_from"],
-            "date_to": data["date_to"],
-            "explicit_ids": [c.pk for c in data["record_ids"]],
-        }
+        return Scope(
+            series=tuple(data["series"]),
+            site_ids=tuple(site.pk for site in data["sites"]),
+            commenter_ids=tuple(c.pk for c in data["commenter_ids"]),
+            terms=tuple(_lines(data["search_terms"])),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            record_ids=tuple(data["record_ids"]),
+        )
+
+
+class LegalHoldForm(HoldScopeForm):
+    """A new hold with its first scope; more scopes are added on the hold's page."""
+
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=LegalHold.Kind.choices, initial=LegalHold.Kind.LITIGATION)
+    reference = forms.CharField(max_length=200, required=False, help_text="Case or request number.")
+    matter = forms.CharField(max_length=300, required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = ["name", "kind", "reference", "matter", "reason"]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -96,12 +115,7 @@ class LegalHoldForm(USWDSForm):
             "reference": data["reference"],
             "matter": data["matter"],
             "reason": data["reason"],
-            "sites": data["sites"],
-            "commenters": data["commenter_ids"],
-            "date_from": data["date_from"],
-            "date_to": data["date_to"],
-            "search_terms": data["search_terms"],
-            "comments": data["record_ids"],
+            "scopes": [self.scope()],
         }
 
 

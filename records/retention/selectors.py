@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from config.portal.calendar import CITY_TZ
 from records.models import DisposalCertificate, DisposalCertificateItem, DisposalTombstone, RetentionSchedule
-from records.retention.holds import held_filter
-from records.retention.series import REGISTRY, eligibility_date, eligible_filter
+from records.retention.eligibility import eligibility_date, eligible_filter
+from records.retention.holds import held_queryset
+from records.series import REGISTRY
 
 
 @dataclass
@@ -54,12 +56,11 @@ def dashboard(as_of: dt.date) -> list[SeriesSummary]:
         summary.approved_pending = listed.get((schedule.series, DisposalCertificate.State.APPROVED), 0)
         if entry is not None:
             model = entry.model
-            years = (
-                model.objects.annotate(year=ExtractYear(entry.record_date_field, tzinfo=CITY_TZ))
-                .values("year")
-                .annotate(n=Count("pk"))
-                .order_by("year")
+            dated_by_instant = isinstance(
+                model._meta.get_field(entry.record_date_field), models.DateTimeField
             )
+            year = ExtractYear(entry.record_date_field, tzinfo=CITY_TZ if dated_by_instant else None)
+            years = model.objects.annotate(year=year).values("year").annotate(n=Count("pk")).order_by("year")
             summary.by_year = [
                 (row["year"], row["n"], eligibility_date(schedule, dt.date(row["year"], 12, 31)))
                 for row in years
@@ -69,7 +70,6 @@ def dashboard(as_of: dt.date) -> list[SeriesSummary]:
             summary.total = sum(n for _, n, _ in summary.by_year) + summary.undated
             eligible = eligible_filter(entry, schedule, as_of)
             summary.eligible = model.objects.filter(eligible).count() if eligible is not None else 0
-            held = held_filter(entry)
-            summary.held = model.objects.filter(held).distinct().count() if held is not None else 0
+            summary.held = held_queryset(entry).count()
         summaries.append(summary)
     return summaries

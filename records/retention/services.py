@@ -35,8 +35,9 @@ from records.models import (
     RetentionSchedule,
     StoredFileDisposal,
 )
+from records.retention.eligibility import eligible_before, eligible_filter
 from records.retention.holds import held_filter
-from records.retention.series import REGISTRY, RecordSeries, eligible_before, eligible_filter
+from records.series import REGISTRY, RecordSeries
 
 logger = logging.getLogger(__name__)
 

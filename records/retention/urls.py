@@ -9,6 +9,7 @@ urlpatterns = [
     path("portal/retention/holds/new/", views.hold_place, name="hold-place"),
     path("portal/retention/holds/<int:pk>/", views.hold_detail, name="hold-detail"),
     path("portal/retention/holds/<int:pk>/release/", views.hold_release, name="hold-release"),
+    path("portal/retention/holds/<int:pk>/scopes/", views.hold_add_scope, name="hold-add-scope"),
     path("portal/retention/certificates/", views.certificate_list, name="certificate-list"),
     path("portal/retention/certificates/<int:pk>/", views.certificate_detail, name="certificate-detail"),
     path("portal/retention/certificates/<int:pk>/print/", views.certificate_print, name="certificate-print"),

@@ -15,10 +15,18 @@ from moderation.models import Comment
 from records import services
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
 from records.retention import selectors
-from records.retention.forms import ApproveForm, FileForm, LegalHoldForm, ReleaseForm, WithdrawForm
-from records.retention.holds import hold_filter, scope_counts
-from records.retention.series import CAPTURED_ITEMS, REGISTRY, eligibility_date
+from records.retention.eligibility import eligibility_date
+from records.retention.forms import (
+    ApproveForm,
+    FileForm,
+    HoldScopeForm,
+    LegalHoldForm,
+    ReleaseForm,
+    WithdrawForm,
+)
+from records.retention.holds import hold_counts, hold_filter
 from records.retention.services import JOB_NAME
+from records.series import REGISTRY, Scope
 
 clerk_only = roles.role_required(roles.CITY_CLERK)
 
@@ -76,6 +84,10 @@ def hold_list(request):
     return render(request, "records/retention/hold_list.html", {"holds": holds})
 
 
+def _preview(scope) -> list[tuple[str, int]]:
+    return [(REGISTRY[key].label, count) for key, count in scope.counts().items()]
+
+
 @clerk_only
 @require_http_methods(["GET", "POST"])
 def hold_place(request):
@@ -83,10 +95,7 @@ def hold_place(request):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            titles = dict(RetentionSchedule.objects.values_list("series", "title"))
-            preview = [
-                (titles.get(series, series), count) for series, count in scope_counts(**form.scope()).items()
-            ]
+            preview = _preview(form.scope())
         else:
             try:
                 hold = services.legal_hold_place(actor=request.user, **form.service_kwargs())
@@ -98,20 +107,54 @@ def hold_place(request):
     return render(request, "records/retention/hold_form.html", {"form": form, "preview": preview})
 
 
-@clerk_only
-@require_GET
-def hold_detail(request, pk: int):
-    hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
-    q = hold_filter(CAPTURED_ITEMS, hold)
+def _hold_page(request, hold, *, release_form=None, scope_form=None, preview=None, status=200):
+    q = hold_filter(REGISTRY["captured-items"], hold)
     held = Comment.objects.filter(q).distinct() if q is not None else Comment.objects.none()
     page = Paginator(held.select_related("site", "author").order_by("posted_at", "pk"), 50).get_page(
         request.GET.get("page")
     )
+    scopes = [(row, Scope.of_hold_scope(row).describe()) for row in hold.scopes.order_by("pk")]
+    counts = [(REGISTRY[key].label, count) for key, count in hold_counts(hold).items() if count]
     return render(
         request,
         "records/retention/hold_detail.html",
-        {"hold": hold, "page": page, "count": page.paginator.count, "release_form": ReleaseForm()},
+        {
+            "hold": hold,
+            "scopes": scopes,
+            "counts": counts,
+            "page": page,
+            "count": page.paginator.count,
+            "release_form": release_form or ReleaseForm(),
+            "scope_form": scope_form or HoldScopeForm(),
+            "preview": preview,
+        },
+        status=status,
     )
+
+
+@clerk_only
+@require_GET
+def hold_detail(request, pk: int):
+    hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
+    return _hold_page(request, hold)
+
+
+@clerk_only
+@require_POST
+def hold_add_scope(request, pk: int):
+    hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
+    form = HoldScopeForm(request.POST)
+    if form.is_valid():
+        if "preview" in request.POST:
+            return _hold_page(request, hold, scope_form=form, preview=_preview(form.scope()))
+        try:
+            services.legal_hold_add_scope(actor=request.user, hold=hold, scope=form.scope())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"The hold “{hold.name}” now covers one more scope.")
+            return redirect(hold)
+    return _hold_page(request, hold, scope_form=form, status=400)
 
 
 @clerk_only
@@ -127,15 +170,7 @@ def hold_release(request, pk: int):
         else:
             messages.success(request, f"The hold “{hold.name}” is released.")
             return redirect(hold)
-    q = hold_filter(CAPTURED_ITEMS, hold)
-    held = Comment.objects.filter(q).distinct() if q is not None else Comment.objects.none()
-    page = Paginator(held.order_by("posted_at", "pk"), 50).get_page(1)
-    return render(
-        request,
-        "records/retention/hold_detail.html",
-        {"hold": hold, "page": page, "count": page.paginator.count, "release_form": form},
-        status=400,
-    )
+    return _hold_page(request, hold, release_form=form, status=400)
 
 
 @clerk_only

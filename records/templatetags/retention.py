@@ -4,15 +4,16 @@ from django import template
 
 from config.portal import roles
 from records.models import DisposalCertificateItem, RetentionSchedule
+from records.retention.eligibility import eligibility_date
 from records.retention.holds import holds_on
-from records.retention.series import REGISTRY, eligibility_date, series_for_model
+from records.series import REGISTRY
 
 register = template.Library()
 
 
 @register.inclusion_tag("records/_record_retention.html", takes_context=True)
 def retention_status(context, record):
-    entry = series_for_model(type(record))
+    entry = REGISTRY.for_model(type(record))
     if entry is None:
         return {"entry": None}
     schedule = RetentionSchedule.objects.filter(series=entry.series).first()

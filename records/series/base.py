@@ -1,0 +1,311 @@
+"""A record series, declared once: everything the portal does with a kind of record derives from it.
+
+A ``RecordSeries`` says, for one kind of record the portal keeps:
+
+- where it lives (``model_label``) and which field is its record date;
+- how a scope reaches it (``ScopePaths``): through its site, its commenter, the poster a
+  retained copy names, its text, its dates, explicitly chosen captured items;
+- what goes with it when it is destroyed (``Dependent``), what outlives it and only loses
+  its link (``Detach``), and what must be destroyed first (``Blocker``);
+- how the tombstone fingerprints its content;
+- its export: the columns of its CSV file (with a label a person reads), how a row becomes
+  an ``ExportRecord``, which columns hold residents' words (scanned for private
+  information, redactable).
+
+Retention eligibility, hold coverage, FOIA selection, the disposal engine and the export
+bundle all read these declarations; the ``RetentionSchedule`` row with the same key (data,
+edited by administrators) says how long the series is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.core.files.storage import Storage
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from records.series.scope import Scope
+
+
+@dataclass(frozen=True)
+class Dependent:
+    """Rows destroyed with the record: ``model``'s rows whose ``fk`` is the record.
+
+    If ``model`` is tracked, its history rows go too. Auto-created many-to-many tables are
+    named like ``"moderation.AccountRestriction_removals"``.
+    """
+
+    model: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class Detach:
+    """Rows that outlive the record and point at it: ``fk`` is set to NULL, without a history row.
+
+    Their history rows keep the old id, which is the ``original_id`` of the record's tombstone.
+    """
+
+    model: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A surviving ``model`` row pointing at the record by ``fk`` (a protected link): the record
+    waits, listed on its certificate, until that row is destroyed. Series are destroyed in
+    registry order, so the referring series is declared first."""
+
+    model: str
+    fk: str
+
+
+def paths(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """One ORM path or several, as a tuple (empty: the criterion cannot reach the series)."""
+    return (value,) if isinstance(value, str) and value else tuple(value or ())
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """How each criterion of a ``Scope`` reaches the series, as ORM lookup paths from the record.
+
+    ``site``, ``commenter``, ``explicit`` may name several paths (a record is reached by any).
+    ``explicit`` paths lead to the captured item (``"pk"``: the record is one), so a record chosen
+    explicitly also holds what was made of it (its removal, the report about it).
+    ``retained_poster`` names paths to removals (``""``: the record is one) whose retained copy
+    names a commenter (poster id on the site's platform), so a removal is still reached after
+    its captured item was disposed of. ``date_fields`` are further dates that put a record in a
+    date range besides its record date; ``date_filter`` replaces the date rule altogether
+    (policy documents: in force on some day of the range), and ``dates=False`` says the date
+    range does not reach the series (the site registry is a list of accounts, not of events).
+    ``own_hold`` is the path to the hold of the FOIA request the record belongs to: a pending
+    request's hold keeps its own file (letters, bundles).
+    """
+
+    site: str | tuple[str, ...] = ""
+    commenter: str | tuple[str, ...] = ""
+    retained_poster: tuple[str, ...] = ()
+    text_fields: tuple[str, ...] = ()
+    date_fields: tuple[str, ...] = ()
+    date_filter: Callable[[dt.date | None, dt.date | None], Q] | None = None
+    dates: bool = True
+    explicit: str | tuple[str, ...] = ()
+    own_hold: str = ""
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    id: int
+    values: dict[str, str]  # column -> text, in the order of the series' columns
+    native: str | None = None  # the payload exactly as captured, for records.jsonl
+    native_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class RecordSeries:
+    key: str
+    label: str  # what a person calls these records ("Captured items (posts, comments, replies)")
+    model_label: str
+    record_date_field: str
+    # SQL expression (PostgreSQL) over the record table's columns giving the text whose SHA-256
+    # the tombstone keeps; ``content_python`` gives the same text from an instance.
+    content_sql: str
+    content_python: Callable[[models.Model], str]
+    # Export: (column, label) pairs; ``value_fields`` for .values_list(), read by ``record``.
+    export_columns: tuple[tuple[str, str], ...]
+    value_fields: tuple[str, ...]
+    record: Callable[[tuple], ExportRecord]
+    scope: ScopePaths = field(default_factory=ScopePaths)
+    redactable_columns: tuple[str, ...] = ()
+    sample_columns: tuple[str, ...] = ()
+    # Columns read from another table (a removal's categories), fetched once per chunk of rows
+    # so memory stays constant: (primary keys) -> {pk: {column: text}}.
+    chunk_values: Callable[[list[int]], dict[int, dict[str, str]]] | None = None
+    # Columns repeating ``native_sha256``: emptied whenever a redaction changes the payload.
+    payload_hash_columns: tuple[str, ...] = ()
+    dependents: tuple[Dependent, ...] = ()
+    detach: tuple[Detach, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
+    created_field: str = "created_at"
+    # When the record keeps a SHA-256 of its own content (a removal's retained copy), the
+    # tombstone keeps that digest: SQL expression and Python.
+    sha256_sql: str = ""
+    sha256_python: Callable[[models.Model], str] | None = None
+    # A field naming a file in ``storage()`` that goes with the record, deleted from the
+    # storage once the record's destruction is committed (records.StoredFileDisposal).
+    stored_file_field: str = ""
+    storage: Callable[[], Storage] | None = None
+
+    # Kept under its former attribute name for the retention code.
+    @property
+    def series(self) -> str:
+        return self.key
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(name for name, _label in self.export_columns)
+
+    @property
+    def column_labels(self) -> dict[str, str]:
+        return dict(self.export_columns)
+
+    def content_sha256(self, instance: models.Model) -> str:
+        if self.sha256_python is not None:
+            return self.sha256_python(instance)
+        return hashlib.sha256(self.content_python(instance).encode("utf-8")).hexdigest()
+
+    def content_sha256_sql(self) -> str:
+        return self.sha256_sql or f"encode(sha256(convert_to({self.content_sql}, 'UTF8')), 'hex')"
+
+    # --- Selection and export -------------------------------------------------------------
+
+    def selected(self, scope: Scope) -> models.QuerySet:
+        """The records of this series that ``scope`` selects, each once."""
+        q = scope.filter(self)
+        if q is None:
+            return self.model.objects.none()
+        if not _reaches_many(self.model, q):
+            return self.model.objects.filter(q)
+        # A path through a many-valued relation (a request's sites) would repeat a record.
+        return self.model.objects.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+    def count(self, scope: Scope) -> int:
+        return self.selected(scope).count()
+
+    def rows(self, scope: Scope, *, chunk_size: int = 2000) -> Iterator[ExportRecord]:
+        """Every selected record, read in chunks on a server-side cursor (PostgreSQL)."""
+        values = self.selected(scope).order_by("pk").values_list(*self.value_fields)
+        chunk: list[tuple] = []
+        for row in values.iterator(chunk_size=chunk_size):
+            chunk.append(row)
+            if len(chunk) == chunk_size:
+                yield from self.build(chunk)
+                chunk = []
+        yield from self.build(chunk)
+
+    def build(self, rows: list[tuple]) -> list[ExportRecord]:
+        """Records from rows of ``value_fields``, with the per-chunk columns filled in."""
+        records = [self.record(row) for row in rows]
+        if self.chunk_values is not None and records:
+            extra = self.chunk_values([record.id for record in records])
+            for record in records:
+                record.values.update(extra.get(record.id, {}))
+        return records
+
+
+def _lookups(q: Q):
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _lookups(child)
+        else:
+            yield child[0]
+
+
+def _reaches_many(model: type[models.Model], q: Q) -> bool:
+    """Whether a lookup of ``q`` goes through a to-many relation (so rows could repeat)."""
+    for lookup in _lookups(q):
+        current = model
+        for part in lookup.split("__"):
+            try:
+                found = current._meta.get_field(part)
+            except FieldDoesNotExist:  # a lookup name (in, icontains) or a transform: the path ended
+                break
+            if found.many_to_many or found.one_to_many:
+                return True
+            if not found.is_relation:
+                break
+            current = found.related_model
+    return False
+
+
+class Registry:
+    """The series, in destruction order (a series that refers to another comes first)."""
+
+    def __init__(self) -> None:
+        self._series: dict[str, RecordSeries] = {}
+
+    def register(self, entry: RecordSeries) -> RecordSeries:
+        if entry.key in self._series:
+            raise ValueError(f"Record series {entry.key!r} is declared twice.")
+        self._series[entry.key] = entry
+        return entry
+
+    def get(self, key: str) -> RecordSeries | None:
+        return self._series.get(key)
+
+    def __getitem__(self, key: str) -> RecordSeries:
+        return self._series[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._series
+
+    def __iter__(self):
+        return iter(self._series)
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def keys(self):
+        return self._series.keys()
+
+    def values(self):
+        return self._series.values()
+
+    def items(self):
+        return self._series.items()
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(entry.key, entry.label) for entry in self._series.values()]
+
+    def for_model(self, model: type[models.Model]) -> RecordSeries | None:
+        label = model._meta.label
+        return next((entry for entry in self._series.values() if entry.model_label == label), None)
+
+
+REGISTRY = Registry()
+register = REGISTRY.register
+
+
+def iso(value) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def as_json(values: dict[str, str]) -> str:
+    return json.dumps(values, ensure_ascii=False)
+
+
+def plain_record(columns: tuple[tuple[str, str], ...], formatters: dict | None = None):
+    """A row reader for series whose columns are their value fields, in order, as text."""
+    names = [name for name, _label in columns]
+    formatters = formatters or {}
+
+    def record(row: tuple) -> ExportRecord:
+        values = {}
+        for name, value in zip(names, row, strict=True):
+            format_value = formatters.get(name)
+            if format_value is not None:
+                values[name] = format_value(value)
+            elif hasattr(value, "isoformat"):
+                values[name] = iso(value)
+            else:
+                values[name] = "" if value is None else str(value)
+        return ExportRecord(id=row[0], values=values, native=as_json(values))
+
+    return record
+
+
+def joined(value) -> str:
+    return "; ".join(str(item) for item in value or ())
