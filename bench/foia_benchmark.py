@@ -159,7 +159,7 @@ def run_export(size: int) -> dict:
     Redaction.objects.bulk_create(
         Redaction(
             request=request,
-            record_kind="captured_items",
+            record_kind="captured-items",
             record_id=first + 100 * i,
             field="text",
             text=_phone(i),

@@ -243,11 +243,17 @@ class Registry:
         self._series[entry.key] = entry
         return entry
 
-    def get(self, key: str) -> RecordSeries | None:
-        return self._series.get(key)
+    def get(self, key: str, default: RecordSeries | None = None) -> RecordSeries | None:
+        return self._series.get(key, default)
 
     def __getitem__(self, key: str) -> RecordSeries:
         return self._series[key]
+
+    def __setitem__(self, key: str, entry: RecordSeries) -> None:
+        self._series[key] = entry  # tests replace an entry; declarations use register()
+
+    def __delitem__(self, key: str) -> None:
+        del self._series[key]
 
     def __contains__(self, key: object) -> bool:
         return key in self._series

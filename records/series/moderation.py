@@ -458,7 +458,7 @@ def _captured_record(row: tuple) -> ExportRecord:
 CAPTURED_ITEMS = register(
     RecordSeries(
         key="captured-items",
-        label="Captured items (posts, comments, replies)",
+        label="Captured items",
         model_label="moderation.Comment",
         record_date_field="posted_at",
         content_sql="CASE WHEN raw_payload <> '' THEN raw_payload ELSE text END",

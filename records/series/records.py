@@ -42,7 +42,7 @@ FOIA_LETTERS = register(
         scope=ScopePaths(
             site="request__sites",
             commenter="request__commenters",
-            text_fields=("subject", "body"),
+            text_fields=("subject", "body", "request__description"),
             own_hold="request__hold",
         ),
     )

@@ -28,7 +28,7 @@ DECISION_COLUMNS = (
 SITE_DECISIONS = register(
     RecordSeries(
         key="site-decisions",
-        label="Decisions on City sites (approvals, suspensions, retirements)",
+        label="Site decisions (approvals, suspensions, retirements)",
         model_label="sites_registry.SiteDecision",
         record_date_field="decided_at",
         content_sql="concat_ws(E'\\n', action, from_state, to_state, reason)",
@@ -172,6 +172,8 @@ SITES = register(
             Blocker("moderation.Removal", "site"),
             Blocker("moderation.ViolationReport", "site"),
             Blocker("moderation.AccountRestriction", "site"),
+            Blocker("moderation.IntegrationToken_sites", "site"),
+            Blocker("records.FoiaRequest_sites", "site"),
         ),
     )
 )

@@ -16,6 +16,7 @@ from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone
 from records.retention.services import certificate_draft
 from records.retention.tasks import enforce_retention
+from records.series import Scope
 from records.services import legal_hold_place
 from tests.e2e.worker import celery_worker, wait_for
 from tests.factories import CommentFactory, SiteFactory, approve_certificate, make_user, seed_schedules
@@ -48,7 +49,7 @@ def make_world(count: int):
         for i in range(count)
     ]
     certificate = approve_certificate(certificate_draft(actor=clerk, as_of=timezone.localdate()), actor=clerk)
-    legal_hold_place(actor=clerk, name="Doe v. City", reason="Litigation", search_terms="pothole")
+    legal_hold_place(actor=clerk, name="Doe v. City", reason="Litigation", scopes=[Scope(terms=("pothole",))])
     expected = {(c.pk, c.payload_sha256) for c in comments if "pothole" not in c.text}
     return certificate, comments, expected
 

@@ -27,7 +27,7 @@ class FoiaRequestFactory(factory.django.DjangoModelFactory):
     received_on = factory.LazyFunction(timezone.localdate)
     description = "All comments on the City's Facebook page about potholes."
     search_terms = "pothole"
-    record_kinds = factory.LazyFunction(lambda: [FoiaRequest.RecordKind.CAPTURED_ITEMS])
+    record_kinds = factory.LazyFunction(lambda: ["captured-items"])
     assignee = None
 
     @classmethod
@@ -54,7 +54,7 @@ class RedactionFactory(factory.django.DjangoModelFactory):
         model = Redaction
 
     request = factory.SubFactory(FoiaRequestFactory)
-    record_kind = FoiaRequest.RecordKind.CAPTURED_ITEMS
+    record_kind = "captured-items"
     record_id = 1
     field = "text"
     text = "815-555-0142"

@@ -37,7 +37,7 @@ def test_admin_still_shows_a_foia_request_and_a_hold(client, superuser, clerk_us
         channel="email",
         description="All",
         sites=[SiteFactory()],
-        record_kinds=["captured_items"],
+        record_kinds=["captured-items"],
     )
     client.force_login(superuser)
     for url in (

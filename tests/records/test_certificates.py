@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from records.models import DisposalCertificate
 from records.retention.services import certificate_draft
+from records.series import Scope
 from records.services import (
     certificate_approve,
     certificate_file,
@@ -55,7 +56,7 @@ def test_next_night_adds_new_records_to_the_open_draft_and_lists_none_twice(
 def test_held_records_are_not_drafted(clerk_user, eligible_year, today):
     CommentFactory(posted_at=chicago(eligible_year), text="pothole complaint")
     kept = CommentFactory(posted_at=chicago(eligible_year), text="other")
-    legal_hold_place(actor=clerk_user, name="H", reason="r", search_terms="pothole")
+    legal_hold_place(actor=clerk_user, name="H", reason="r", scopes=[Scope(terms=("pothole",))])
     certificate = certificate_draft(actor=clerk_user, as_of=today)
     assert list(certificate.items.values_list("record_id", flat=True)) == [kept.pk]
 

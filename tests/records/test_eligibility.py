@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from records.retention.series import eligibility_date, eligible_before, latest_eligible_record_date
+from records.retention.eligibility import eligibility_date, eligible_before, latest_eligible_record_date
 
 CHICAGO = ZoneInfo("America/Chicago")
 UTC = dt.UTC

@@ -101,7 +101,7 @@ def _create(clerk, **overrides):
         channel=FoiaRequest.Channel.EMAIL,
         description="Comments about potholes",
         sites=[SiteFactory()],
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+        record_kinds=["captured-items"],
     )
     fields.update(overrides)
     return services.foia_request_create(**fields)

@@ -1,6 +1,7 @@
 """The export bundle: contents, redaction everywhere, hostile text inert, hashes, refusals."""
 
 import csv
+import html
 import io
 import json
 import zipfile
@@ -15,6 +16,7 @@ from django.core.management.base import CommandError
 from records.foia import services
 from records.foia.export import build_export, verify_bundle
 from records.models import FoiaExport, FoiaRequest, Redaction
+from records.series import Scope
 from tests.factories import (
     CommenterFactory,
     CommentFactory,
@@ -46,7 +48,7 @@ def scoped_request(clerk_user):
         channel=FoiaRequest.Channel.EMAIL,
         description="Everything on Public Works",
         sites=[site],
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS, FoiaRequest.RecordKind.SITE_REGISTRY],
+        record_kinds=["captured-items", "sites"],
     )
     return request
 
@@ -78,27 +80,27 @@ def test_bundle_holds_every_file_with_manifest_hashes(scoped_request, clerk_user
         "manifest.json",
         "records.html",
         "records.jsonl",
-        "captured_items.csv",
-        "site_registry.csv",
+        "captured-items.csv",
+        "sites.csv",
         "redaction_log.csv",
     }
     manifest = json.loads(files["manifest.json"])
-    assert manifest["record_counts"] == {"captured_items": 3, "site_registry": 1}
+    assert manifest["record_counts"] == {"captured-items": 3, "sites": 1}
     assert manifest["request"]["reference"] == scoped_request.reference
     assert manifest["generated_by"]
-    assert export.record_counts == {"captured_items": 3, "site_registry": 1}
+    assert export.record_counts == {"captured-items": 3, "sites": 1}
     assert export.processed_records == export.total_records == 4
     path = storages["exports"].path(export.file_name)
     assert verify_bundle(path) == []
     lines = files["records.jsonl"].decode().splitlines()
     assert len(lines) == 4
-    native = [json.loads(line) for line in lines if json.loads(line)["record_kind"] == "captured_items"]
+    native = [json.loads(line) for line in lines if json.loads(line)["record_kind"] == "captured-items"]
     assert all("payload_sha256" in line for line in native)
 
 
 def test_hostile_text_is_inert_in_every_file(scoped_request, clerk_user):
     files = _files(_export(scoped_request, clerk_user))
-    rows = list(csv.DictReader(io.StringIO(files["captured_items.csv"].decode())))
+    rows = list(csv.DictReader(io.StringIO(files["captured-items.csv"].decode())))
     hostile = next(r for r in rows if "HYPERLINK" in r["text"])
     assert hostile["text"].startswith("'=")
     assert "\x07" not in hostile["text"]
@@ -129,7 +131,7 @@ def test_accepted_redactions_never_appear_in_any_file(scoped_request, clerk_user
     services.redaction_add(
         actor=clerk_user,
         request=scoped_request,
-        record_kind="captured_items",
+        record_kind="captured-items",
         record_id=scoped_request.sites.get().comments.get(text="+1 to fixing potholes").pk,
         field="text",
         text="fixing",
@@ -144,7 +146,7 @@ def test_accepted_redactions_never_appear_in_any_file(scoped_request, clerk_user
         for text in texts:
             assert text.encode() not in content, f"{text!r} in {name}"
             assert text.upper().encode() not in content.upper(), f"{text!r} (any case) in {name}"
-    assert b"[REDACTED \xc2\xa77(1)(b)]" in files["captured_items.csv"]
+    assert b"[REDACTED \xc2\xa77(1)(b)]" in files["captured-items.csv"]
     manifest = json.loads(files["manifest.json"])
     assert manifest["redaction_counts"]["total"] == len(texts)
     assert manifest["redaction_counts"]["by_exemption"]["5 ILCS 140/7(1)(c)"] == 1
@@ -170,12 +172,12 @@ def test_redaction_inside_escaped_json_payload_is_removed(clerk_user):
         channel="email",
         description="x",
         sites=[site],
-        record_kinds=["captured_items"],
+        record_kinds=["captured-items"],
     )
     comment = site.comments.get()
     Redaction.objects.create(
         request=request,
-        record_kind="captured_items",
+        record_kind="captured-items",
         record_id=comment.pk,
         field="raw_payload",
         text="jane@example.org",
@@ -192,7 +194,7 @@ def test_rejected_suggestions_are_not_applied(scoped_request, clerk_user):
     for redaction in Redaction.objects.filter(request=scoped_request):
         services.redaction_decide(actor=clerk_user, redaction=redaction, accept=False, exemption="7(1)(b)")
     files = _files(_export(scoped_request, clerk_user))
-    assert b"815-555-0142" in files["captured_items.csv"]
+    assert b"815-555-0142" in files["captured-items.csv"]
     assert len(files["redaction_log.csv"].decode().splitlines()) == 1  # header only
 
 
@@ -202,7 +204,7 @@ def test_added_redaction_must_occur_in_the_record(scoped_request, clerk_user):
         services.redaction_add(
             actor=clerk_user,
             request=scoped_request,
-            record_kind="captured_items",
+            record_kind="captured-items",
             record_id=comment.pk,
             field="text",
             text="not there at all",
@@ -219,7 +221,7 @@ def test_export_of_an_empty_scope_is_refused(clerk_user):
         received_on=date(2026, 11, 16),
         channel="email",
         description="Everything",
-        record_kinds=["captured_items"],
+        record_kinds=["captured-items"],
     )
     with pytest.raises(ValidationError, match="scope is empty"):
         services.foia_export_start(actor=clerk_user, request=request)
@@ -273,11 +275,11 @@ def test_verify_bundle_reports_a_hash_mismatch(scoped_request, clerk_user, tmp_p
     with zipfile.ZipFile(original) as source, zipfile.ZipFile(tampered, "w") as target:
         for name in source.namelist():
             data = source.read(name)
-            if name == "captured_items.csv":
+            if name == "captured-items.csv":
                 data = data.replace(b"Pothole", b"Sinkhole")
             target.writestr(name, data)
     call_command("verify_bundle", original)
-    with pytest.raises(CommandError, match="captured_items.csv: SHA-256"):
+    with pytest.raises(CommandError, match="captured-items.csv: SHA-256"):
         call_command("verify_bundle", str(tampered))
 
 
@@ -301,10 +303,31 @@ def test_exports_are_read_in_chunks_with_a_fixed_number_of_queries(
         build_export(export.pk)
 
 
-def test_every_kind_a_request_can_name_is_exportable():
-    from records.foia.kinds import REGISTRY
+def test_every_record_series_is_exportable_with_labelled_columns(clerk_user):
+    """Block lists, site decisions, letters, holds...: every series the portal keeps can be asked for."""
+    from records.series import REGISTRY
+    from records.services import legal_hold_place, legal_hold_release
+    from tests.factories import AccountRestrictionFactory, PolicyDocumentFactory, SiteDecisionFactory
 
-    assert set(REGISTRY) == set(FoiaRequest.RecordKind.values)
+    site = SiteFactory()
+    AccountRestrictionFactory(site=site)
+    SiteDecisionFactory(site=site)
+    PolicyDocumentFactory()
+    hold = legal_hold_place(actor=clerk_user, name="Doe", reason="r", scopes=[Scope(site_ids=(site.pk,))])
+    legal_hold_release(actor=clerk_user, hold=hold, reason="Settled.")
+    request = FoiaRequestFactory(record_kinds=list(REGISTRY), date_from=date(2000, 1, 1))
+    files = _files(_export(request, clerk_user))
+    document = files["records.html"].decode()
+    for entry in REGISTRY.values():
+        assert f"{entry.key}.csv" in files, entry.key
+        header = files[f"{entry.key}.csv"].decode().splitlines()[0]
+        assert header == ",".join(entry.columns)
+        assert f"<h2>{entry.label}</h2>" in document
+        for label in entry.column_labels.values():
+            assert f">{html.escape(label)}</th>" in document
+    restrictions = files["account-restrictions.csv"].decode().splitlines()
+    assert len(restrictions) == 2  # the header and the block
+    assert len(files["legal-holds.csv"].decode().splitlines()) == 2
 
 
 def test_export_of_only_unknown_kinds_is_refused(clerk_user):
@@ -359,7 +382,7 @@ def test_a_redaction_the_clerk_adds_is_recorded_in_one_history_row_with_who_and_
     redaction = services.redaction_add(
         actor=clerk_user,
         request=scoped_request,
-        record_kind="captured_items",
+        record_kind="captured-items",
         record_id=comment.pk,
         field="text",
         text="fixing",

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from moderation.models import Removal
 from records.foia import services
-from records.foia.kinds import REGISTRY as KINDS
 from records.models import FoiaRequest
 from records.retention.holds import held_queryset
-from records.retention.series import get_series
+from records.series import REGISTRY as KINDS
+from records.series import Scope
 from tests.factories import (
     CommenterFactory,
     CommenterNoticeFactory,
@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")
 SERIES_OF_KIND = {
     "removals": "removals",
-    "reports": "violation-reports",
+    "violation-reports": "violation-reports",
     "referrals": "referrals",
-    "notices": "commenter-notices",
+    "commenter-notices": "commenter-notices",
 }
 
 
@@ -57,8 +57,8 @@ def _request(clerk_user, **scope):
 
 def _assert_responsive_records_held(request):
     for kind, series in SERIES_OF_KIND.items():
-        responsive = set(KINDS[kind].queryset(request).values_list("pk", flat=True))
-        held = set(held_queryset(get_series(series)).values_list("pk", flat=True))
+        responsive = set(KINDS[kind].selected(Scope.of_request(request)).values_list("pk", flat=True))
+        held = set(held_queryset(KINDS[series]).values_list("pk", flat=True))
         assert responsive, f"the test must build a responsive {kind} record"
         assert responsive <= held, f"{kind}: responsive {sorted(responsive - held)} not held"
 
@@ -185,5 +185,5 @@ def test_the_admin_site_cannot_release_or_narrow_a_hold(client, superuser, clerk
     )
     assert response.status_code == 403
     hold.refresh_from_db()
-    assert hold.released_at is None and hold.sites.exists()
+    assert hold.released_at is None and hold.scopes.get().site_ids
     assert client.get(reverse("admin:records_legalhold_add")).status_code == 403

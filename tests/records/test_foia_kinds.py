@@ -1,11 +1,11 @@
-"""The registry of kinds of responsive record: scopes and the per-chunk column hook."""
+"""The registry of record series as FOIA selects them: scopes and the per-chunk column hook."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
-from records.foia import kinds
-from records.foia.kinds import REGISTRY, ExportRecord, RecordKindSpec
+from records.series import REGISTRY, ExportRecord, Scope
 from tests.factories import CommenterFactory, CommentFactory, FoiaRequestFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +23,15 @@ def test_captured_items_scope_combines_sites_commenters_dates_and_terms():
     request = FoiaRequestFactory(date_from=date(2026, 3, 1), date_to=date(2026, 3, 1), search_terms="pothole")
     request.sites.set([site])
     request.commenters.set([jane])
-    assert list(kinds.captured_items_queryset(request)) == [wanted]
+    assert list(REGISTRY["captured-items"].selected(Scope.of_request(request))) == [wanted]
 
 
 def test_site_registry_records_are_the_named_sites_or_all():
     first, second = SiteFactory(), SiteFactory()
-    request = FoiaRequestFactory(record_kinds=["site_registry"])
-    assert set(kinds.site_registry_queryset(request)) == {first, second}
+    request = FoiaRequestFactory(record_kinds=["sites"])
+    assert set(REGISTRY["sites"].selected(Scope.of_request(request))) == {first, second}
     request.sites.set([second])
-    assert list(kinds.site_registry_queryset(request)) == [second]
+    assert list(REGISTRY["sites"].selected(Scope.of_request(request))) == [second]
 
 
 def test_per_chunk_columns_are_filled_across_chunk_boundaries(django_assert_max_num_queries):
@@ -49,18 +49,17 @@ def test_per_chunk_columns_are_filled_across_chunk_boundaries(django_assert_max_
             counted[site_id] += 1
         return {pk: {"comments": str(count)} for pk, count in counted.items()}
 
-    spec = RecordKindSpec(
+    spec = replace(
+        REGISTRY["sites"],
         key="test_sites",
-        label="Sites with counts",
-        queryset=lambda request: kinds.site_registry_queryset(request),
-        columns=("id", "comments"),
+        export_columns=(("id", "Site"), ("comments", "Comments")),
         value_fields=("pk",),
         record=lambda row: ExportRecord(id=row[0], values={"id": str(row[0]), "comments": ""}),
         chunk_values=comment_counts,
     )
-    request = FoiaRequestFactory(record_kinds=["site_registry"])
+    request = FoiaRequestFactory(record_kinds=["test_sites"])
     with django_assert_max_num_queries(8):
-        records = list(spec.rows(request, chunk_size=2))
+        records = list(spec.rows(Scope.of_request(request), chunk_size=2))
     assert [r.values["comments"] for r in records] == ["0", "1", "2", "3", "4"]
     assert [len(ids) for ids in calls] == [2, 2, 1]
     assert "test_sites" not in REGISTRY
@@ -76,9 +75,9 @@ def test_captured_item_rows_say_a_time_was_derived_when_it_was_deleted_and_an_un
         platform_deleted_at=deleted_at,
         parent_platform_item_id="not-captured-1",
     )
-    request = FoiaRequestFactory(record_kinds=["captured_items"], search_terms="")
+    request = FoiaRequestFactory(record_kinds=["captured-items"], search_terms="")
     request.sites.set([site])
-    (record,) = REGISTRY["captured_items"].rows(request)
+    (record,) = REGISTRY["captured-items"].rows(Scope.of_request(request))
     assert record.values["posted_at_derived"] == "yes"
     assert record.values["platform_deleted_at"] == deleted_at.isoformat()
     assert record.values["parent_platform_item_id"] == "not-captured-1"

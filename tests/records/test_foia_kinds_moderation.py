@@ -15,17 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from moderation.models import CommenterNotice, ProhibitedCategory, Referral
-from records.foia import kinds, services
+from records.foia import services
 from records.foia.export import build_export, verify_bundle
-from records.foia.kinds import REGISTRY, RecordKindSpec
-from records.foia.kinds_moderation import (
-    notices_queryset,
-    policy_documents_queryset,
-    referrals_queryset,
-    removals_queryset,
-    reports_queryset,
-)
 from records.models import FoiaExport, FoiaRequest, Redaction
+from records.series import REGISTRY, RecordSeries, Scope
 from sites_registry.models import PolicyDocument
 from tests.factories import (
     CommenterFactory,
@@ -44,8 +37,27 @@ pytestmark = pytest.mark.django_db
 
 CHICAGO = ZoneInfo("America/Chicago")
 HOSTILE = '=HYPERLINK("http://evil.example")<script>alert(1)</script>\x07bell'
-MODERATION_KINDS = ["removals", "reports", "referrals", "notices"]
-ALL_KINDS = list(FoiaRequest.RecordKind.values)
+MODERATION_KINDS = ["removals", "violation-reports", "referrals", "commenter-notices"]
+ALL_KINDS = [
+    "captured-items",
+    "removals",
+    "violation-reports",
+    "referrals",
+    "commenter-notices",
+    "sites",
+    "policy-documents",
+]
+
+
+def _selected(key):
+    return lambda request: REGISTRY[key].selected(Scope.of_request(request))
+
+
+removals_queryset = _selected("removals")
+reports_queryset = _selected("violation-reports")
+referrals_queryset = _selected("referrals")
+notices_queryset = _selected("commenter-notices")
+policy_documents_queryset = _selected("policy-documents")
 
 
 def chicago(month, day, hour=12, year=2026):
@@ -87,7 +99,7 @@ def scoped(people, *, sites=(), commenters=(), date_from=None, date_to=None, ter
 
 
 def test_every_kind_is_registered_with_columns_it_can_fill():
-    assert set(REGISTRY) == set(FoiaRequest.RecordKind.values)
+    assert set(ALL_KINDS) <= set(REGISTRY)
     for spec in REGISTRY.values():
         assert spec.columns[0] == "id"
         assert set(spec.redactable_columns) <= set(spec.columns)
@@ -273,7 +285,7 @@ def test_removal_categories_are_read_once_per_chunk(people, django_assert_num_qu
     request = scoped(people, sites=[site])
     # The scope (sites, commenters), the rows, then one query for the categories of each chunk of two.
     with django_assert_num_queries(2 + 1 + 3):
-        records = list(kinds.REGISTRY["removals"].rows(request, chunk_size=2))
+        records = list(REGISTRY["removals"].rows(Scope.of_request(request), chunk_size=2))
     assert [r.values["categories"] for r in records] == ["privacy; threats_harassment"] * 5
 
 
@@ -329,13 +341,13 @@ def test_bundle_has_a_csv_per_kind_with_its_columns_and_counts(people, clerk_use
     manifest = json.loads(files["manifest.json"])
     documents = PolicyDocument.objects.count()
     expected = {
-        "captured_items": 2,
+        "captured-items": 2,
         "removals": 2,
-        "reports": 2,
+        "violation-reports": 2,
         "referrals": 2,
-        "notices": 2,
-        "site_registry": 1,
-        "policy_documents": documents,
+        "commenter-notices": 2,
+        "sites": 1,
+        "policy-documents": documents,
     }
     assert manifest["record_counts"] == expected
     assert export.record_counts == expected and export.processed_records == export.total_records
@@ -371,8 +383,8 @@ def test_redacted_text_of_these_kinds_never_appears_in_any_file(people, clerk_us
     services.foia_redactions_suggest(actor=clerk_user, request=request)
     suggested = set(Redaction.objects.filter(request=request).values_list("record_kind", "field", "text"))
     assert ("removals", "retained_text", "815-555-0142") in suggested
-    assert ("reports", "concern", "44 Elm Street") in suggested
-    assert ("notices", "message", "jroe@example.org") in suggested
+    assert ("violation-reports", "concern", "44 Elm Street") in suggested
+    assert ("commenter-notices", "message", "jroe@example.org") in suggested
     for redaction in Redaction.objects.filter(request=request):
         services.redaction_decide(
             actor=clerk_user,
@@ -409,7 +421,7 @@ def test_redacted_text_of_these_kinds_never_appears_in_any_file(people, clerk_us
     )
     assert redacted_line["payload_redacted"] and "payload_sha256" not in redacted_line
     log = list(csv.DictReader(io.StringIO(files["redaction_log.csv"].decode())))
-    assert {row["record_kind"] for row in log} == {"removals", "reports", "notices"}
+    assert {row["record_kind"] for row in log} == {"removals", "violation-reports", "commenter-notices"}
 
 
 def test_hostile_text_is_inert_in_every_file(people, clerk_user):
@@ -421,10 +433,10 @@ def test_hostile_text_is_inert_in_every_file(people, clerk_user):
     files = _files(_export(_request(clerk_user, site, record_kinds=MODERATION_KINDS), clerk_user))
     for kind, column in [
         ("removals", "retained_text"),
-        ("reports", "concern"),
-        ("reports", "response"),
+        ("violation-reports", "concern"),
+        ("violation-reports", "response"),
         ("referrals", "details"),
-        ("notices", "message"),
+        ("commenter-notices", "message"),
     ]:
         cell = _rows(files, kind)[0][column]
         assert cell.startswith("'=HYPERLINK") and "\x07" not in cell, (kind, column)
@@ -453,7 +465,7 @@ def test_export_queries_do_not_grow_with_records_only_with_chunks(people, clerk_
     _world(site, jane, n=2)
     assert _export_queries(request, clerk_user) == few  # 4 of each kind, one chunk: no N+1
     # Chunks of two: the removals' categories are read once per chunk, nothing else grows.
-    monkeypatch.setattr(RecordKindSpec.rows, "__kwdefaults__", {"chunk_size": 2})
+    monkeypatch.setattr(RecordSeries.rows, "__kwdefaults__", {"chunk_size": 2})
     assert _export_queries(request, clerk_user) == few + 1
     _world(site, jane, n=2)
     assert _export_queries(request, clerk_user) == few + 2  # 6 removals: 3 chunks
@@ -474,8 +486,16 @@ def test_request_page_previews_these_kinds_with_escaped_text(people, clerk_user,
     assert "Not yet exportable" not in page
 
 
-def test_a_request_for_removals_holds_them_and_one_for_policy_texts_does_not(people, clerk_user):
+def test_a_request_holds_exactly_the_series_it_asks_for(people, clerk_user):
+    from records.retention.holds import held_queryset
+
+    PolicyDocumentFactory()
     removals = _request(clerk_user, people["site"], record_kinds=["removals"])
-    assert removals.hold is not None and removals.hold.sites.get() == people["site"]
-    policies = _request(clerk_user, people["site"], record_kinds=["policy_documents"])
-    assert policies.hold is None
+    assert removals.hold.scopes.get().site_ids == [people["site"].pk]
+    assert not held_queryset(REGISTRY["policy-documents"], [removals.hold]).exists()
+    policies = _request(clerk_user, people["site"], record_kinds=["policy-documents"])
+    # The sites do not narrow policy texts, so the request returns, and holds, every version.
+    assert set(held_queryset(REGISTRY["policy-documents"], [policies.hold])) == set(
+        PolicyDocument.objects.all()
+    )
+    assert not held_queryset(REGISTRY["removals"], [policies.hold]).exists()

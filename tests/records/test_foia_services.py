@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from records.foia import services
 from records.foia.letters import render_letter
 from records.models import FoiaLetterTemplate, FoiaRequest, LegalHold
-from tests.factories import CommenterFactory, FoiaRequesterFactory, SiteFactory
+from records.retention.holds import held_queryset
+from records.series import REGISTRY, Scope
+from tests.factories import CommenterFactory, CommentFactory, FoiaRequesterFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def _create(clerk, **overrides):
         description="Comments about potholes",
         sites=[SiteFactory()],
         search_terms="pothole",
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+        record_kinds=["captured-items"],
     )
     fields.update(overrides)
     return services.foia_request_create(**fields)
@@ -42,13 +44,34 @@ def test_pending_request_holds_its_responsive_records(clerk_user):
     request = _create(clerk_user, sites=[site], commenters=[commenter], date_from=date(2026, 1, 1))
     hold = request.hold
     assert hold.is_active
-    assert list(hold.sites.all()) == [site] and list(hold.commenters.all()) == [commenter]
-    assert hold.date_from == date(2026, 1, 1) and hold.search_terms == "pothole"
+    (scope,) = hold.scopes.all()
+    assert scope.site_ids == [site.pk] and scope.commenter_ids == [commenter.pk]
+    assert scope.date_from == date(2026, 1, 1) and scope.search_terms == "pothole"
+    assert scope.series == ["captured-items"]
     assert request.reference in hold.name
 
 
-def test_request_for_site_registry_records_only_places_no_hold(clerk_user):
-    request = _create(clerk_user, record_kinds=[FoiaRequest.RecordKind.SITE_REGISTRY])
+def test_the_hold_of_a_request_is_exactly_its_scope(clerk_user):
+    """A request with 4 responsive items held 32 when a hold joined its criteria by OR."""
+    site = SiteFactory()
+    responsive = CommentFactory.create_batch(4, site=site, text="pothole on Court Street")
+    CommentFactory.create_batch(20, site=site, text="nice parade")
+    CommentFactory.create_batch(8, text="another pothole elsewhere")
+    request = _create(
+        clerk_user, sites=[site], search_terms="pothole", record_kinds=["captured-items", "removals"]
+    )
+    scope = Scope.of_request(request)
+    for key in ("captured-items", "removals"):
+        wanted = set(REGISTRY[key].selected(scope).values_list("pk", flat=True))
+        assert set(held_queryset(REGISTRY[key], [request.hold]).values_list("pk", flat=True)) == wanted
+    assert set(held_queryset(REGISTRY["captured-items"], [request.hold]).values_list("pk", flat=True)) == {
+        comment.pk for comment in responsive
+    }
+    assert not held_queryset(REGISTRY["violation-reports"], [request.hold]).exists()
+
+
+def test_request_without_criteria_holds_nothing(clerk_user):
+    request = _create(clerk_user, sites=[], search_terms="", record_kinds=["sites"])
     assert request.hold is None
 
 
@@ -72,7 +95,7 @@ def test_changing_the_scope_moves_the_hold(clerk_user):
     )
     first.refresh_from_db()
     assert not first.is_active
-    assert list(request.hold.sites.all()) == [new_site]
+    assert request.hold.scopes.get().site_ids == [new_site.pk]
     assert LegalHold.objects.active().count() == 1
 
 

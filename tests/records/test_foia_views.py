@@ -33,7 +33,7 @@ def foia_request(clerk_user):
         channel="email",
         description="Pothole comments <b>please</b>",
         sites=[site],
-        record_kinds=["captured_items", "removals"],
+        record_kinds=["captured-items", "removals"],
     )
 
 
@@ -99,7 +99,7 @@ def test_logging_a_request_through_the_form(client_as, clerk_user):
             "received_on": "2026-11-16",
             "channel": "email",
             "description": "All comments",
-            "record_kinds": ["captured_items"],
+            "record_kinds": ["captured-items"],
             "sites": [site.pk],
         },
     )
@@ -121,7 +121,7 @@ def test_the_same_form_sent_twice_logs_one_request(client_as, clerk_user):
         "received_on": "2026-11-16",
         "channel": "email",
         "description": "All comments",
-        "record_kinds": ["captured_items"],
+        "record_kinds": ["captured-items"],
     }
     first = client.post(reverse("records:foia-create"), data)
     history_rows = FoiaRequest.history.count()
@@ -147,7 +147,7 @@ def test_future_received_date_is_shown_next_to_the_field(client_as, clerk_user):
             "received_on": "2099-01-01",
             "channel": "email",
             "description": "x",
-            "record_kinds": ["captured_items"],
+            "record_kinds": ["captured-items"],
         },
     )
     assert response.status_code == 200
@@ -185,7 +185,7 @@ def test_treating_a_request_as_recurrent_sends_the_3_2_b_notice(client_as, clerk
         received_on=today,
         channel="email",
         description="Everything",
-        record_kinds=["captured_items"],
+        record_kinds=["captured-items"],
     )
     assert foia_request.recurrent_detected and not foia_request.is_recurrent
     client = client_as(clerk_user)
@@ -361,7 +361,7 @@ def _foia_records(foia_request, clerk_user):
         FoiaLetterTemplate.objects.get(kind="acknowledgement"),
         letter,
         FoiaExemption.objects.create(request=foia_request, citation="7(1)(c)", factual_basis="Privacy"),
-        Redaction.objects.create(request=foia_request, record_kind="captured_items", record_id=1, text="x"),
+        Redaction.objects.create(request=foia_request, record_kind="captured-items", record_id=1, text="x"),
         export,
         FoiaDownload.objects.create(export=export, user=clerk_user, downloaded_at=export.created_at),
     ]

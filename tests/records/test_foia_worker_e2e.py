@@ -13,7 +13,7 @@ from config.portal.audit import stamp
 from moderation.models import Comment
 from records.foia import services
 from records.foia.export import verify_bundle
-from records.models import FoiaExport, FoiaRequest
+from records.models import FoiaExport
 from tests.e2e.worker import celery_worker, wait_for
 from tests.factories import CommenterFactory, FoiaRequesterFactory, SiteFactory, UserFactory
 
@@ -65,7 +65,7 @@ def test_worker_killed_mid_build_leads_to_one_complete_bundle(postgresql, real_b
         channel="email",
         description="All pothole comments",
         sites=[site],
-        record_kinds=[FoiaRequest.RecordKind.CAPTURED_ITEMS],
+        record_kinds=["captured-items"],
     )
     export = FoiaExport(request=request, requested_by=clerk)
     stamp(export, actor=clerk, reason="e2e").save()

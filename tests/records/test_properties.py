@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from config.portal import roles
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone
-from records.retention.series import eligibility_date
+from records.retention.eligibility import eligibility_date
 from records.retention.services import certificate_draft
+from records.series import Scope
 from records.services import certificate_approve, certificate_file, legal_hold_place, retention_enforce
 from tests.factories import (
     CommenterFactory,
@@ -64,7 +65,8 @@ days_back = st.integers(0, 3 * 365)
 
 
 def covered(hold_spec, comment, index, sites, commenters) -> bool:
-    """An independent statement of a hold's scope (see LegalHold's docstring)."""
+    """An independent statement of a hold's two scopes: its explicitly chosen records, and the
+    records that match every criterion it names (sites AND commenters AND terms AND dates)."""
     if index in hold_spec["explicit"]:
         return True
     named = []
@@ -74,10 +76,9 @@ def covered(hold_spec, comment, index, sites, commenters) -> bool:
         named.append(comment.author_id == commenters[0].pk)
     if hold_spec["term"]:
         named.append(hold_spec["term"] in comment.text.lower())
-    in_range = hold_spec["year"] is None or comment.posted_at.astimezone(CHICAGO).year == hold_spec["year"]
-    if named:
-        return any(named) and in_range
-    return hold_spec["year"] is not None and in_range
+    if hold_spec["year"] is not None:
+        named.append(comment.posted_at.astimezone(CHICAGO).year == hold_spec["year"])
+    return bool(named) and all(named)
 
 
 @pytest.mark.django_db
@@ -149,17 +150,18 @@ def check_one_world(
         )
     placed = []
     for spec in hold_specs:
-        scope = {
-            "sites": [sites[0]] if spec["site"] else [],
-            "commenters": [commenters[0]] if spec["commenter"] else [],
-            "search_terms": spec["term"] or "",
-            "comments": [comments[i] for i in spec["explicit"] if i < len(comments)],
-            "date_from": dt.date(spec["year"], 1, 1) if spec["year"] else None,
-            "date_to": dt.date(spec["year"], 12, 31) if spec["year"] else None,
-        }
-        if not any(scope.values()):
+        criteria = Scope(
+            site_ids=(sites[0].pk,) if spec["site"] else (),
+            commenter_ids=(commenters[0].pk,) if spec["commenter"] else (),
+            terms=(spec["term"],) if spec["term"] else (),
+            date_from=dt.date(spec["year"], 1, 1) if spec["year"] else None,
+            date_to=dt.date(spec["year"], 12, 31) if spec["year"] else None,
+        )
+        chosen = Scope(record_ids=tuple(comments[i].pk for i in spec["explicit"] if i < len(comments)))
+        scopes = [scope for scope in (criteria, chosen) if scope.has_criteria]
+        if not scopes:
             continue
-        hold = legal_hold_place(actor=clerk, name="H", reason="r", **scope)
+        hold = legal_hold_place(actor=clerk, name="H", reason="r", scopes=scopes)
         placed.append((spec, hold))
     from records.services import legal_hold_release
 

@@ -12,8 +12,8 @@ from config.portal import locks
 from config.portal.models import JobRun
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone, LegalHold
-from records.retention.series import REGISTRY
 from records.retention.services import certificate_draft, certificate_execute
+from records.series import REGISTRY, Scope
 from records.services import legal_hold_place, legal_hold_release, retention_enforce
 from tests.factories import CommentFactory, approve_certificate, schedule_for
 from tests.records.conftest import chicago
@@ -75,7 +75,9 @@ def test_held_comment_survives_approved_certificate_until_released(approved, cle
     held = CommentFactory(posted_at=chicago(eligible_year), text="pothole on Court St")
     free = CommentFactory(posted_at=chicago(eligible_year), text="thanks")
     certificate = approved()
-    hold = legal_hold_place(actor=clerk_user, name="Doe", reason="Litigation", search_terms="pothole")
+    hold = legal_hold_place(
+        actor=clerk_user, name="Doe", reason="Litigation", scopes=[Scope(terms=("pothole",))]
+    )
     report = retention_enforce()
     assert alive(held, free) == {held.pk}
     assert report.executions[0].held == 1
@@ -88,19 +90,21 @@ def test_held_comment_survives_approved_certificate_until_released(approved, cle
     assert certificate.state == DisposalCertificate.State.EXECUTED
 
 
-def test_explicitly_held_record_keeps_its_hold_link_and_released_link_is_removed(
+def test_explicitly_held_record_survives_and_the_released_hold_keeps_its_account_of_it(
     approved, clerk_user, eligible_year
 ):
     comment = CommentFactory(posted_at=chicago(eligible_year))
     approved()
-    hold = legal_hold_place(actor=clerk_user, name="FOIA 7", reason="FOIA pending", comments=[comment])
+    hold = legal_hold_place(
+        actor=clerk_user, name="FOIA 7", reason="FOIA pending", scopes=[Scope(record_ids=(comment.pk,))]
+    )
     retention_enforce()
     assert alive(comment)
     legal_hold_release(actor=clerk_user, hold=hold, reason="Request closed")
     retention_enforce()
     assert not alive(comment)
-    # The dependent row (the hold's explicit selection) went with the record; the hold stays.
-    assert LegalHold.objects.get(pk=hold.pk).comments.count() == 0
+    # The released hold still says what it held (ids, not links), and nothing else changed.
+    assert LegalHold.objects.get(pk=hold.pk).scopes.get().record_ids == [comment.pk]
 
 
 def test_draft_and_filed_certificates_destroy_nothing(clerk_user, eligible_year, today):
@@ -216,7 +220,7 @@ def test_second_concurrent_run_exits_at_once_saying_so(postgresql, eligible_year
         other.close()
 
 
-@pytest.mark.parametrize(("synchronous", "queries"), [(True, 11), (False, 12)])
+@pytest.mark.parametrize(("synchronous", "queries"), [(True, 10), (False, 11)])
 def test_batches_take_a_fixed_number_of_queries_whatever_their_size(
     postgresql, approved, eligible_year, today, django_assert_num_queries, settings, synchronous, queries
 ):
@@ -273,8 +277,8 @@ def test_blocker_keeps_a_record_while_a_surviving_row_requires_it(
     """The other policy for a required link: the parent waits for its replies (e.g. a notice's removal)."""
     from dataclasses import replace
 
-    from records.retention import series as series_module
-    from records.retention.series import Blocker
+    from records.series import base as series_module
+    from records.series.base import Blocker
 
     entry = replace(
         REGISTRY["captured-items"], detach=(), blockers=(Blocker("moderation.Comment", "parent"),)
@@ -293,7 +297,7 @@ def test_series_that_keeps_its_own_digest_gives_it_to_the_tombstone(monkeypatch,
     """E.g. a removal's retained copy is hashed over canonical JSON; the tombstone keeps that digest."""
     from dataclasses import replace
 
-    from records.retention import series as series_module
+    from records.series import base as series_module
 
     entry = replace(
         REGISTRY["captured-items"],

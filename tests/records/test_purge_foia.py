@@ -19,6 +19,7 @@ from records.models import (
     StoredFileDisposal,
 )
 from records.retention.services import certificate_draft
+from records.series import Scope
 from records.services import legal_hold_place, retention_enforce
 from tests.factories import (
     CommenterFactory,
@@ -56,7 +57,7 @@ def _closed_request_with_its_file(year, *, description="All comments about potho
         request=request, citation="5 ILCS 140/7(1)(b)", factual_basis="A phone number."
     )
     Redaction.objects.create(
-        request=request, record_kind="captured_items", record_id=1, field="text", text="815-555-0142"
+        request=request, record_kind="captured-items", record_id=1, field="text", text="815-555-0142"
     )
     name = export_storage().save(f"foia/{request.pk}/bundle.zip", ContentFile(BUNDLE))
     export = FoiaExport.objects.create(
@@ -77,9 +78,11 @@ def test_closed_request_and_its_export_are_destroyed_with_the_bundle_file(
 ):
     request, export = _closed_request_with_its_file(eligible_year)
     certificate = certificate_draft(actor=clerk_user, as_of=today)
+    letter = request.letters.get()
     assert set(certificate.items.values_list("series", "record_id")) == {
         ("foia-requests", request.pk),
         ("foia-exports", export.pk),
+        ("foia-letters", letter.pk),
     }
     approve_certificate(certificate, actor=clerk_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +98,7 @@ def test_closed_request_and_its_export_are_destroyed_with_the_bundle_file(
     tombstones = dict(DisposalTombstone.objects.values_list("series", "content_sha256"))
     # The export's tombstone keeps the bundle's own SHA-256, to match a copy sent out.
     assert tombstones["foia-exports"] == hashlib.sha256(BUNDLE).hexdigest()
-    assert set(tombstones) == {"foia-requests", "foia-exports"}
+    assert set(tombstones) == {"foia-requests", "foia-exports", "foia-letters"}
 
 
 def test_open_request_and_its_exports_are_never_listed(clerk_user, today, eligible_year):
@@ -108,7 +111,7 @@ def test_open_request_and_its_exports_are_never_listed(clerk_user, today, eligib
         reason="Pending FOIA request",
         kind=LegalHold.Kind.FOIA_REQUEST,
         reference=request.reference,
-        date_from=today,
+        scopes=[Scope(date_from=today)],
     )
     FoiaRequest.objects.filter(pk=request.pk).update(hold=hold)
     assert certificate_draft(actor=clerk_user, as_of=today) is None
@@ -120,7 +123,9 @@ def test_a_hold_naming_the_request_keeps_it_and_its_export(
 ):
     request, export = _closed_request_with_its_file(eligible_year, description="Comments about Jane Roe")
     approve_certificate(certificate_draft(actor=clerk_user, as_of=today), actor=clerk_user)
-    legal_hold_place(actor=clerk_user, name="Roe v. City", reason="Litigation", search_terms="Jane Roe")
+    legal_hold_place(
+        actor=clerk_user, name="Roe v. City", reason="Litigation", scopes=[Scope(terms=("Jane Roe",))]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         retention_enforce()
     assert FoiaRequest.objects.filter(pk=request.pk).exists()

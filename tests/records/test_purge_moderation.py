@@ -4,8 +4,8 @@ import pytest
 
 from moderation.models import CommenterNotice, Referral, Removal, RemovalCategory, ViolationReport
 from records.models import DisposalTombstone
-from records.retention.holds import scope_counts
 from records.retention.services import certificate_draft
+from records.series import Scope
 from records.services import legal_hold_place, retention_enforce
 from tests.factories import (
     CommenterNoticeFactory,
@@ -56,7 +56,9 @@ def test_removal_and_its_records_are_destroyed_in_order_with_tombstones(clerk_us
 def test_hold_on_the_comment_keeps_its_removal_and_report(clerk_user, today, eligible_year):
     comment, removal, report, notice, referral = _removal_with_its_records(eligible_year)
     approve_certificate(certificate_draft(actor=clerk_user, as_of=today), actor=clerk_user)
-    legal_hold_place(actor=clerk_user, name="Doe", reason="Litigation", comments=[comment])
+    legal_hold_place(
+        actor=clerk_user, name="Doe", reason="Litigation", scopes=[Scope(record_ids=(comment.pk,))]
+    )
     retention_enforce()
     assert Removal.objects.filter(pk=removal.pk).exists()
     assert ViolationReport.objects.filter(pk=report.pk).exists()
@@ -78,7 +80,9 @@ def test_removal_outlives_a_destroyed_comment_of_an_earlier_year(clerk_user, tod
 
 def test_record_pages_show_the_holds_on_them(client_as, clerk_user, tst_user):
     comment, removal, report, notice, referral = _removal_with_its_records(2026)
-    legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", comments=[comment])
+    legal_hold_place(
+        actor=clerk_user, name="Doe v. City", reason="Litigation", scopes=[Scope(record_ids=(comment.pk,))]
+    )
     client = client_as(tst_user)
     for url in (
         comment.get_absolute_url(),
@@ -93,7 +97,9 @@ def test_record_pages_show_the_holds_on_them(client_as, clerk_user, tst_user):
 
 def test_only_the_clerk_gets_links_to_hold_pages_from_a_record(client_as, clerk_user, tst_user):
     comment = CommentFactory()
-    hold = legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", comments=[comment])
+    hold = legal_hold_place(
+        actor=clerk_user, name="Doe v. City", reason="Litigation", scopes=[Scope(record_ids=(comment.pk,))]
+    )
     assert hold.get_absolute_url() not in client_as(tst_user).get(comment.get_absolute_url()).content.decode()
     assert hold.get_absolute_url() in client_as(clerk_user).get(comment.get_absolute_url()).content.decode()
 
@@ -105,7 +111,9 @@ def test_hold_on_a_comment_keeps_a_referral_made_from_its_report(clerk_user, tod
     report = ViolationReportFactory(comment=comment, removal=None, notified_at=when)
     referral = ReferralFactory(removal=None, report=report, referred_at=when)
     approve_certificate(certificate_draft(actor=clerk_user, as_of=today), actor=clerk_user)
-    legal_hold_place(actor=clerk_user, name="Doe", reason="Litigation", comments=[comment])
+    legal_hold_place(
+        actor=clerk_user, name="Doe", reason="Litigation", scopes=[Scope(record_ids=(comment.pk,))]
+    )
     retention_enforce()
     assert ViolationReport.objects.filter(pk=report.pk).exists()
     assert Referral.objects.filter(pk=referral.pk).exists()
@@ -116,13 +124,12 @@ def test_hold_preview_counts_the_records_of_the_chosen_items_in_every_series():
     CommentFactory.create_batch(3)  # so that no removal shares its number with the chosen item
     comment, removal, report, notice, referral = _removal_with_its_records(2026)
     assert removal.pk != comment.pk
-    counts = scope_counts(explicit_ids=[comment.pk])
+    counts = Scope(record_ids=(comment.pk,)).counts()
     assert counts == {
         "captured-items": 1,
         "commenter-notices": 1,
         "referrals": 1,
         "violation-reports": 1,
+        "account-restrictions": 0,
         "removals": 1,
-        "foia-exports": 0,
-        "foia-requests": 0,
     }

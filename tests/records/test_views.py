@@ -5,9 +5,12 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from records.models import DisposalCertificate, LegalHold
+from records.retention.holds import held_queryset
 from records.retention.services import certificate_draft
+from records.series import REGISTRY, Scope
 from records.services import legal_hold_place
 from tests.factories import CommentFactory, FoiaRequestFactory, SiteFactory, backdate_draft
 from tests.records.conftest import chicago
@@ -26,7 +29,9 @@ def certificate(clerk_user, eligible_year, today):
 @pytest.fixture
 def hold(clerk_user):
     CommentFactory(text="pothole <b>bold</b>")
-    return legal_hold_place(actor=clerk_user, name="Doe v. City", reason="Litigation", search_terms="pothole")
+    return legal_hold_place(
+        actor=clerk_user, name="Doe v. City", reason="Litigation", scopes=[Scope(terms=("pothole",))]
+    )
 
 
 def page_urls(certificate, hold):
@@ -74,7 +79,7 @@ def test_hold_preview_counts_and_places_nothing(client_as, clerk_user):
     )
     assert response.status_code == 200
     assert "This scope covers" in response.content.decode()
-    assert "Captured posts and comments: 1" in response.content.decode()
+    assert "Captured items: 1" in response.content.decode()
     assert not LegalHold.objects.exists()
 
 
@@ -83,7 +88,7 @@ def test_hold_with_empty_scope_shows_the_error_and_places_nothing(client_as, cle
         reverse("records:hold-place"), {"name": "H", "kind": "litigation", "reason": "r", "place": "1"}
     )
     assert response.status_code == 200
-    assert "must name its scope" in response.content.decode()
+    assert "must name what it holds" in response.content.decode()
     assert not LegalHold.objects.exists()
 
 
@@ -96,11 +101,54 @@ def test_place_then_release_a_hold(client_as, clerk_user):
     )
     hold = LegalHold.objects.get()
     assert response.status_code == 302 and response["Location"] == hold.get_absolute_url()
-    assert list(hold.sites.all()) == [site]
+    assert hold.scopes.get().site_ids == [site.pk]
     response = client.post(reverse("records:hold-release", args=[hold.pk]), {"reason": ""})
     assert response.status_code == 400 and LegalHold.objects.get().is_active
     client.post(reverse("records:hold-release", args=[hold.pk]), {"reason": "Audit closed"})
     assert not LegalHold.objects.get().is_active
+
+
+def test_a_scope_is_added_on_the_hold_page_after_a_preview(client_as, clerk_user):
+    pothole, bridge = CommentFactory(text="pothole"), CommentFactory(text="<b>bridge</b>")
+    client = client_as(clerk_user)
+    client.post(
+        reverse("records:hold-place"),
+        {"name": "Doe v. City", "kind": "litigation", "reason": "r", "search_terms": "pothole", "place": "1"},
+    )
+    hold = LegalHold.objects.get()
+    url = reverse("records:hold-add-scope", args=[hold.pk])
+    preview = client.post(url, {"search_terms": "bridge", "preview": "1"}).content.decode()
+    assert "This scope covers" in preview and "Captured items: 1" in preview
+    assert hold.scopes.count() == 1
+    response = client.post(url, {"search_terms": "bridge", "add": "1"})
+    assert response.status_code == 302 and hold.scopes.count() == 2
+    page = client.get(hold.get_absolute_url()).content.decode()
+    assert "terms: pothole" in page and "terms: bridge" in page
+    assert "&lt;b&gt;bridge&lt;/b&gt;" in page and "<b>bridge</b>" not in page
+    held = held_queryset(REGISTRY["captured-items"], [hold]).values_list("pk", flat=True)
+    assert set(held) == {pothole.pk, bridge.pk}
+
+
+def test_the_scope_of_a_foia_hold_is_not_widened_on_the_hold_page(client_as, clerk_user):
+    from records.foia import services as foia_services
+    from records.models import FoiaRequest
+    from tests.factories import FoiaRequesterFactory
+
+    request = foia_services.foia_request_create(
+        actor=clerk_user,
+        requester=FoiaRequesterFactory(),
+        received_on=timezone.localdate(),
+        channel=FoiaRequest.Channel.EMAIL,
+        description="Potholes",
+        search_terms="pothole",
+        record_kinds=["captured-items"],
+    )
+    response = client_as(clerk_user).post(
+        reverse("records:hold-add-scope", args=[request.hold.pk]), {"search_terms": "bridge", "add": "1"}
+    )
+    assert response.status_code == 400
+    assert "change the request" in response.content.decode()
+    assert request.hold.scopes.count() == 1
 
 
 def test_unknown_commenter_or_record_number_is_an_error_next_to_the_field(client_as, clerk_user):
@@ -164,7 +212,9 @@ def test_hold_page_escapes_residents_text(client_as, clerk_user, hold):
 
 def test_record_page_panel_shows_its_holds_and_eligibility(clerk_user):
     comment = CommentFactory(text="pothole", posted_at=chicago(2022, 12, 31, 23, 30))
-    hold = legal_hold_place(actor=clerk_user, name="Doe v. City", reason="r", search_terms="pothole")
+    hold = legal_hold_place(
+        actor=clerk_user, name="Doe v. City", reason="r", scopes=[Scope(terms=("pothole",))]
+    )
     from django.test import RequestFactory
 
     request = RequestFactory().get("/")
