@@ -349,7 +349,7 @@ def measure_latency(args) -> None:
 
 HOSTILE_STRING = 50 * 1024 * 1024
 HOSTILE_DEPTH = 100_000
-LONGEST_TEXT = 100_000  # moderation.importers.base.MAX_TEXT_LENGTH
+LONGEST_TEXT = 100_000  # moderation.capture.importers.base.MAX_TEXT_LENGTH
 # Each import process may not take more than this address space: a reader that does go
 # quadratic on a hostile file fails with MemoryError instead of taking the machine down.
 PROCESS_ADDRESS_SPACE = 4 * 1024**3

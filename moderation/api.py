@@ -21,9 +21,9 @@ from ninja.security import HttpBearer
 from pydantic import AwareDatetime
 
 from config.portal.audit import system_user
-from moderation.importers import CaptureError
-from moderation.importers.base import MAX_TEXT_LENGTH
-from moderation.importers.portal_format import item_from_object
+from moderation.capture.importers import CaptureError
+from moderation.capture.importers.base import MAX_TEXT_LENGTH
+from moderation.capture.importers.portal_format import item_from_object
 from moderation.services.capture import captures_import, integration_token_check
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from moderation.importers import FORMATS
+from moderation.capture.importers import FORMATS
 from moderation.models import Comment
 from moderation.search import CommentFilters
 from moderation.services.capture import capture_site_choices

@@ -104,7 +104,7 @@ class Comment(TrackedModel):
     payload_sha256 = models.CharField(max_length=64, blank=True)
     # SHA-256 of the payload's content (JSON parsed and written canonically): what decides
     # whether a re-capture changed the item. The same file saved again with other line
-    # endings or spacing changes the bytes, not the item (moderation.importers.content).
+    # endings or spacing changes the bytes, not the item (moderation.capture.importers.content).
     content_sha256 = models.CharField(max_length=64, blank=True)
     platform_state = models.CharField(
         max_length=20, choices=PlatformState.choices, default=PlatformState.VISIBLE

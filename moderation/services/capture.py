@@ -28,9 +28,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from config.portal import locks, roles
 from config.portal.audit import stamp
 from config.portal.private_info import find_private_information
-from moderation.importers import FORMATS, CapturedItem, CaptureError
-from moderation.importers.content import content_sha256
-from moderation.importers.stream import WithoutBom
+from moderation.capture.importers import FORMATS, CapturedItem, CaptureError
+from moderation.capture.importers.content import content_sha256
+from moderation.capture.importers.stream import WithoutBom
 from moderation.models import Comment, Commenter, IntegrationToken
 from sites_registry.models import Site
 
@@ -143,7 +143,7 @@ def _asks_for_response(kind: str, from_city: bool, text: str) -> bool:
 
 
 def captures_import_file(*, actor, site: Site, format_name: str, stream, source_name: str) -> ImportResult:
-    """Import one file in a platform format (see moderation.importers). All or nothing."""
+    """Import one file in a platform format (see moderation.capture.importers). All or nothing."""
     file_format = FORMATS.get(format_name)
     if file_format is None:
         raise ValidationError({"format": f"Unknown format “{format_name}”; use one of {', '.join(FORMATS)}."})

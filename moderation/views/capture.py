@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import roles
+from moderation.capture.importers import CaptureError
 from moderation.forms import CaptureUploadForm, CommentSearchForm
-from moderation.importers import CaptureError
 from moderation.models import Comment
 from moderation.params import is_plain_number
 from moderation.screening import screening_hints

@@ -8,7 +8,7 @@ import phonenumbers
 import pytest
 
 from config.portal.private_info import find_private_information
-from moderation.importers.base import MAX_TEXT_LENGTH
+from moderation.capture.importers.base import MAX_TEXT_LENGTH
 
 HALF = MAX_TEXT_LENGTH // 2
 KNOWN = "call 815-555-0142 or mail jane.doe@gmail.com, 1234 N. Main Street Apt 4"

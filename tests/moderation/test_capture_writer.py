@@ -12,8 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from config.portal.audit import system_user
-from moderation.importers import CapturedItem
-from moderation.importers.base import Author
+from moderation.capture.importers import CapturedItem
+from moderation.capture.importers.base import Author
 from moderation.models import Comment
 from moderation.services import captures_import, captures_import_file
 from tests.factories import site_on

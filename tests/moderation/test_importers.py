@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from moderation.importers import CaptureError
+from moderation.capture.importers import CaptureError
 from moderation.models import Comment, Commenter
 from moderation.services import captures_import_file
 from tests.factories import site_on
@@ -382,7 +382,7 @@ def test_import_queries_do_not_grow_with_the_number_of_rows(postgresql):
 
 
 def test_payload_is_cut_out_exactly_even_when_read_in_small_pieces():
-    from moderation.importers.raw import ANY, RawSpans
+    from moderation.capture.importers.raw import ANY, RawSpans
 
     text = (FIXTURES / "facebook_comments.json").read_text()
     whole = RawSpans(("data", ANY))

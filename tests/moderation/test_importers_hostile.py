@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from moderation.importers import CaptureError
-from moderation.importers.base import MAX_JSON_DEPTH, MAX_JSON_STRING_LENGTH, MAX_TEXT_LENGTH
-from moderation.importers.raw import (
+from moderation.capture.importers import CaptureError
+from moderation.capture.importers.base import MAX_JSON_DEPTH, MAX_JSON_STRING_LENGTH, MAX_TEXT_LENGTH
+from moderation.capture.importers.raw import (
     ANY,
     MAX_ITEM_LENGTH,
     MAX_TOKEN_LENGTH,
@@ -27,7 +27,7 @@ from moderation.importers.raw import (
     check_json_text,
     raw_objects,
 )
-from moderation.importers.stream import checked, json_array_items, text_lines
+from moderation.capture.importers.stream import checked, json_array_items, text_lines
 from moderation.models import Comment, Commenter
 from moderation.services import captures_import_file
 from tests.factories import site_on

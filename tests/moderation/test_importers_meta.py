@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.importers import CaptureError, facebook, instagram, youtube
+from moderation.capture.importers import CaptureError, facebook, instagram, youtube
 from moderation.models import Comment, Commenter
 from moderation.services import captures_import_file
 from tests.factories import site_on

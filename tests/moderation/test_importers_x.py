@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.importers import CaptureError, x
+from moderation.capture.importers import CaptureError, x
 from moderation.models import Comment, Commenter
 from moderation.services import captures_import_file
 from tests.factories import site_on

@@ -6,8 +6,8 @@ import io
 
 import ijson
 
-from moderation.importers.base import CaptureError, Fields
-from moderation.importers.raw import ANY, MAX_ITEM_LENGTH, MiB, RawSpans, TeeReader, raw_objects
+from moderation.capture.importers.base import CaptureError, Fields
+from moderation.capture.importers.raw import ANY, MAX_ITEM_LENGTH, MiB, RawSpans, TeeReader, raw_objects
 
 
 def json_array_items(stream, prefix: str, *, what: str, required: bool = True):

@@ -45,9 +45,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload
-from moderation.importers.graph import survey
-from moderation.importers.stream import json_array_items, nested_items
+from moderation.capture.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload
+from moderation.capture.importers.graph import survey
+from moderation.capture.importers.stream import json_array_items, nested_items
 
 PLATFORM = "facebook"
 TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z",)

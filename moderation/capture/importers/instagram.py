@@ -29,10 +29,17 @@ from __future__ import annotations
 
 import json
 
-from moderation.importers import scan
-from moderation.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload, json_kind
-from moderation.importers.graph import survey, whole_object
-from moderation.importers.stream import json_array_items, nested_items
+from moderation.capture.importers import scan
+from moderation.capture.importers.base import (
+    Author,
+    CapturedItem,
+    CaptureError,
+    Fields,
+    dump_payload,
+    json_kind,
+)
+from moderation.capture.importers.graph import survey, whole_object
+from moderation.capture.importers.stream import json_array_items, nested_items
 
 PLATFORM = "instagram"
 TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z",)

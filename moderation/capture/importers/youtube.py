@@ -31,9 +31,9 @@ from __future__ import annotations
 import html
 import re
 
-from moderation.importers.base import Author, CapturedItem, Fields, dump_payload
-from moderation.importers.raw import raw_objects
-from moderation.importers.stream import json_array_items, nested_items
+from moderation.capture.importers.base import Author, CapturedItem, Fields, dump_payload
+from moderation.capture.importers.raw import raw_objects
+from moderation.capture.importers.stream import json_array_items, nested_items
 
 PLATFORM = "youtube"
 HIDDEN_STATUSES = {"heldForReview", "likelySpam", "rejected"}

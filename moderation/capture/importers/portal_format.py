@@ -27,7 +27,7 @@ import csv
 import io
 import json
 
-from moderation.importers.base import (
+from moderation.capture.importers.base import (
     MAX_JSON_DEPTH,
     MAX_JSON_STRING_LENGTH,
     Author,
@@ -39,8 +39,8 @@ from moderation.importers.base import (
     state_from,
     storable_text_problem,
 )
-from moderation.importers.raw import check_json_text
-from moderation.importers.stream import bounded_lines, text_lines
+from moderation.capture.importers.raw import check_json_text
+from moderation.capture.importers.stream import bounded_lines, text_lines
 
 CSV_REQUIRED = ("id", "text", "posted_at")
 CSV_OPTIONAL = ("kind", "parent_id", "author_id", "author_name", "author_profile_url", "permalink", "state")

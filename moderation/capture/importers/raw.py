@@ -22,7 +22,7 @@ import json
 import re
 from collections import deque
 
-from moderation.importers.base import MAX_JSON_DEPTH, MAX_JSON_STRING_LENGTH, CaptureError
+from moderation.capture.importers.base import MAX_JSON_DEPTH, MAX_JSON_STRING_LENGTH, CaptureError
 
 _SIGNIFICANT = re.compile(r'[\[\]{}",:]')
 # The rest of a string's body: everything up to its closing quote, escapes skipped.

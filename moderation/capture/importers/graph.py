@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import ijson
 
-from moderation.importers.base import MAX_JSON_DEPTH, CaptureError, json_kind
-from moderation.importers.stream import checked, json_error_text
+from moderation.capture.importers.base import MAX_JSON_DEPTH, CaptureError, json_kind
+from moderation.capture.importers.stream import checked, json_error_text
 
 # A path segment of a Graph API URL that is an API version, not a node.
 _VERSION = re.compile(r"^v\d+(\.\d+)?$")

@@ -31,8 +31,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from moderation.importers import scan
-from moderation.importers.base import (
+from moderation.capture.importers import scan
+from moderation.capture.importers.base import (
     MAX_NAME_LENGTH,
     Author,
     CapturedItem,
@@ -40,7 +40,7 @@ from moderation.importers.base import (
     Fields,
     json_kind,
 )
-from moderation.importers.stream import json_array_items
+from moderation.capture.importers.stream import json_array_items
 
 PLATFORM = "x"
 
@@ -203,7 +203,7 @@ def _parse_response(text: str, position: int, *, location: str):
 
 
 # The standard library's scanner parses each value at C speed and says where it ends, so
-# walking the response's outer levels with it (moderation.importers.scan) gives every
+# walking the response's outer levels with it (moderation.capture.importers.scan) gives every
 # post's exact text (its payload) and its parsed object in one pass, nothing rescanned.
 def _walk_response(text: str, position: int, *, location: str):
     position = scan.skip(text, position)

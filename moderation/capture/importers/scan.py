@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from moderation.importers.base import CaptureError
+from moderation.capture.importers.base import CaptureError
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 

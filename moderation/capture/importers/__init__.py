@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from moderation.importers import facebook, instagram, portal_format, x, youtube
-from moderation.importers.base import Author, CapturedItem, CaptureError
+from moderation.capture.importers import facebook, instagram, portal_format, x, youtube
+from moderation.capture.importers.base import Author, CapturedItem, CaptureError
 
 
 @dataclass(frozen=True)
