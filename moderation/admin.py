@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.portal.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from config.portal.audit import stamp
+from moderation.capture.services import integration_token_revoke
 from moderation.models import (
     AccountRestriction,
     Comment,
@@ -16,7 +17,6 @@ from moderation.models import (
     RemovalCategory,
     ViolationReport,
 )
-from moderation.services import integration_token_revoke
 
 
 @admin.register(Commenter)

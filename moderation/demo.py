@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from config.portal.audit import stamp
 from moderation.capture.importers.portal_format import item_from_object
+from moderation.capture.services import captures_import, comment_mark_answered, comments_mark_reviewed
 from moderation.models import Comment, Commenter
-from moderation.services import captures_import, comment_mark_answered, comments_mark_reviewed
 from sites_registry.models import Site
 
 RESIDENT_COMMENTS = (

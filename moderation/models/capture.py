@@ -76,7 +76,7 @@ class Comment(TrackedModel):
 
     # Full-text search: on PostgreSQL the table also has a ``search_vector`` tsvector
     # column, generated from ``text`` and GIN-indexed (migration 0002). It is not a
-    # Django field, so the history table does not copy it; moderation.search reads it.
+    # Django field, so the history table does not copy it; moderation.capture.search reads it.
 
     # No index of its own: the unique constraint (site, platform_item_id) and the
     # (site, posted_at) index both start with it.

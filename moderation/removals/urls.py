@@ -1,4 +1,4 @@
-"""URL patterns of the removal pages; appended to moderation/urls.py (namespace "moderation")."""
+"""URL patterns of the removal pages; gathered by moderation/urls.py (namespace "moderation")."""
 
 from django.urls import path
 

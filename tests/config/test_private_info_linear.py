@@ -77,7 +77,7 @@ def test_text_without_digits_never_reaches_the_phone_matcher(monkeypatch):
 
 
 def test_screening_hints_on_crafted_text(settings):
-    from moderation.screening import screening_hints
+    from moderation.capture.selectors import screening_hints
 
     settings.CAPTURE_SCREENING_WORDS = ["idiot", "scam"]
     run = "www." * (MAX_TEXT_LENGTH // 4)

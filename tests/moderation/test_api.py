@@ -105,7 +105,7 @@ def test_missing_wrong_or_revoked_token_is_refused(client, site, token):
     body = {"site": site.pk, "items": [item(1)]}
     assert post(client, body).status_code == 401
     assert post(client, body, "kkc_not-a-real-token").status_code == 401
-    from moderation.services import integration_token_revoke
+    from moderation.capture.services import integration_token_revoke
 
     integration_token_revoke(actor=make_user("admin", username="root"), token=token)
     assert post(client, body, token.plain_token).status_code == 401

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from config.portal.audit import system_user
 from moderation.capture.importers import CapturedItem
 from moderation.capture.importers.base import Author
+from moderation.capture.services import captures_import, captures_import_file
 from moderation.models import Comment
-from moderation.services import captures_import, captures_import_file
 from tests.factories import site_on
 
 pytestmark = pytest.mark.django_db

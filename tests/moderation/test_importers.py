@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moderation.capture.importers import CaptureError
+from moderation.capture.services import captures_import_file
 from moderation.models import Comment, Commenter
-from moderation.services import captures_import_file
 from tests.factories import site_on
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_importing_the_same_file_twice_changes_nothing():
 
 
 def test_edit_keeps_the_earlier_text_in_history_and_returns_to_the_queue(tst_user):
-    from moderation.services import comment_mark_reviewed
+    from moderation.capture.services import comment_mark_reviewed
 
     site = site_on("x")
     first = b'{"id": "e-1", "text": "Original words", "posted_at": "2026-01-01T00:00:00Z"}\n'

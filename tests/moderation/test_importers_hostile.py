@@ -28,8 +28,8 @@ from moderation.capture.importers.raw import (
     raw_objects,
 )
 from moderation.capture.importers.stream import checked, json_array_items, text_lines
+from moderation.capture.services import captures_import_file
 from moderation.models import Comment, Commenter
-from moderation.services import captures_import_file
 from tests.factories import site_on
 
 FIXTURES = Path(__file__).parent / "fixtures"

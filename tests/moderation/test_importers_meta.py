@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from moderation.capture.importers import CaptureError, facebook, instagram, youtube
+from moderation.capture.services import captures_import_file
 from moderation.models import Comment, Commenter
-from moderation.services import captures_import_file
 from tests.factories import site_on
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from moderation.capture.importers import CaptureError, x
+from moderation.capture.services import captures_import_file
 from moderation.models import Comment, Commenter
-from moderation.services import captures_import_file
 from tests.factories import site_on
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Importers of captured posts and comments, one module per platform format.
 
 Each reader takes a binary stream and the ``Site`` and yields ``CapturedItem`` objects;
-``moderation.services.capture.captures_import_file`` writes them. Formats:
+``moderation.capture.services.captures_import_file`` writes them. Formats:
 
 =============  =========================================================  ==========
 format         what                                                       platform

@@ -24,7 +24,8 @@ from config.portal.audit import system_user
 from moderation.capture.importers import CaptureError
 from moderation.capture.importers.base import MAX_TEXT_LENGTH
 from moderation.capture.importers.portal_format import item_from_object
-from moderation.services.capture import captures_import, integration_token_check
+from moderation.capture.selectors import integration_token_check
+from moderation.capture.services import captures_import
 
 
 class IntegrationTokenAuth(HttpBearer):

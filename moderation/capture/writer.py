@@ -1,4 +1,6 @@
-"""Capture writes: importing posts and comments, the TST review marks, integration tokens.
+"""The capture writer: the engine under every import, whether from a file, the Capture API
+or the demo data. The services in moderation.capture.services check the actor and the site,
+open the transaction and take the site's lock; the writer runs inside that transaction.
 
 Imports are all-or-nothing per file or API batch (one transaction), idempotent (an item
 already held with the same payload is left alone), and keep every version: a re-capture
@@ -20,22 +22,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from config.portal import locks, roles
-from config.portal.audit import stamp
 from config.portal.private_info import find_private_information
-from moderation.capture.importers import FORMATS, CapturedItem, CaptureError
+from moderation.capture.importers import CapturedItem
 from moderation.capture.importers.content import content_sha256
-from moderation.capture.importers.stream import WithoutBom
-from moderation.models import Comment, Commenter, IntegrationToken
+from moderation.capture.models import Comment, Commenter
 from sites_registry.models import Site
-
-# Sites that may hold captures: the City's official accounts, past and present.
-CAPTURE_SITE_STATES = (Site.State.APPROVED, Site.State.SUSPENDED, Site.State.RETIRED)
 
 _UPDATE_FIELDS = [
     "text",
@@ -97,23 +92,6 @@ class ImportResult:
         return text
 
 
-def _is_job_actor(actor) -> bool:
-    return getattr(actor, "username", None) == settings.SYSTEM_USERNAME
-
-
-def _check_may_import(actor, site: Site) -> None:
-    # Commands and the token API act as the system user; people need the TST role.
-    if not _is_job_actor(actor):
-        roles.require_role(actor, roles.TECHNICAL_SERVICES)
-    if site.state not in CAPTURE_SITE_STATES:
-        raise ValidationError(
-            {
-                "site": f"{site} is {site.get_state_display().lower()}, "
-                "not an official City site; nothing captured."
-            }
-        )
-
-
 @lru_cache(maxsize=8)
 def _response_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
     if not phrases:
@@ -140,42 +118,6 @@ _NO_RESPONSE_KINDS = (Comment.Kind.CITY_POST, Comment.Kind.REPOST, Comment.Kind.
 
 def _asks_for_response(kind: str, from_city: bool, text: str) -> bool:
     return not from_city and kind not in _NO_RESPONSE_KINDS and asks_city_for_response(text)
-
-
-def captures_import_file(*, actor, site: Site, format_name: str, stream, source_name: str) -> ImportResult:
-    """Import one file in a platform format (see moderation.capture.importers). All or nothing."""
-    file_format = FORMATS.get(format_name)
-    if file_format is None:
-        raise ValidationError({"format": f"Unknown format “{format_name}”; use one of {', '.join(FORMATS)}."})
-    if file_format.platform_slug and site.platform.slug != file_format.platform_slug:
-        raise ValidationError(
-            {
-                "format": f"{source_name}: the {format_name} format is for "
-                f"{file_format.platform_slug} sites, and {site} is on {site.platform.name}."
-            }
-        )
-    try:
-        return captures_import(
-            actor=actor,
-            site=site,
-            items=file_format.reader(WithoutBom(stream), site=site),
-            reason=f"Captured from {source_name} ({format_name})",
-        )
-    except CaptureError as exc:
-        raise exc.with_source(source_name) from None
-
-
-def captures_import(*, actor, site: Site, items: Iterable[CapturedItem], reason: str) -> ImportResult:
-    """Write captured items for one site in one transaction; returns the counts."""
-    _check_may_import(actor, site)
-    with transaction.atomic():
-        locks.capture_import(site.pk)
-        site = Site.objects.select_related("platform").get(pk=site.pk)
-        writer = _CaptureWriter(site=site, actor=actor, reason=reason)
-        for item in items:
-            writer.add(item)
-        writer.finish()
-    return writer.result
 
 
 @lru_cache(maxsize=1)
@@ -214,7 +156,7 @@ def _update_rows(comments: list[Comment]) -> None:
             )
 
 
-class _CaptureWriter:
+class CaptureWriter:
     def __init__(self, *, site: Site, actor, reason: str):
         self.site = site
         self.actor = actor
@@ -655,99 +597,3 @@ class _CaptureWriter:
                         default_date=now,
                     )
                     self.result.linked += len(linked)
-
-
-# -- TST monitoring queue ----------------------------------------------------------------------
-def comment_mark_reviewed(*, actor, comment: Comment) -> Comment:
-    return comments_mark_reviewed(actor=actor, comment_ids=[comment.pk])[0]
-
-
-@transaction.atomic
-def comments_mark_reviewed(*, actor, comment_ids: Iterable[int]) -> list[Comment]:
-    """TST has looked at these items; they leave the queue until their text changes."""
-    roles.require_role(actor, roles.TECHNICAL_SERVICES)
-    comments = list(Comment.objects.select_for_update().filter(pk__in=list(comment_ids)).order_by("pk"))
-    now = timezone.now()
-    done = []
-    for comment in comments:
-        if comment.reviewed_at is not None:
-            done.append(comment)
-            continue
-        comment.reviewed_at = now
-        comment.reviewed_by = actor
-        stamp(comment, actor=actor, reason="Reviewed in the monitoring queue").save(
-            update_fields=["reviewed_at", "reviewed_by", "updated_at"]
-        )
-        done.append(comment)
-    return done
-
-
-@transaction.atomic
-def comment_mark_answered(*, actor, comment: Comment, note: str = "") -> Comment:
-    """The City has replied to a comment that asked it for a response (Sec. V)."""
-    roles.require_role(actor, roles.TECHNICAL_SERVICES)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if not comment.asks_for_response:
-        raise ValidationError("This comment is not marked as asking the City for a response.")
-    if comment.response_answered_at is not None:
-        raise ValidationError(
-            "This comment was already marked answered on "
-            f"{timezone.localtime(comment.response_answered_at):%Y-%m-%d}."
-        )
-    comment.response_answered_at = timezone.now()
-    comment.response_answered_by = actor
-    reason = "Marked answered: the City replied"
-    if note.strip():
-        reason += f" ({note.strip()[:500]})"
-    stamp(comment, actor=actor, reason=reason).save(
-        update_fields=["response_answered_at", "response_answered_by", "updated_at"]
-    )
-    return comment
-
-
-# -- integration tokens ------------------------------------------------------------------------
-@transaction.atomic
-def integration_token_create(*, actor, name: str, sites: Iterable[Site]) -> tuple[IntegrationToken, str]:
-    """A new token for an archiving tool; returns the row and the token, shown only once."""
-    if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("Only an administrator manages integration tokens.")
-    sites = list(sites)
-    errors = {}
-    if not name.strip():
-        errors["name"] = "Name the integration the token is for."
-    if not sites:
-        errors["sites"] = "Choose the sites the integration may send captures for."
-    if errors:
-        raise ValidationError(errors)
-    token_row = IntegrationToken(name=name.strip(), created_by=actor)
-    token = token_row.issue()
-    stamp(token_row, actor=actor, reason="Integration token issued").save()
-    token_row.sites.set(sites)
-    return token_row, token
-
-
-@transaction.atomic
-def integration_token_revoke(*, actor, token: IntegrationToken) -> IntegrationToken:
-    if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("Only an administrator manages integration tokens.")
-    token = IntegrationToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        stamp(token, actor=actor, reason="Integration token revoked").save()
-    return token
-
-
-def integration_token_check(raw_token: str) -> IntegrationToken | None:
-    """The active token matching ``raw_token``, or None (read-only; no history row)."""
-    if not raw_token:
-        return None
-    return (
-        IntegrationToken.objects.active()
-        .filter(token_sha256=IntegrationToken.hash_of(raw_token))
-        .prefetch_related("sites")
-        .first()
-    )
-
-
-def capture_site_choices():
-    return Site.objects.filter(state__in=CAPTURE_SITE_STATES).select_related("platform")

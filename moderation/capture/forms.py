@@ -5,9 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from moderation.capture.importers import FORMATS
-from moderation.models import Comment
-from moderation.search import CommentFilters
-from moderation.services.capture import capture_site_choices
+from moderation.capture.models import Comment
+from moderation.capture.selectors import CommentFilters, capture_site_choices
 from sites_registry.models import Platform, Site
 
 

@@ -1,4 +1,5 @@
-"""Finding captured items: full-text search and filters (reads only).
+"""Full-text search of captured items: the expressions that match and rank the text, used by
+``search_comments`` in moderation.capture.selectors, and the words to highlight.
 
 PostgreSQL: the stored, GIN-indexed ``search_vector`` column (migration 0002) matched with
 ``websearch_to_tsquery('english', …)`` — quoted phrases, ``or`` and ``-word`` work as in a
@@ -11,14 +12,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import BooleanField, Expression, FloatField, Q, QuerySet
-from django.utils import timezone
-
-from moderation.models import Comment, Commenter
+from django.db.models import BooleanField, Expression, FloatField, Q
 
 SEARCH_CONFIG = "english"  # must match the generated column in migration 0002
 
@@ -61,57 +56,7 @@ class SearchRank(_StoredVectorSQL):
         return f"ts_rank_cd({column}, websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, self.query]
 
 
-@dataclass
-class CommentFilters:
-    q: str = ""
-    site: object = None
-    platform: object = None
-    commenter: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    state: str = ""
-    kind: str = ""
-    order: str = "newest"  # newest | oldest | relevance
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
-def search_comments(filters: CommentFilters) -> QuerySet:
-    """Captured items matching ``filters``, ordered; dates are City (Central) dates."""
-    comments = Comment.objects.select_related("site__platform", "author")
-    if filters.site:
-        comments = comments.filter(site=filters.site)
-    if filters.platform:
-        comments = comments.filter(site__platform=filters.platform)
-    if filters.commenter.strip():
-        who = filters.commenter.strip()
-        comments = comments.filter(
-            author__in=Commenter.objects.filter(Q(display_name__icontains=who) | Q(platform_user_id=who))
-        )
-    if filters.date_from:
-        comments = comments.filter(posted_at__gte=_local_midnight(filters.date_from))
-    if filters.date_to:
-        comments = comments.filter(posted_at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
-    if filters.state:
-        comments = comments.filter(platform_state=filters.state)
-    if filters.kind:
-        comments = comments.filter(kind=filters.kind)
-    query = filters.q.strip()
-    if query:
-        if connection.vendor == "postgresql":
-            comments = comments.filter(MatchesSearch(query))
-            if filters.order == "relevance":
-                return comments.annotate(rank=SearchRank(query)).order_by("-rank", "-posted_at", "-id")
-        else:
-            comments = comments.filter(_text_terms_q(query))
-    if filters.order == "oldest":
-        return comments.order_by("posted_at", "id")
-    return comments.order_by("-posted_at", "-id")
-
-
-def _text_terms_q(query: str) -> Q:
+def text_terms_q(query: str) -> Q:
     """The SQLite path: every word or "quoted phrase" present, ``-word`` absent."""
     try:
         terms = shlex.split(query)

@@ -1,5 +1,5 @@
 """Staff pages for captured items: search and browse, the item page, the TST monitoring
-queue, and the upload form. Reads go through moderation.search; writes through services."""
+queue, and the upload form. Reads go through selectors; writes through services."""
 
 from __future__ import annotations
 
@@ -12,19 +12,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import roles
+from moderation.capture import selectors
+from moderation.capture.forms import CaptureUploadForm, CommentSearchForm
 from moderation.capture.importers import CaptureError
-from moderation.forms import CaptureUploadForm, CommentSearchForm
-from moderation.models import Comment
-from moderation.params import is_plain_number
-from moderation.screening import screening_hints
-from moderation.search import CommentFilters, highlight_terms, search_comments
-from moderation.services import (
+from moderation.capture.models import Comment
+from moderation.capture.search import highlight_terms
+from moderation.capture.selectors import CommentFilters, screening_hints, search_comments
+from moderation.capture.services import (
     captures_import_file,
     comment_mark_answered,
     comment_mark_reviewed,
     comments_mark_reviewed,
 )
-from moderation.services.capture import capture_site_choices
+from moderation.params import is_plain_number
 from sites_registry.models import Site
 
 PAGE_SIZE = 50
@@ -73,18 +73,6 @@ def comment_search(request):
     )
 
 
-def _ancestors(comment: Comment) -> list[Comment]:
-    chain, current, seen = [], comment, {comment.pk}
-    while current.parent_id and len(chain) < ANCESTORS_SHOWN:
-        current = Comment.objects.select_related("author", "site").get(pk=current.parent_id)
-        if current.pk in seen:
-            break
-        seen.add(current.pk)
-        chain.append(current)
-    chain.reverse()
-    return chain
-
-
 @roles.role_required()
 @require_GET
 def comment_detail(request, pk: int):
@@ -93,18 +81,14 @@ def comment_detail(request, pk: int):
         Comment.objects.select_related("site__platform", "author", "reviewed_by", "response_answered_by"),
         pk=pk,
     )
-    replies = list(
-        comment.replies.select_related("author").order_by("posted_at", "id")[: THREAD_REPLIES_SHOWN + 1]
-    )
-    queue = Comment.objects.needs_review()
-    previous_id = queue.filter(pk__lt=pk).order_by("-pk").values_list("pk", flat=True).first()
-    next_id = queue.filter(pk__gt=pk).order_by("pk").values_list("pk", flat=True).first()
+    replies = selectors.comment_replies(comment, limit=THREAD_REPLIES_SHOWN + 1)
+    previous_id, next_id = selectors.queue_neighbours(pk)
     return render(
         request,
         "moderation/comment_detail.html",
         {
             "comment": comment,
-            "ancestors": _ancestors(comment),
+            "ancestors": selectors.comment_ancestors(comment, limit=ANCESTORS_SHOWN),
             "replies": replies[:THREAD_REPLIES_SHOWN],
             "more_replies": len(replies) > THREAD_REPLIES_SHOWN,
             "hints": screening_hints(comment.text, private=comment.private_hints),
@@ -122,30 +106,21 @@ def comment_detail(request, pk: int):
 def review_queue(request):
     """TST monitoring queue: new and changed items, oldest first, with screening hints."""
     view = request.GET.get("show", "new")
-    comments = Comment.objects.select_related("site__platform", "author", "parent")
-    if view == "questions":
-        comments = comments.awaiting_response()
-    else:
+    if view != "questions":
         view = "new"
-        comments = comments.needs_review()
     site = None
     if is_plain_number(request.GET.get("site", "")):
         site = Site.objects.filter(pk=int(request.GET["site"])).first()
-        if site is not None:
-            comments = comments.filter(site=site)
     after = request.GET.get("after", "")
-    if is_plain_number(after):
-        comments = comments.filter(pk__gt=int(after))
-    rows = list(comments.order_by("pk")[: QUEUE_PAGE_SIZE + 1])
+    rows = selectors.review_queue_items(
+        show=view,
+        site=site,
+        after=int(after) if is_plain_number(after) else None,
+        limit=QUEUE_PAGE_SIZE + 1,
+    )
     has_more = len(rows) > QUEUE_PAGE_SIZE
     rows = rows[:QUEUE_PAGE_SIZE]
-    # Which of these the City has replied to: one query by parent id (an EXISTS per row
-    # is planned as a scan of every City reply).
-    replied = set(
-        Comment.objects.filter(parent_id__in=[c.pk for c in rows], from_city=True).values_list(
-            "parent_id", flat=True
-        )
-    )
+    replied = selectors.city_replied_to([c.pk for c in rows])
     return render(
         request,
         "moderation/queue.html",
@@ -160,7 +135,7 @@ def review_queue(request):
             ],
             "view": view,
             "site": site,
-            "sites": capture_site_choices(),
+            "sites": selectors.capture_site_choices(),
             "next_after": rows[-1].pk if has_more and rows else None,
             "after": after if is_plain_number(after) else "",
         },
@@ -180,7 +155,7 @@ def comment_review(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
     comment_mark_reviewed(actor=request.user, comment=comment)
     if request.POST.get("then") == "next":
-        following = Comment.objects.needs_review().filter(pk__gt=pk).order_by("pk").first()
+        following = selectors.next_in_queue(pk)
         if following is not None:
             return redirect(following)
         messages.success(request, "Reviewed. The queue is empty.")
