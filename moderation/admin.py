@@ -79,7 +79,7 @@ class IntegrationTokenAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{queryset.count()} token(s) revoked.")
 
 
-# --- Removals, reports, referrals, notices, restrictions (issue 5) -----------------------
+# --- Removals, reports, referrals, notices, restrictions ----------------------------------
 
 
 class RemovalCategoryInline(admin.TabularInline):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.removals.transparency import report_data
+from moderation.removals.selectors import transparency_counts
 from tests.factories import RemovalFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def removals():
 
 
 def test_counts_per_category_month_and_site_in_central_time(removals):
-    data = report_data(2026)
+    data = transparency_counts(2026)
     by_category = {row["value"]: row["counts"] for row in data["category_rows"]}
     assert by_category["privacy"][:3] == [1, 0, 1]
     assert by_category["threats_harassment"][:3] == [1, 0, 0]
@@ -106,10 +106,10 @@ def test_csv_has_counts_only_and_neutralises_formulas(client, removals):
 
 def test_report_query_count_is_fixed(client, removals, django_assert_num_queries):
     with django_assert_num_queries(3):
-        report_data(2026)
+        transparency_counts(2026)
     RemovalFactory.create_batch(5)
     with django_assert_num_queries(3):
-        report_data(2026)
+        transparency_counts(2026)
 
 
 def test_removals_awaiting_second_review_are_shown_as_not_yet_upheld(client, removals):
@@ -121,7 +121,7 @@ def test_removals_awaiting_second_review_are_shown_as_not_yet_upheld(client, rem
         categories=["off_topic"],
         review_status="pending",
     )
-    months = {row["month"].month: row for row in report_data(2026)["month_rows"]}
+    months = {row["month"].month: row for row in transparency_counts(2026)["month_rows"]}
     assert months[3]["removals"] == 3 and months[3]["awaiting_review"] == 1
     assert months[1]["awaiting_review"] == 0
     body = client.get(reverse("moderation:transparency-report"), {"year": 2026}).content.decode()

@@ -19,7 +19,7 @@ from moderation.models import (
 )
 from moderation.models.removals import POLICY_TEXT, VIEWPOINT_SENSITIVE, RetainedContentChanged
 from moderation.removals import services
-from moderation.removals.tasks import send_report_notification
+from moderation.removals.notifications import send_report_notification
 from tests.factories import CommenterFactory, CommentFactory, RemovalFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -450,26 +450,26 @@ def test_the_email_says_when_a_second_review_is_needed(tst_user, django_capture_
 
 
 def test_overdue_digest_lists_overdue_reports_on_business_days(settings, monkeypatch):
-    from moderation.removals import tasks
+    from moderation.removals import notifications
 
     settings.COMMUNICATIONS_OFFICE_EMAIL = ["comms@example.org"]
     wednesday = date(2026, 11, 18)
-    monkeypatch.setattr(tasks.timezone, "localdate", lambda *a, **k: wednesday)
+    monkeypatch.setattr(notifications.timezone, "localdate", lambda *a, **k: wednesday)
     late = ViolationReportFactory(due_date=wednesday - timedelta(days=2))
     ViolationReportFactory(due_date=wednesday)
-    assert tasks.overdue_report_digest() == 1
+    assert notifications.overdue_report_digest() == 1
     (message,) = mail.outbox
     assert message.subject == "1 report to the Communications Office overdue"
     assert f"Report #{late.pk}" in message.body and "not assigned" in message.body
 
 
 def test_overdue_digest_sends_nothing_on_a_weekend_or_when_nothing_is_late(monkeypatch):
-    from moderation.removals import tasks
+    from moderation.removals import notifications
 
     saturday = date(2026, 11, 21)
-    monkeypatch.setattr(tasks.timezone, "localdate", lambda *a, **k: saturday)
+    monkeypatch.setattr(notifications.timezone, "localdate", lambda *a, **k: saturday)
     ViolationReportFactory(due_date=saturday - timedelta(days=3))
-    assert tasks.overdue_report_digest() == 0
-    monkeypatch.setattr(tasks.timezone, "localdate", lambda *a, **k: date(2026, 11, 10))
-    assert tasks.overdue_report_digest() == 0
+    assert notifications.overdue_report_digest() == 0
+    monkeypatch.setattr(notifications.timezone, "localdate", lambda *a, **k: date(2026, 11, 10))
+    assert notifications.overdue_report_digest() == 0
     assert mail.outbox == []
