@@ -284,8 +284,8 @@ def measure_latency(args) -> None:
     """p50/p95 of the full-text search (top 50) and of the TST queue page."""
     from django.db import connection
 
+    from moderation.capture.selectors import CommentFilters, search_comments
     from moderation.models import Comment
-    from moderation.search import CommentFilters, search_comments
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM moderation_comment")
@@ -349,7 +349,7 @@ def measure_latency(args) -> None:
 
 HOSTILE_STRING = 50 * 1024 * 1024
 HOSTILE_DEPTH = 100_000
-LONGEST_TEXT = 100_000  # moderation.importers.base.MAX_TEXT_LENGTH
+LONGEST_TEXT = 100_000  # moderation.capture.importers.base.MAX_TEXT_LENGTH
 # Each import process may not take more than this address space: a reader that does go
 # quadratic on a hostile file fails with MemoryError instead of taking the machine down.
 PROCESS_ADDRESS_SPACE = 4 * 1024**3
@@ -587,7 +587,7 @@ def measure_crafted_texts() -> None:
     """The private-information detector and the screening hints on crafted long texts."""
     from bench.dataset import _text
     from config.portal.private_info import find_private_information
-    from moderation.screening import screening_hints
+    from moderation.capture.selectors import screening_hints
 
     rng = random.Random(5)
     prose = ""

@@ -1,7 +1,7 @@
 """A realistic, reproducible data set of captured items, for the benchmarks.
 
 ``generate(...)`` yields items in the portal's JSON Lines format (see
-moderation/importers/portal_format.py), site by site: City posts, residents' comments
+moderation/capture/importers/portal_format.py), site by site: City posts, residents' comments
 and replies spread over whole calendar years in the City's time zone, with some
 private information, links and questions, as residents write. ``write_files(...)`` writes
 one JSON Lines file per site (plus a "recapture" file per site holding edited versions

@@ -59,9 +59,9 @@ def main() -> None:
 
     django.setup()
     from config.portal.audit import system_user
-    from moderation.importers import CaptureError
+    from moderation.capture.importers import CaptureError
+    from moderation.capture.services import captures_import_file
     from moderation.models import Comment
-    from moderation.services import captures_import_file
     from tests.factories import site_on
 
     failures = 0

@@ -9,5 +9,3 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # config is an app labelled "portal"; make sure its own tasks module is registered.
 app.autodiscover_tasks(["config"])
-# Moderation's removal tasks live in a sub-package (issue 5).
-app.autodiscover_tasks(["moderation.removals"])

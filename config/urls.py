@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.portal import views
-from moderation import api as capture_api
+from moderation.capture import api as capture_api
 
 portal_patterns = (
     [
@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
-    # Token-authenticated JSON API for archiving tools (moderation/api.py).
+    # Token-authenticated JSON API for archiving tools (moderation/capture/api.py).
     path("api/v1/", capture_api.urls()),
     path("", include("sites_registry.urls")),
     path("", include("moderation.urls")),

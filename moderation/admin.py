@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.portal.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from config.portal.audit import stamp
+from moderation.capture.services import integration_token_revoke
 from moderation.models import (
     AccountRestriction,
     Comment,
@@ -16,7 +17,6 @@ from moderation.models import (
     RemovalCategory,
     ViolationReport,
 )
-from moderation.services import integration_token_revoke
 
 
 @admin.register(Commenter)
@@ -79,7 +79,7 @@ class IntegrationTokenAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{queryset.count()} token(s) revoked.")
 
 
-# --- Removals, reports, referrals, notices, restrictions (issue 5) -----------------------
+# --- Removals, reports, referrals, notices, restrictions ----------------------------------
 
 
 class RemovalCategoryInline(admin.TabularInline):

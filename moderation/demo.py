@@ -2,15 +2,24 @@
 imported through the same service as real captures (so they have history), with one
 edited comment, one hidden, questions for the City, and some already reviewed."""
 
+import hashlib
 import json
 from datetime import timedelta
 
 from django.utils import timezone
 
 from config.portal.audit import stamp
-from moderation.importers.portal_format import item_from_object
-from moderation.models import Comment, Commenter
-from moderation.services import captures_import, comment_mark_answered, comments_mark_reviewed
+from moderation.capture.importers.portal_format import item_from_object
+from moderation.capture.models import Comment, Commenter
+from moderation.capture.services import captures_import, comment_mark_answered, comments_mark_reviewed
+from moderation.removals import services as removal_services
+from moderation.removals.models import (
+    DEFAULT_NOTICE_BODY,
+    AccountRestriction,
+    NoticeTemplate,
+    Removal,
+    ViolationReport,
+)
 from sites_registry.models import Site
 
 RESIDENT_COMMENTS = (
@@ -96,7 +105,7 @@ def seed(*, users, stdout) -> None:
     _seed_removals(users=users, stdout=stdout)
 
 
-# --- Removals, reports, referrals, notices, restrictions (issue 5) ----------------------
+# --- Removals, reports, referrals, notices, restrictions ----------------------------------
 
 REMOVAL_DEMO_ITEMS = (
     # (suffix, text, categories, action, reason)
@@ -132,17 +141,10 @@ REMOVAL_DEMO_ITEMS = (
 
 
 def _seed_removals(*, users, stdout) -> None:
-    import hashlib
-
-    from config.portal.audit import stamp as _stamp
-    from moderation.models import AccountRestriction, NoticeTemplate, Removal, ViolationReport
-    from moderation.models.removals import DEFAULT_NOTICE_BODY
-    from moderation.removals import services
-
     tst, comms = users["tst"], users["comms"]
     if not NoticeTemplate.objects.exists():
         template = NoticeTemplate(name="Standard removal notice", body=DEFAULT_NOTICE_BODY)
-        _stamp(template, actor=comms, reason="Demo data").save()
+        stamp(template, actor=comms, reason="Demo data").save()
     site = Site.objects.filter(state=Site.State.APPROVED).select_related("platform").order_by("pk").first()
     if site is None:
         return
@@ -151,7 +153,7 @@ def _seed_removals(*, users, stdout) -> None:
         known = {"facebook": "https://www.facebook.com/terms.php", "x": "https://twitter.com/tos"}
         if site.platform.slug in known:
             site.platform.terms_url = known[site.platform.slug]
-            _stamp(site.platform, actor=users["admin"], reason="Demo data: terms URL").save()
+            stamp(site.platform, actor=users["admin"], reason="Demo data: terms URL").save()
     now = timezone.now()
     made = 0
     removals = {}
@@ -178,7 +180,7 @@ def _seed_removals(*, users, stdout) -> None:
             stamp(comment, actor=tst, reason="Demo data").save()
         removal = Removal.objects.filter(comment=comment).first()
         if removal is None:
-            removal = services.removal_create(
+            removal = removal_services.removal_create(
                 actor=tst, comment=comment, categories=categories, action=action, reason=reason
             )
             made += 1
@@ -186,8 +188,8 @@ def _seed_removals(*, users, stdout) -> None:
     if made:
         # One report is picked up and answered, one is overdue, one more waits.
         phone = removals["phone"].report
-        services.violation_report_pick_up(actor=comms, report=phone)
-        services.violation_report_resolve(
+        removal_services.violation_report_pick_up(actor=comms, report=phone)
+        removal_services.violation_report_resolve(
             actor=comms,
             report=phone,
             outcome="upheld",
@@ -196,21 +198,21 @@ def _seed_removals(*, users, stdout) -> None:
         overdue = removals["ad"].report
         overdue.notified_at = now - timedelta(days=10)
         overdue.due_date = (now - timedelta(days=5)).date()
-        _stamp(overdue, actor=tst, reason="Demo data: backdated to show an overdue report").save()
-        services.commenter_notice_record(
+        stamp(overdue, actor=tst, reason="Demo data: backdated to show an overdue report").save()
+        removal_services.commenter_notice_record(
             actor=tst,
             removal=removals["phone"],
             status="sent",
             channel="platform_message",
             message="Your comment was removed because it published a private telephone number (Sec. V).",
         )
-        services.commenter_notice_record(
+        removal_services.commenter_notice_record(
             actor=tst,
             removal=removals["ad"],
             status="not_possible",
             not_possible_reason="The account was deleted by the platform before a message could be sent.",
         )
-        services.referral_create(
+        removal_services.referral_create(
             actor=tst,
             kind="law_enforcement",
             removal=removals["phone"],
@@ -219,10 +221,10 @@ def _seed_removals(*, users, stdout) -> None:
             details="Urges residents to call an employee at home.",
         )
         if site.platform.terms_url:
-            services.referral_create(
+            removal_services.referral_create(
                 actor=tst, kind="platform", removal=removals["ad"], platform_report_id="SPAM-1"
             )
-        restriction = services.account_restriction_request(
+        restriction = removal_services.account_restriction_request(
             actor=tst,
             commenter=removals["ad"].comment.author,
             scope="blocked",
@@ -231,10 +233,10 @@ def _seed_removals(*, users, stdout) -> None:
             expires_at=now + timedelta(days=90),
             removals=[removals["ad"]],
         )
-        services.account_restriction_decide(
+        removal_services.account_restriction_decide(
             actor=comms, restriction=restriction, approve=True, note="Approved."
         )
-        services.account_restriction_request(
+        removal_services.account_restriction_request(
             actor=tst,
             commenter=removals["phone"].comment.author,
             scope="restricted",
@@ -250,7 +252,7 @@ def _seed_removals(*, users, stdout) -> None:
             .first()
         )
         if first is not None:
-            services.violation_report_create(
+            removal_services.violation_report_create(
                 actor=tst, comment=first, concern="May be a question the City should answer; please check."
             )
     stdout.write(

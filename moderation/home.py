@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from config.portal import roles
 from config.portal.portal_apps import Panel
-from moderation.models import Comment
+from moderation.capture.models import Comment
+from moderation.removals.models import Removal, ViolationReport
 
 # The home page counts at most this many: an exact count of a million-row queue costs
 # more than it tells ("1,000 or more" is enough to plan the day).
@@ -17,6 +18,10 @@ def _capped(queryset) -> tuple[int, bool]:
 
 
 def panels(request) -> list[Panel]:
+    return [*_capture_panels(request), *_removal_panels(request)]
+
+
+def _capture_panels(request) -> list[Panel]:
     if not roles.has_role(request.user, roles.TECHNICAL_SERVICES):
         return []
     since = timezone.now() - timedelta(days=7)
@@ -39,14 +44,8 @@ def panels(request) -> list[Panel]:
     ]
 
 
-# --- Removals, reports, second review (issue 5) -----------------------------------------
-_capture_panels = panels
-
-
-def panels(request) -> list[Panel]:  # noqa: F811 - extends the capture panels above
-    from moderation.models import Removal, ViolationReport
-
-    result = list(_capture_panels(request))
+def _removal_panels(request) -> list[Panel]:
+    result = []
     user = request.user
     if roles.has_role(user, roles.COMMUNICATIONS_OFFICE):
         today = timezone.localdate()

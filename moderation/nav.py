@@ -8,14 +8,14 @@ from config.portal.portal_apps import NavItem
 
 def items(user) -> list[NavItem]:
     entries: list[NavItem] = []
-    # Capture (issue 4)
+    # Capture
     if roles.has_role(user, roles.TECHNICAL_SERVICES):
         entries.append(NavItem("Monitoring queue", reverse("moderation:queue")))
     if roles.has_role(user):
         entries.append(NavItem("Captured comments", reverse("moderation:comment-search")))
     if roles.has_role(user, roles.TECHNICAL_SERVICES):
         entries.append(NavItem("Import captures", reverse("moderation:capture-upload")))
-    # Removals, reports, referrals and restrictions (issue 5).
+    # Removals, reports, referrals and restrictions
     if roles.has_role(user, roles.COMMUNICATIONS_OFFICE):
         entries.append(NavItem("Reports", reverse("moderation:report-list")))
         entries.append(NavItem("Second review", reverse("moderation:review-queue")))

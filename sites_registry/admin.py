@@ -84,7 +84,7 @@ class SiteAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # A site added here is a request like one made on the portal: it opens the Sec. IV
-        # checklist, so the approval gate applies to it (services.open_mandatory_items).
+        # checklist, so the approval gate applies to it (selectors.open_mandatory_items).
         if not change and obj.requested_by_id is None:
             obj.requested_by = request.user
         super().save_model(request, obj, form, change)

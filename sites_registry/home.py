@@ -1,5 +1,6 @@
 from config.portal import roles
 from config.portal.portal_apps import Panel
+from sites_registry import selectors
 from sites_registry.models import Site
 
 
@@ -15,11 +16,7 @@ def panels(request) -> list[Panel]:
                 .select_related("platform")
                 .order_by("created_at")[:20],
                 "approved_count": Site.objects.filter(state=Site.State.APPROVED).count(),
-                "recertification_due": list(
-                    Site.objects.recertification_due()
-                    .select_related("platform")
-                    .order_by("last_certified_at")[:20]
-                ),
+                "recertification_due": list(selectors.sites_due_for_recertification()[:20]),
                 "decides": decides,
             },
             order=10,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from config.portal import roles
 from config.portal.audit import stamp
 from sites_registry.models import Audience, ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
+from sites_registry.selectors import open_mandatory_items
 
 REQUESTERS = (roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
 CHECKLIST_KEEPERS = (roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
@@ -219,29 +220,6 @@ def site_update_details(
     site.url = url.strip()
     stamp(site, actor=actor, reason="Site details updated").save()
     return site
-
-
-def open_mandatory_items(site: Site, *, since=None) -> list[ComplianceItem]:
-    """Mandatory disclosures not confirmed (or, with ``since``, not re-confirmed since then).
-
-    A mandatory kind with no row at all (a site added in the Django admin) is not confirmed
-    either: it is listed as an unsaved, open item.
-    """
-    items = list(site.compliance_items.all())
-    present = {item.kind for item in items}
-    missing = [
-        ComplianceItem(site=site, kind=kind)
-        for kind in ComplianceItem.Kind.values
-        if kind not in present and ComplianceItem(kind=kind).is_mandatory
-    ]
-    for item in items:
-        if not item.is_mandatory:
-            continue
-        if item.status != ComplianceItem.Status.CONFIRMED:
-            missing.append(item)
-        elif since is not None and (item.checked_at is None or item.checked_at < since):
-            missing.append(item)
-    return missing
 
 
 def _decide(*, actor, site: Site, action: str, reason: str) -> Site:

@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import roles
-from sites_registry import services
+from sites_registry import selectors, services
 from sites_registry.forms import (
     ConfirmItemForm,
     DecisionForm,
@@ -70,9 +69,7 @@ def _error_dict(error: ValidationError) -> dict:
 @require_GET
 def site_list(request):
     state = request.GET.get("state", "")
-    sites = Site.objects.select_related("platform").order_by("platform__name", "account_name")
-    if state in Site.State.values:
-        sites = sites.filter(state=state)
+    sites = selectors.site_list(state=state)
     return render(
         request,
         "sites_registry/site_list.html",
@@ -90,19 +87,11 @@ def site_list(request):
 @roles.role_required(*COMMS)
 @require_GET
 def site_queue(request):
-    open_mandatory = Count(
-        "compliance_items",
-        filter=~Q(compliance_items__status=ComplianceItem.Status.CONFIRMED)
-        & ~Q(compliance_items__kind__in=list(ComplianceItem.WHERE_POSSIBLE)),
+    return render(
+        request,
+        "sites_registry/site_queue.html",
+        {"requested": selectors.sites_requested(), "due": selectors.sites_due_for_recertification()},
     )
-    requested = (
-        Site.objects.filter(state=Site.State.REQUESTED)
-        .select_related("platform", "requested_by")
-        .annotate(open_mandatory=open_mandatory)
-        .order_by("created_at")
-    )
-    due = Site.objects.recertification_due().select_related("platform").order_by("last_certified_at")
-    return render(request, "sites_registry/site_queue.html", {"requested": requested, "due": due})
 
 
 @roles.role_required(roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
@@ -185,7 +174,7 @@ def _detail_context(request, site: Site, *, bound_decision=None, bound_item=None
         "can_keep": can_keep,
         "can_edit": can_keep and checklist_open,
         "checklist_error": checklist_error,
-        "open_mandatory": services.open_mandatory_items(site),
+        "open_mandatory": selectors.open_mandatory_items(site),
     }
 
 
@@ -263,15 +252,9 @@ def checklist_item(request, pk: int, item_pk: int, operation: str):
 @roles.role_required(*COMMS)
 @require_GET
 def policy_manage(request):
-    documents = PolicyDocument.objects.select_related("published_by").order_by("kind", "-version")
-    by_kind = {kind: [] for kind in PolicyDocument.Kind.values}
-    for document in documents:
-        by_kind[document.kind].append(document)
-    policies = [
-        {"kind": kind, "label": label, "versions": by_kind[kind]}
-        for kind, label in PolicyDocument.Kind.choices
-    ]
-    return render(request, "sites_registry/policy_manage.html", {"policies": policies})
+    return render(
+        request, "sites_registry/policy_manage.html", {"policies": selectors.policy_versions_by_kind()}
+    )
 
 
 @roles.role_required(*COMMS)
@@ -300,19 +283,10 @@ def policy_publish(request, kind: str):
 # --- Public pages ------------------------------------------------------------------------
 
 
-def _public_directory():
-    sites = Site.objects.filter(state__in=[Site.State.APPROVED, Site.State.RETIRED]).select_related(
-        "platform"
-    )
-    official = [site for site in sites if site.state == Site.State.APPROVED]
-    retired = [site for site in sites if site.state == Site.State.RETIRED]
-    return official, retired
-
-
 @login_not_required
 @require_GET
 def directory(request):
-    official, retired = _public_directory()
+    official, retired = selectors.public_directory()
     return render(request, "sites_registry/public/directory.html", {"official": official, "retired": retired})
 
 
@@ -320,7 +294,7 @@ def directory(request):
 @require_GET
 def directory_json(request):
     """The directory for other City systems. Only public fields; JSON-escaped by the encoder."""
-    official, retired = _public_directory()
+    official, retired = selectors.public_directory()
 
     def entry(site: Site) -> dict:
         return {

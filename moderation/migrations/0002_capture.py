@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 # Full-text search on PostgreSQL: a stored tsvector generated from the text, with a GIN
-# index, used by moderation.search (``search_vector @@ websearch_to_tsquery(...)``).
+# index, used by moderation.capture.search (``search_vector @@ websearch_to_tsquery(...)``).
 # It is not a Django field (the history table must not copy it, and SQLite has no
 # tsvector); SQLite searches the text directly, more slowly.
 SEARCH_VECTOR_SQL = (

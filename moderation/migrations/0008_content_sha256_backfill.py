@@ -1,5 +1,5 @@
 """Fill content_sha256 for items captured before it existed, so that their next
-re-capture is compared on content (moderation.importers.content) and records no new
+re-capture is compared on content (moderation.capture.importers.content) and records no new
 version unless the item really changed. The same computation as the importer's, written
 here so the migration does not change if that module does."""
 

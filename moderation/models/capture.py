@@ -76,7 +76,7 @@ class Comment(TrackedModel):
 
     # Full-text search: on PostgreSQL the table also has a ``search_vector`` tsvector
     # column, generated from ``text`` and GIN-indexed (migration 0002). It is not a
-    # Django field, so the history table does not copy it; moderation.search reads it.
+    # Django field, so the history table does not copy it; moderation.capture.search reads it.
 
     # No index of its own: the unique constraint (site, platform_item_id) and the
     # (site, posted_at) index both start with it.
@@ -104,7 +104,7 @@ class Comment(TrackedModel):
     payload_sha256 = models.CharField(max_length=64, blank=True)
     # SHA-256 of the payload's content (JSON parsed and written canonically): what decides
     # whether a re-capture changed the item. The same file saved again with other line
-    # endings or spacing changes the bytes, not the item (moderation.importers.content).
+    # endings or spacing changes the bytes, not the item (moderation.capture.importers.content).
     content_sha256 = models.CharField(max_length=64, blank=True)
     platform_state = models.CharField(
         max_length=20, choices=PlatformState.choices, default=PlatformState.VISIBLE

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from moderation.models import (
+from moderation.removals.models import (
+    POLICY_TEXT,
+    VIEWPOINT_SENSITIVE,
     AccountRestriction,
     CommenterNotice,
     IllinoisStatute,
@@ -15,7 +17,6 @@ from moderation.models import (
     Removal,
     ViolationReport,
 )
-from moderation.models.removals import POLICY_TEXT, VIEWPOINT_SENSITIVE
 from sites_registry.models import Platform, Site
 
 

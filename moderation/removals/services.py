@@ -19,9 +19,12 @@ from django.utils import timezone
 from config.portal import roles
 from config.portal.audit import stamp
 from config.portal.calendar import BusinessCalendar
-from moderation.models import (
+from moderation.capture.models import Comment
+from moderation.removals.models import (
+    NOTICE_PLACEHOLDERS,
+    POLICY_TEXT,
+    VIEWPOINT_SENSITIVE,
     AccountRestriction,
-    Comment,
     CommenterNotice,
     IllinoisStatute,
     NoticeTemplate,
@@ -31,7 +34,7 @@ from moderation.models import (
     RemovalCategory,
     ViolationReport,
 )
-from moderation.models.removals import NOTICE_PLACEHOLDERS, POLICY_TEXT, VIEWPOINT_SENSITIVE
+from moderation.removals.notifications import notify_communications_office
 from sites_registry.models import Platform
 
 
@@ -67,14 +70,6 @@ def _check_version(record, expected_version: int | None, what: str) -> None:
             f"(now: {record.get_state_display()}). "
             "Nothing was saved; look at the current version and try again."
         )
-
-
-def _notify_communications_office(reports: Sequence[ViolationReport]) -> None:
-    from moderation.removals.tasks import send_report_notification
-
-    ids = [report.pk for report in reports]
-    if ids:
-        send_report_notification.delay_on_commit(ids)
 
 
 # --- removals -----------------------------------------------------------------------
@@ -196,7 +191,7 @@ def removal_create_bulk(
                 actor=actor, comment=comment, categories=cleaned, action=action, reason=reason, now=now
             )
         )
-    _notify_communications_office([removal.report for removal in removals])
+    notify_communications_office([removal.report for removal in removals])
     return removals
 
 
@@ -280,7 +275,7 @@ def violation_report_create(
         due_date=report_due_date(now),
     )
     stamp(report, actor=actor, reason="Reported to the Communications Office (Sec. VI)").save()
-    _notify_communications_office([report])
+    notify_communications_office([report])
     return report
 
 

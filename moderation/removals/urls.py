@@ -1,8 +1,8 @@
-"""URL patterns of the removal pages; appended to moderation/urls.py (namespace "moderation")."""
+"""URL patterns of the removal pages; gathered by moderation/urls.py (namespace "moderation")."""
 
 from django.urls import path
 
-from moderation.removals import transparency, views
+from moderation.removals import views
 
 urlpatterns = [
     path("portal/moderation/comments/<int:pk>/remove/", views.comment_remove, name="comment-remove"),
@@ -35,6 +35,6 @@ urlpatterns = [
         views.notice_template_edit,
         name="notice-template-edit",
     ),
-    path("transparency/", transparency.transparency_report, name="transparency-report"),
-    path("transparency/removals.csv", transparency.transparency_csv, name="transparency-csv"),
+    path("transparency/", views.transparency_report, name="transparency-report"),
+    path("transparency/removals.csv", views.transparency_csv, name="transparency-csv"),
 ]

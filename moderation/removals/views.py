@@ -1,4 +1,5 @@
-"""Pages for removals, reports, second reviews, notices, referrals and restrictions.
+"""Pages for removals, reports, second reviews, notices, referrals and restrictions, and the
+public transparency report.
 
 Views parse input and call one service; the services check roles again and refuse bad
 input with field-named errors shown next to the fields.
@@ -6,48 +7,43 @@ input with field-named errors shown next to the fields.
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from config.portal import roles
 from config.portal.calendar import BusinessCalendar
 from config.portal.kept_input import keep_input, kept_input
-from moderation.models import (
-    AccountRestriction,
-    Comment,
-    Commenter,
-    NoticeTemplate,
-    Referral,
-    Removal,
-    RemovalCategory,
-    ViolationReport,
-)
-from moderation.models.removals import NOTICE_PLACEHOLDERS
+from config.portal.spreadsheet import csv_cell
+from moderation.capture.models import Comment, Commenter
 from moderation.params import is_plain_number, record_id
 from moderation.removals import forms as removal_forms
-from moderation.removals import services
+from moderation.removals import selectors, services
 from moderation.removals.forms import CategoryChoiceField, apply_service_errors
+from moderation.removals.models import (
+    NOTICE_PLACEHOLDERS,
+    AccountRestriction,
+    NoticeTemplate,
+    ProhibitedCategory,
+    Referral,
+    Removal,
+    ViolationReport,
+)
 from sites_registry.models import Site
 
 TST = roles.TECHNICAL_SERVICES
 COMMS = roles.COMMUNICATIONS_OFFICE
 STAFF = roles.STAFF_ROLES
 PAGE_SIZE = 50
-
-
-def _removal_queryset():
-    return Removal.objects.select_related("site__platform", "removed_by", "comment").prefetch_related(
-        Prefetch("categories", queryset=RemovalCategory.objects.order_by("category"))
-    )
 
 
 def _safe_next(request) -> str:
@@ -58,16 +54,6 @@ def _safe_next(request) -> str:
     ):
         return target
     return ""
-
-
-def _comment_url(comment) -> str:
-    """The captured item's page (the capture pages may be absent in a partial deployment)."""
-    if comment is None:
-        return ""
-    try:
-        return comment.get_absolute_url()
-    except NoReverseMatch:
-        return ""
 
 
 # --- removal -------------------------------------------------------------------------
@@ -156,16 +142,12 @@ def removal_bulk(request):
 
 @roles.role_required(*STAFF)
 def removal_list(request):
-    removals = _removal_queryset()
     site = request.GET.get("site", "")
     category = request.GET.get("category", "")
     review = request.GET.get("review", "")
-    if is_plain_number(site):
-        removals = removals.filter(site_id=int(site))
-    if category:
-        removals = removals.filter(categories__category=category)
-    if review in Removal.ReviewStatus.values:
-        removals = removals.filter(review_status=review)
+    removals = selectors.removal_list(
+        site_id=int(site) if is_plain_number(site) else None, category=category, review=review
+    )
     page = Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -182,7 +164,9 @@ def removal_list(request):
 
 @roles.role_required(*STAFF)
 def removal_detail(request, pk: int):
-    removal = get_object_or_404(_removal_queryset().select_related("reviewed_by", "reinstated_by"), pk=pk)
+    removal = get_object_or_404(
+        selectors.removals_with_categories().select_related("reviewed_by", "reinstated_by"), pk=pk
+    )
     report = ViolationReport.objects.filter(removal=removal).first()
     return render(
         request,
@@ -200,7 +184,7 @@ def removal_detail(request, pk: int):
             "is_comms": roles.has_role(request.user, COMMS),
             "copy_intact": removal.retained_copy_intact(),
             "commenter": removal.comment.author if removal.comment else None,
-            "comment_url": _comment_url(removal.comment),
+            "comment_url": removal.comment.get_absolute_url() if removal.comment else "",
         },
     )
 
@@ -229,7 +213,7 @@ def removal_review(request, pk: int):
 
 @roles.role_required(COMMS)
 def review_queue(request):
-    removals = _removal_queryset().awaiting_second_review().order_by("removed_at")
+    removals = selectors.removals_with_categories().awaiting_second_review().order_by("removed_at")
     page = Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -285,25 +269,17 @@ def _with_timers(reports, calendar: BusinessCalendar, today) -> list[dict]:
 @roles.role_required(*STAFF)
 def report_list(request):
     """The Communications Office's queue, with business-day timers (config.portal.calendar)."""
-    reports = ViolationReport.objects.select_related("site__platform", "assignee", "reported_by", "removal")
     state = request.GET.get("state", "unresolved")
     assignee = request.GET.get("assignee", "")
     site = request.GET.get("site", "")
     today = timezone.localdate()
-    if state == "unresolved":
-        reports = reports.unresolved()
-    elif state == "overdue":
-        reports = reports.overdue(today)
-    elif state in ViolationReport.State.values:
-        reports = reports.filter(state=state)
-    if assignee == "me":
-        reports = reports.filter(assignee=request.user)
-    elif assignee == "none":
-        reports = reports.filter(assignee__isnull=True)
-    if is_plain_number(site):
-        reports = reports.filter(site_id=int(site))
-    if state == ViolationReport.State.RESOLVED:
-        reports = reports.order_by("-resolved_at")
+    reports = selectors.report_list(
+        state=state,
+        assignee=assignee,
+        user=request.user,
+        site_id=int(site) if is_plain_number(site) else None,
+        today=today,
+    )
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -316,15 +292,6 @@ def report_list(request):
             + list(ViolationReport.State.choices),
             "sites": Site.objects.select_related("platform"),
         },
-    )
-
-
-def _comms_members():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=COMMS)
-        .order_by("last_name", "first_name", "username")
-        .distinct()
     )
 
 
@@ -341,7 +308,9 @@ def _report_page(request, report, *, pick_up_form=None, resolve_form=None, statu
             "is_comms": roles.has_role(request.user, COMMS),
             "is_tst": roles.has_role(request.user, TST),
             "pick_up_form": pick_up_form
-            or removal_forms.PickUpForm(initial={"version": report.version}, assignees=_comms_members()),
+            or removal_forms.PickUpForm(
+                initial={"version": report.version}, assignees=selectors.communications_office_members()
+            ),
             "resolve_form": resolve_form or removal_forms.ResolveForm(initial={"version": report.version}),
             "referrals": report.referrals.select_related("platform"),
             "text": report.removal.retained_text
@@ -370,7 +339,7 @@ def report_detail(request, pk: int):
 @roles.role_required(COMMS)
 def report_pick_up(request, pk: int):
     report = _get_report(pk)
-    form = removal_forms.PickUpForm(request.POST, assignees=_comms_members())
+    form = removal_forms.PickUpForm(request.POST, assignees=selectors.communications_office_members())
     if form.is_valid():
         try:
             services.violation_report_pick_up(
@@ -426,7 +395,7 @@ def _stale(form) -> bool:
 
 @roles.role_required(TST)
 def removal_notice(request, pk: int):
-    removal = get_object_or_404(_removal_queryset(), pk=pk)
+    removal = get_object_or_404(selectors.removals_with_categories(), pk=pk)
     templates = NoticeTemplate.objects.filter(is_active=True)
     chosen = templates.filter(pk=record_id(request.GET.get("template"))).first() or templates.first()
     if request.method == "POST":
@@ -501,13 +470,9 @@ def notice_template_edit(request, pk: int | None = None):
 
 @roles.role_required(*STAFF)
 def referral_list(request):
-    referrals = Referral.objects.select_related("platform", "removal__site", "report__site", "referred_by")
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
-    if kind in Referral.Kind.values:
-        referrals = referrals.filter(kind=kind)
-    if status in Referral.Status.values:
-        referrals = referrals.filter(status=status)
+    referrals = selectors.referral_list(kind=kind, status=status)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -591,9 +556,7 @@ def referral_detail(request, pk: int):
 @roles.role_required(*STAFF)
 def restriction_list(request):
     now = timezone.now()
-    restrictions = AccountRestriction.objects.select_related(
-        "commenter__platform", "site", "requested_by", "approved_by", "lifted_by"
-    )
+    restrictions = selectors.restriction_list()
     return render(
         request,
         "moderation/removals/restriction_list.html",
@@ -674,3 +637,88 @@ def restriction_lift(request, pk: int):
     else:
         messages.success(request, "Restriction lifted.")
     return redirect(reverse("moderation:restriction-list") + f"#restriction-{restriction.pk}")
+
+
+# --- public transparency report -------------------------------------------------------
+
+
+def _chart(rows, key: str, label_key: str, peak: int, *, bar_x: int) -> dict:
+    """Geometry of a server-rendered SVG bar chart (readable without JavaScript)."""
+    bars = []
+    for index, row in enumerate(rows):
+        value = row[key]
+        width = round(400 * value / peak) if peak else 0
+        y = 10 + index * 26
+        bars.append(
+            {
+                "label": row[label_key] if label_key != "month" else f"{row['month']:%b}",
+                "value": value,
+                "y": y,
+                "text_y": y + 16,
+                "width": width,
+                "value_x": bar_x + width + 6,
+            }
+        )
+    return {"bars": bars, "height": 20 + len(rows) * 26, "width": bar_x + 460, "bar_x": bar_x}
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    if is_plain_number(raw) and 2000 <= int(raw) <= this_year + 1:
+        return int(raw)
+    return this_year
+
+
+@login_not_required
+@require_GET
+def transparency_report(request):
+    year = _year(request)
+    data = selectors.transparency_counts(year)
+    years = sorted(set(selectors.transparency_years()) | {timezone.localdate().year, year}, reverse=True)
+    return render(
+        request,
+        "moderation/removals/transparency.html",
+        {
+            **data,
+            "years": years,
+            "month_chart": _chart(data["month_rows"], "removals", "month", data["peak"], bar_x=60),
+            "category_chart": _chart(data["category_rows"], "total", "label", data["peak"], bar_x=300),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def transparency_csv(request):
+    """Every month, site and category with at least one removal: counts only."""
+    rows = selectors.transparency_csv_rows()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kankakee-social-media-removals.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "month",
+            "platform",
+            "site",
+            "category",
+            "category_label",
+            "removals",
+            "later_reinstated",
+            "awaiting_second_review",
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                csv_cell(f"{selectors.month_of(row['month']):%Y-%m}"),
+                csv_cell(row["removal__site__platform__name"]),
+                csv_cell(row["removal__site__account_name"]),
+                row["category"],
+                csv_cell(ProhibitedCategory(row["category"]).label),
+                row["removals"],
+                row["reinstated"],
+                row["awaiting_review"],
+            ]
+        )
+    return response

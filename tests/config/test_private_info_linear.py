@@ -8,7 +8,7 @@ import phonenumbers
 import pytest
 
 from config.portal.private_info import find_private_information
-from moderation.importers.base import MAX_TEXT_LENGTH
+from moderation.capture.importers.base import MAX_TEXT_LENGTH
 
 HALF = MAX_TEXT_LENGTH // 2
 KNOWN = "call 815-555-0142 or mail jane.doe@gmail.com, 1234 N. Main Street Apt 4"
@@ -77,7 +77,7 @@ def test_text_without_digits_never_reaches_the_phone_matcher(monkeypatch):
 
 
 def test_screening_hints_on_crafted_text(settings):
-    from moderation.screening import screening_hints
+    from moderation.capture.selectors import screening_hints
 
     settings.CAPTURE_SCREENING_WORDS = ["idiot", "scam"]
     run = "www." * (MAX_TEXT_LENGTH // 4)

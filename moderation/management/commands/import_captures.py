@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from config.portal.audit import system_user
-from moderation.importers import FORMATS, CaptureError
+from moderation.capture.importers import FORMATS, CaptureError
+from moderation.capture.services import captures_import_file
 from moderation.params import is_plain_number
-from moderation.services import captures_import_file
 from sites_registry.models import Site
 
 

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from moderation.capture.importers import FORMATS
+from moderation.capture.models import Comment
+from moderation.capture.selectors import CommentFilters, capture_site_choices
+from sites_registry.models import Platform, Site
+
+
+class UswdsForm(forms.Form):
+    """USWDS classes on the widgets, and hints/errors tied to their fields for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = {
+                forms.Select: "usa-select",
+                forms.ClearableFileInput: "usa-file-input",
+                forms.FileInput: "usa-file-input",
+            }.get(type(widget), "usa-input")
+            widget.attrs.setdefault("class", css)
+            if field.help_text:
+                widget.attrs.setdefault("aria-describedby", f"id_{name}-hint")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                described = widget.attrs.get("aria-describedby", "")
+                widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+
+
+class CommentSearchForm(UswdsForm):
+    q = forms.CharField(
+        label="Words in the text",
+        required=False,
+        max_length=500,
+        help_text='Use "quotes" for a phrase, -word to exclude a word, or to accept either word.',
+    )
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.select_related("platform"), required=False, empty_label="All sites"
+    )
+    platform = forms.ModelChoiceField(
+        queryset=Platform.objects.all(), required=False, empty_label="All platforms"
+    )
+    commenter = forms.CharField(
+        required=False, max_length=200, help_text="Part of the name, or the exact platform user id."
+    )
+    date_from = forms.DateField(
+        label="Posted on or after", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Posted on or before", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.ChoiceField(
+        label="State on the platform",
+        required=False,
+        choices=[("", "Any state"), *Comment.PlatformState.choices],
+    )
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Posts, comments and replies"), *Comment.Kind.choices]
+    )
+    order = forms.ChoiceField(
+        required=False,
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Best match first")],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end of the date range is before its start.")
+        return data
+
+    def filters(self) -> CommentFilters:
+        data = self.cleaned_data
+        return CommentFilters(
+            q=data.get("q") or "",
+            site=data.get("site"),
+            platform=data.get("platform"),
+            commenter=data.get("commenter") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            state=data.get("state") or "",
+            kind=data.get("kind") or "",
+            order=data.get("order") or "newest",
+        )
+
+
+class CaptureUploadForm(UswdsForm):
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), help_text="The City site the file was captured from."
+    )
+    format = forms.ChoiceField(choices=[(f.name, f.label) for f in FORMATS.values()])
+    file = forms.FileField(
+        help_text=(
+            "One export file. The whole file is imported, or nothing of it if it has an error. "
+            "Larger files: use the import_captures command."
+        )
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = capture_site_choices()
+        self.fields["file"].help_text += f" At most {filesizeformat(settings.CAPTURE_UPLOAD_MAX_BYTES)}."
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.CAPTURE_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the form takes at most "
+                f"{filesizeformat(settings.CAPTURE_UPLOAD_MAX_BYTES)}. Use the import_captures command."
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        site, format_name = data.get("site"), data.get("format")
+        if site and format_name:
+            slug = FORMATS[format_name].platform_slug
+            if slug and site.platform.slug != slug:
+                self.add_error(
+                    "format", f"This format is for {slug} sites; {site} is on {site.platform.name}."
+                )
+        return data

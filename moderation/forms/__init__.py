@@ -1,3 +1,0 @@
-from moderation.forms.capture import CaptureUploadForm, CommentSearchForm
-
-__all__ = ["CaptureUploadForm", "CommentSearchForm"]

@@ -1,1 +1,0 @@
-"""Portal pages of the moderation app, one module per area."""
