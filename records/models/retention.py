@@ -100,6 +100,17 @@ class DisposalCertificate(TrackedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     requested_disposal_date = models.DateField(null=True, blank=True)
+    # Holds override everything: records a hold placed after drafting covers stay listed, but
+    # the certificate excludes them, and the Clerk confirms that exclusion when filing.
+    held_excluded_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Listed records under a legal hold when the certificate was filed, excluded from it.",
+    )
+    held_exclusion_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    held_exclusion_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     approval_number = models.CharField(max_length=100, blank=True)
     approved_on = models.DateField(null=True, blank=True)

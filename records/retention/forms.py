@@ -123,6 +123,14 @@ class ReleaseForm(USWDSForm):
     reason = forms.CharField(label="Why is the hold released?", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class _CountOnThePage(forms.IntegerField):
+    """The number of held records the page showed. Cleaned from what was posted (the number the
+    Clerk confirmed), but always shown as the number now, so a refused form asks about that."""
+
+    def bound_data(self, data, initial):
+        return initial
+
+
 class FileForm(USWDSForm):
     filed_on = forms.DateField(
         label="Date sent to the Commission", widget=forms.DateInput(attrs={"type": "date"})
@@ -132,6 +140,44 @@ class FileForm(USWDSForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="At least 30 days after the date sent.",
     )
+
+    def __init__(self, *args, held_count: int = 0, **kwargs):
+        """``held_count``: listed records under a legal hold now; the confirmation is asked only then."""
+        self.held_count = held_count
+        if held_count:
+            noun, verb = ("record", "is") if held_count == 1 else ("records", "are")
+            # Declared for this form alone, before the base class copies and cleans the fields.
+            self.base_fields = {
+                **type(self).base_fields,
+                "held_on_page": _CountOnThePage(
+                    min_value=0, required=False, initial=held_count, widget=forms.HiddenInput
+                ),
+                "confirm_held_excluded": forms.BooleanField(
+                    required=False,
+                    label=f"I confirm the {held_count} {noun} now under a legal hold {verb} excluded "
+                    "from this certificate",
+                ),
+            }
+        super().__init__(*args, **kwargs)
+        if not held_count:
+            return
+        confirm = self.fields["confirm_held_excluded"].widget
+        confirm.attrs["class"] = "usa-checkbox__input"
+        if self.is_bound and self["held_on_page"].data not in (str(held_count), held_count):
+            # The count changed since the page was loaded: the box now asks about a new number.
+            confirm.check_test = lambda value: False
+
+    def date_fields(self):
+        return [self["filed_on"], self["requested_disposal_date"]]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        confirmed = data.get("held_on_page") if data.get("confirm_held_excluded") else None
+        return {
+            "filed_on": data["filed_on"],
+            "requested_disposal_date": data["requested_disposal_date"],
+            "held_excluded_confirmed": confirmed,
+        }
 
 
 class ApproveForm(USWDSForm):

@@ -37,6 +37,7 @@ from records.models import (
 )
 from records.retention.eligibility import eligible_before, eligible_filter
 from records.retention.holds import held_filter
+from records.retention.selectors import certificate_held_count
 from records.series import REGISTRY, RecordSeries
 
 logger = logging.getLogger(__name__)
@@ -54,9 +55,21 @@ def _locked_certificate(certificate: DisposalCertificate) -> DisposalCertificate
 
 @transaction.atomic
 def certificate_file(
-    *, actor, certificate: DisposalCertificate, filed_on: dt.date, requested_disposal_date: dt.date
+    *,
+    actor,
+    certificate: DisposalCertificate,
+    filed_on: dt.date,
+    requested_disposal_date: dt.date,
+    held_excluded_confirmed: int | None = None,
 ) -> DisposalCertificate:
-    """Record that the certificate was sent to the Local Records Commission."""
+    """Record that the certificate was sent to the Local Records Commission.
+
+    Holds override everything: when a hold placed after drafting covers records the certificate
+    lists, they are excluded from it, and the Clerk must confirm that exclusion by
+    ``held_excluded_confirmed``, the number of held records the page showed when it was submitted.
+    It must equal the number held at this moment; the number and who confirmed it, when, are kept
+    with the certificate.
+    """
     roles.require_role(actor, roles.CITY_CLERK)
     certificate = _locked_certificate(certificate)
     if certificate.state != DisposalCertificate.State.DRAFT:
@@ -77,15 +90,55 @@ def certificate_file(
         )
     if not certificate.items.exists():
         errors["__all__"] = "The certificate lists no records."
+    # Holds are read under the shared hold lock (config.portal.locks): a hold being placed now
+    # commits before this count, and one placed after waits for the filing to commit.
+    locks.holds_shared()
+    held = certificate_held_count(certificate)
+    held_error = _held_exclusion_error(held, held_excluded_confirmed)
+    if held_error:
+        errors["confirm_held_excluded"] = held_error
     if errors:
         raise ValidationError(errors)
     certificate.state = DisposalCertificate.State.FILED
     certificate.filed_on = filed_on
     certificate.filed_by = actor
     certificate.requested_disposal_date = requested_disposal_date
-    stamp(certificate, actor=actor, reason="Filed with the Local Records Commission")
+    certificate.held_excluded_count = held
+    reason = "Filed with the Local Records Commission"
+    if held:
+        certificate.held_exclusion_confirmed_by = actor
+        certificate.held_exclusion_confirmed_at = timezone.now()
+        reason += f"; the Clerk confirmed that the {_records(held)} under a legal hold are excluded"
+    stamp(certificate, actor=actor, reason=reason)
     certificate.save()
     return certificate
+
+
+def _records(count: int) -> str:
+    return f"{count} listed record{'' if count == 1 else 's'}"
+
+
+def _held_exclusion_error(held: int, confirmed: int | None) -> str:
+    """Why the Clerk's confirmation does not cover the records held now ("" when it does)."""
+    if not held:
+        return ""
+    verb = "is" if held == 1 else "are"
+    if confirmed is None:
+        return (
+            f"The {_records(held)} now under a legal hold {verb} excluded from this certificate; "
+            "confirm their exclusion to file it."
+        )
+    if held > confirmed:
+        return (
+            f"{_records(held).capitalize()} {verb} now under a legal hold, more than the {confirmed} you "
+            "confirmed: a hold was placed since the page was loaded. Review them and confirm again."
+        )
+    if held < confirmed:
+        return (
+            f"{_records(held).capitalize()} {verb} now under a legal hold, fewer than the {confirmed} you "
+            "confirmed: a hold was released since the page was loaded. Review them and confirm again."
+        )
+    return ""
 
 
 @transaction.atomic

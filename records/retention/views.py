@@ -185,13 +185,15 @@ def certificate_list(request):
 def _certificate_context(certificate, request, **forms):
     tombstones = certificate.tombstones.order_by("series", "original_id")
     summary = certificate.tombstones.aggregate(first=Min("destroyed_at"), last=Max("destroyed_at"))
+    holds = selectors.certificate_holds(certificate)
     return {
         "certificate": certificate,
-        "lines": certificate.lines.select_related("schedule"),
-        "remaining": certificate.items.count(),
+        "holds": holds,
+        "held_page": selectors.held_items_page(holds, request.GET.get("held_page")),
+        "remaining": holds.remaining if holds.live else certificate.items.count(),
         "tombstone_page": Paginator(tombstones, 100).get_page(request.GET.get("page")),
         "destruction": summary,
-        "file_form": forms.get("file_form") or FileForm(),
+        "file_form": forms.get("file_form") or FileForm(held_count=holds.held),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
     }
@@ -213,7 +215,7 @@ def certificate_print(request, pk: int):
     return render(
         request,
         "records/retention/certificate_print.html",
-        {"certificate": certificate, "lines": certificate.lines.select_related("schedule")},
+        {"certificate": certificate, "holds": selectors.certificate_holds(certificate)},
     )
 
 
@@ -235,14 +237,22 @@ def _certificate_action(request, pk, form_class, form_name, call, success):
 @clerk_only
 @require_POST
 def certificate_file(request, pk: int):
-    return _certificate_action(
-        request,
-        pk,
-        FileForm,
-        "file_form",
-        lambda c, data: services.certificate_file(actor=request.user, certificate=c, **data),
-        "The certificate is recorded as filed with the Local Records Commission.",
-    )
+    certificate = get_object_or_404(DisposalCertificate, pk=pk)
+    # The confirmation asked for is of the held records as they are now; the service counts
+    # them again under the hold lock and refuses if the number is not the one confirmed.
+    form = FileForm(request.POST, held_count=selectors.certificate_held_count(certificate))
+    if form.is_valid():
+        try:
+            services.certificate_file(actor=request.user, certificate=certificate, **form.service_kwargs())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, "The certificate is recorded as filed with the Local Records Commission."
+            )
+            return redirect(certificate)
+    context = _certificate_context(certificate, request, file_form=form)
+    return render(request, "records/retention/certificate_detail.html", context, status=400)
 
 
 @clerk_only

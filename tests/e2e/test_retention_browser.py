@@ -60,6 +60,12 @@ def test_clerk_places_a_hold_and_files_a_certificate(live_server, chromium):
         problems = serious_accessibility_violations(page)
         assert not problems, "certificate page with an error:\n" + "\n".join(problems)
         page.get_by_label("Requested disposal date").fill((filed + dt.timedelta(days=30)).isoformat())
+        # The hold placed above covers one listed record: filing asks the Clerk to confirm its exclusion.
+        page.locator(
+            "label.usa-checkbox__label",
+            has_text="I confirm the 1 record now under a legal hold is excluded from this certificate",
+        ).click()
+        assert page.get_by_label("I confirm the 1 record now under a legal hold").is_checked()
         page.get_by_role("button", name="Record as filed").click()
         page.wait_for_load_state("domcontentloaded")
         # ORM calls made while Playwright's loop runs use their own connection; close it so the
@@ -67,3 +73,4 @@ def test_clerk_places_a_hold_and_files_a_certificate(live_server, chromium):
         connections.close_all()
     certificate.refresh_from_db()
     assert certificate.state == DisposalCertificate.State.FILED
+    assert certificate.held_excluded_count == 1

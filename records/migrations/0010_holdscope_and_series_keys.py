@@ -119,7 +119,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0008_stored_file_disposal"),
+        ("records", "0009_certificate_held_exclusion"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
     operations = [
