@@ -213,7 +213,7 @@ def held_items_page(holds: CertificateHolds, page_number) -> Page | None:
     items = certificate.items.filter(_held_items_q(certificate, series)).order_by("series", "record_id")
     page = _CountedPaginator(items, HELD_ITEMS_PER_PAGE, count=holds.held).get_page(page_number)
     titles = {row.line.schedule.series: row.line.schedule.title for row in holds.rows}
-    active = list(LegalHold.objects.active().prefetch_related("sites", "commenters").order_by("placed_at"))
+    active = list(LegalHold.objects.active().prefetch_related("scopes").order_by("placed_at"))
     covering: dict[int, list[LegalHold]] = {}
     page_items = list(page.object_list)
     for key in sorted({item.series for item in page_items}):

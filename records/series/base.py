@@ -274,7 +274,8 @@ class Registry:
         return self._series.items()
 
     def choices(self) -> list[tuple[str, str]]:
-        return [(entry.key, entry.label) for entry in self._series.values()]
+        """(key, label) for forms, alphabetical by label so a clerk finds a series by its name."""
+        return sorted(((entry.key, entry.label) for entry in self._series.values()), key=lambda pair: pair[1])
 
     def for_model(self, model: type[models.Model]) -> RecordSeries | None:
         label = model._meta.label

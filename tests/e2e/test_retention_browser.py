@@ -43,7 +43,7 @@ def test_clerk_places_a_hold_and_files_a_certificate(live_server, chromium):
         page.get_by_label("Search terms (optional)").fill("pothole")
         page.get_by_role("button", name="Preview the scope").click()
         page.wait_for_load_state("domcontentloaded")
-        assert page.get_by_text("Captured posts and comments: 1").is_visible()
+        assert page.get_by_text("Captured items: 1").is_visible()
         assert not serious_accessibility_violations(page)
         page.get_by_role("button", name="Place the hold").click()
         page.wait_for_load_state("domcontentloaded")

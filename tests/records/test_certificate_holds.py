@@ -14,6 +14,7 @@ from moderation.models import Comment
 from records.models import DisposalCertificate
 from records.retention import selectors
 from records.retention.services import certificate_draft
+from records.series import Scope
 from records.services import (
     certificate_approve,
     certificate_file,
@@ -45,7 +46,9 @@ def draft(clerk_user, comments, today):
 
 
 def place_pothole_hold(clerk_user, name="Doe v. City"):
-    return legal_hold_place(actor=clerk_user, name=name, reason="Litigation", search_terms="pothole")
+    return legal_hold_place(
+        actor=clerk_user, name=name, reason="Litigation", scopes=[Scope(terms=("pothole",))]
+    )
 
 
 def file_kwargs(certificate, today, **extra):
@@ -83,7 +86,9 @@ def test_hold_placed_after_drafting_shows_on_the_detail_page(client_as, clerk_us
 
 def test_each_held_record_names_the_holds_that_cover_it(client_as, clerk_user, draft, comments):
     first = place_pothole_hold(clerk_user)
-    second = legal_hold_place(actor=clerk_user, name="Audit", reason="r", search_terms="Court Street")
+    second = legal_hold_place(
+        actor=clerk_user, name="Audit", reason="r", scopes=[Scope(terms=("Court Street",))]
+    )
     held = list(client_as(clerk_user).get(draft.get_absolute_url()).context["held_page"])
     assert {h.item.record_id: {x.name for x in h.holds} for h in held} == {
         comments[0].pk: {first.name, second.name},
@@ -156,7 +161,9 @@ def test_detail_page_queries_do_not_grow_with_the_held_records(client_as, clerk_
                 posted_at=chicago(eligible_year, 1, 1) + dt.timedelta(days=day), text=f"round{count}"
             )
         certificate = certificate_draft(actor=clerk_user, as_of=today)
-        hold = legal_hold_place(actor=clerk_user, name=f"H{count}", reason="r", search_terms=f"round{count}")
+        hold = legal_hold_place(
+            actor=clerk_user, name=f"H{count}", reason="r", scopes=[Scope(terms=(f"round{count}",))]
+        )
         with CaptureQueriesContext(connection) as captured:
             response = client.get(certificate.get_absolute_url())
         assert response.context["holds"].held == count
@@ -213,7 +220,7 @@ def test_filing_after_the_hold_is_released_needs_no_confirmation(clerk_user, dra
 
 def test_confirmation_of_fewer_records_than_are_held_at_submit_is_refused(clerk_user, draft, today):
     """The Clerk confirmed the 1 record held when the page was loaded; a hold placed since covers 2."""
-    legal_hold_place(actor=clerk_user, name="Audit", reason="r", search_terms="Court Street")
+    legal_hold_place(actor=clerk_user, name="Audit", reason="r", scopes=[Scope(terms=("Court Street",))])
     assert selectors.certificate_held_count(draft) == 1
     place_pothole_hold(clerk_user)
     with pytest.raises(ValidationError) as caught:
@@ -226,7 +233,7 @@ def test_confirmation_of_fewer_records_than_are_held_at_submit_is_refused(clerk_
 
 def test_confirmation_of_more_records_than_are_held_at_submit_is_refused(clerk_user, draft, today):
     hold = place_pothole_hold(clerk_user)
-    legal_hold_place(actor=clerk_user, name="Audit", reason="r", search_terms="Court Street")
+    legal_hold_place(actor=clerk_user, name="Audit", reason="r", scopes=[Scope(terms=("Court Street",))])
     legal_hold_release(actor=clerk_user, hold=hold, reason="Settled")
     with pytest.raises(ValidationError, match="fewer than the 2 you confirmed"):
         certificate_file(actor=clerk_user, **file_kwargs(draft, today, held_excluded_confirmed=2))
@@ -276,7 +283,7 @@ def test_filing_through_the_page_with_a_hold_placed_after_the_page_was_loaded(
 def test_a_stale_confirmation_is_refused_and_the_page_asks_about_the_new_count(
     client_as, clerk_user, draft, today
 ):
-    legal_hold_place(actor=clerk_user, name="Audit", reason="r", search_terms="Court Street")
+    legal_hold_place(actor=clerk_user, name="Audit", reason="r", scopes=[Scope(terms=("Court Street",))])
     client = client_as(clerk_user)
     assert 'name="held_on_page" value="1"' in client.get(draft.get_absolute_url()).content.decode()
     place_pothole_hold(clerk_user)  # placed while the Clerk was filling in the form

@@ -29,7 +29,7 @@ def test_clerk_logs_a_request_and_builds_the_bundle(live_server, chromium):
         page.get_by_label("Received on").fill("2026-11-16")
         page.get_by_label("What was asked for").fill("Pothole comments")
         # USWDS draws the box on the label and moves the input itself off screen.
-        page.locator("label[for=id_record_kinds_0]").click()
+        page.locator("label", has_text="Captured items").click()
         page.get_by_label("Sites").select_option(str(site.pk))
         page.get_by_role("button", name="Log the request").click()
         page.wait_for_load_state("domcontentloaded")
