@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from config.portal import roles
 from config.portal.calendar import BusinessCalendar
+from config.portal.forms import apply_service_errors
 from config.portal.kept_input import keep_input, kept_input
 from moderation.models import (
     AccountRestriction,
@@ -35,7 +36,7 @@ from moderation.models.removals import NOTICE_PLACEHOLDERS
 from moderation.params import is_plain_number, record_id
 from moderation.removals import forms as removal_forms
 from moderation.removals import services
-from moderation.removals.forms import CategoryChoiceField, apply_service_errors
+from moderation.removals.forms import CategoryChoiceField
 from sites_registry.models import Site
 
 TST = roles.TECHNICAL_SERVICES
