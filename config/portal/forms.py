@@ -1,10 +1,11 @@
 """The one form base of the portal's pages, and the one way to show a service's refusal on a form.
 
 Every page form derives from ``PortalForm`` and is rendered with the partials in
-``templates/portal/``: ``_form_errors.html`` (the summary at the top) and ``_field.html``
-(one field). Hints and errors are tied to their input by Django itself: a bound field's
-widget gets ``aria-invalid`` and ``aria-describedby="<id>_helptext <id>_error"``, so the
-partials give the hint and the error exactly those ids.
+``templates/portal/``: ``_form_errors.html`` (the summary at the top), ``_field.html``
+(one field) and ``_form_fields.html`` (both, for a form shown whole). Hints and errors
+are tied to their input by Django itself: a bound field's widget gets ``aria-invalid``
+and ``aria-describedby="<id>_helptext <id>_error"``, so the partials give the hint and
+the error exactly those ids.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ _BORDERED = ("usa-input", "usa-select", "usa-textarea")
 
 def uswds_class(widget: forms.Widget) -> str | None:
     """The USWDS class of a widget's input; None where the partial renders the inputs itself."""
-    if widget.is_hidden or isinstance(widget, forms.RadioSelect):  # and CheckboxSelectMultiple
+    # A CheckboxSelectMultiple is a RadioSelect too: the partial draws both as USWDS choices.
+    if widget.is_hidden or isinstance(widget, forms.RadioSelect):
         return None
     if isinstance(widget, forms.CheckboxInput):
         return "usa-checkbox__input"

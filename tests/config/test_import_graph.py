@@ -5,9 +5,9 @@ modules of the packages ``config``, ``sites_registry``, ``moderation`` and ``rec
 (migrations and tests left out), a package standing for its ``__init__.py``. Its edges
 are the ``import`` and ``from ... import`` statements anywhere in a module: at module
 level, inside functions and methods (a deferred import is still a dependency, only a
-hidden one), and under ``if TYPE_CHECKING:``. Calls of ``importlib.import_module`` are
-not counted: they are the plug-in hooks of ``config.portal.portal_apps``, named by
-string on purpose.
+hidden one), and under ``if TYPE_CHECKING:``. Modules named by string are not counted:
+``importlib.import_module`` in ``config.portal.portal_apps`` (the apps' plug-in hooks),
+``include("app.urls")``, settings.
 
 How a statement becomes edges:
 
