@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.portal.forms import apply_service_errors
 from sites_registry.models import ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -65,8 +66,7 @@ class SiteAdminForm(forms.ModelForm):
                     platform=platform, handle=handle, url=url, exclude_pk=self.instance.pk
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(field, messages)
+                apply_service_errors(self, error)
         return cleaned
 
 

@@ -2,25 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from config.portal.forms import PortalForm
 from sites_registry.models import Audience, Platform, Site
 
 
-class UswdsForm(forms.Form):
-    """Adds the USWDS classes to each widget; templates render fields with _field.html."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("class", "usa-textarea")
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "usa-select")
-            elif isinstance(widget, forms.TextInput):
-                widget.attrs.setdefault("class", "usa-input")
-
-
-class SiteRequestForm(UswdsForm):
+class SiteRequestForm(PortalForm):
     platform = forms.ModelChoiceField(queryset=Platform.objects.all(), empty_label="Choose a platform")
     account_name = forms.CharField(label="Account name", max_length=200)
     handle = forms.CharField(label="Handle", max_length=200, help_text="For example @CityofKankakee.")
@@ -67,21 +53,21 @@ class SiteRequestForm(UswdsForm):
         return form
 
 
-class DecisionForm(UswdsForm):
+class DecisionForm(PortalForm):
     reason = forms.CharField(label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConfirmItemForm(UswdsForm):
+class ConfirmItemForm(PortalForm):
     where_shown = forms.CharField(
         label="Where the site shows it", max_length=500, help_text="URL or screenshot reference."
     )
 
 
-class ItemReasonForm(UswdsForm):
+class ItemReasonForm(PortalForm):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PolicyPublishForm(UswdsForm):
+class PolicyPublishForm(PortalForm):
     text = forms.CharField(label="Full text of the amended policy", widget=forms.Textarea(attrs={"rows": 20}))
     change_summary = forms.CharField(
         label="What the amendment changes", widget=forms.Textarea(attrs={"rows": 3})

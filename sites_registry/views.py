@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import roles
+from config.portal.forms import apply_service_errors
 from sites_registry import selectors, services
 from sites_registry.forms import (
     ConfirmItemForm,
@@ -48,18 +49,6 @@ DECISION_BUTTON = {
     SiteDecision.Action.RECERTIFY: "Re-certify",
 }
 ITEM_OPERATIONS = ("confirm", "not-possible", "reopen")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _error_dict(error: ValidationError) -> dict:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
 # --- Staff pages -------------------------------------------------------------------------
@@ -103,7 +92,7 @@ def site_request(request):
         try:
             site = services.site_request(actor=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{site.account_name} on {site.platform.name} was requested.")
             return redirect(site)
@@ -125,7 +114,7 @@ def site_edit(request, pk: int):
         except services.InvalidTransition as error:
             raise PermissionDenied(" ".join(error.messages)) from None
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The site's details were updated.")
             return redirect(site)
@@ -202,10 +191,7 @@ def site_decide(request, pk: int, action: str):
             # Not decidable in this state (or decided by someone else meanwhile): refused.
             raise PermissionDenied(" ".join(error.messages)) from None
         except ValidationError as error:
-            errors = _error_dict(error)
-            checklist_error = errors.pop("checklist", None)
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            checklist_error = apply_service_errors(form, error, set_apart=("checklist",)).get("checklist")
         else:
             label = SiteDecision.Action(action).label.lower()
             messages.success(request, f"{site.account_name} was {label}.")
@@ -241,7 +227,7 @@ def checklist_item(request, pk: int, item_pk: int, operation: str):
         except services.InvalidTransition as error:
             raise PermissionDenied(" ".join(error.messages)) from None
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Checklist updated: {item.get_kind_display()}.")
             return redirect(reverse("sites_registry:site-detail", args=[pk]) + f"#item-{item.pk}")
@@ -268,7 +254,7 @@ def policy_publish(request, kind: str):
         try:
             document = services.policy_publish(actor=request.user, kind=kind, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{document} is published and in effect from today.")
             return redirect("sites_registry:policy-manage")

@@ -4,39 +4,14 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from config.portal.forms import PortalForm
 from moderation.capture.importers import FORMATS
 from moderation.capture.models import Comment
 from moderation.capture.selectors import CommentFilters, capture_site_choices
 from sites_registry.models import Platform, Site
 
 
-class UswdsForm(forms.Form):
-    """USWDS classes on the widgets, and hints/errors tied to their fields for screen readers."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            css = {
-                forms.Select: "usa-select",
-                forms.ClearableFileInput: "usa-file-input",
-                forms.FileInput: "usa-file-input",
-            }.get(type(widget), "usa-input")
-            widget.attrs.setdefault("class", css)
-            if field.help_text:
-                widget.attrs.setdefault("aria-describedby", f"id_{name}-hint")
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-invalid"] = "true"
-                described = widget.attrs.get("aria-describedby", "")
-                widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
-
-
-class CommentSearchForm(UswdsForm):
+class CommentSearchForm(PortalForm):
     q = forms.CharField(
         label="Words in the text",
         required=False,
@@ -92,7 +67,7 @@ class CommentSearchForm(UswdsForm):
         )
 
 
-class CaptureUploadForm(UswdsForm):
+class CaptureUploadForm(PortalForm):
     site = forms.ModelChoiceField(
         queryset=Site.objects.none(), help_text="The City site the file was captured from."
     )

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import roles
+from config.portal.forms import apply_service_errors
 from moderation.capture import selectors
 from moderation.capture.forms import CaptureUploadForm, CommentSearchForm
 from moderation.capture.importers import CaptureError
@@ -210,10 +211,7 @@ def capture_upload(request):
         except CaptureError as exc:
             form.add_error("file", f"{exc}. Nothing from this file was imported.")
         except ValidationError as exc:
-            for field, errors in (
-                exc.message_dict.items() if hasattr(exc, "error_dict") else [("file", exc.messages)]
-            ):
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, exc, fieldless_to="file")
         else:
             linked = f", {result.linked} linked to their parent" if result.linked else ""
             messages.success(request, f"{upload.name}: {result}{linked}.")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from config.portal.forms import PortalForm
 from moderation.removals.models import (
     POLICY_TEXT,
     VIEWPOINT_SENSITIVE,
@@ -18,37 +18,6 @@ from moderation.removals.models import (
     ViolationReport,
 )
 from sites_registry.models import Platform, Site
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names (else at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
-class PortalForm(forms.Form):
-    """USWDS classes on the widgets; errors are shown next to fields by the template."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("class", "usa-textarea")
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
-                widget.attrs.setdefault("class", "usa-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "usa-checkbox__input")
-            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput):
-                pass
-            else:
-                widget.attrs.setdefault("class", "usa-input")
 
 
 class CategoryChoiceField(forms.MultipleChoiceField):

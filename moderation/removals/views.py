@@ -22,13 +22,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.portal import roles
 from config.portal.calendar import BusinessCalendar
+from config.portal.forms import apply_service_errors
 from config.portal.kept_input import keep_input, kept_input
 from config.portal.spreadsheet import csv_cell
 from moderation.capture.models import Comment, Commenter
 from moderation.params import is_plain_number, record_id
 from moderation.removals import forms as removal_forms
 from moderation.removals import selectors, services
-from moderation.removals.forms import CategoryChoiceField, apply_service_errors
+from moderation.removals.forms import CategoryChoiceField
 from moderation.removals.models import (
     NOTICE_PLACEHOLDERS,
     AccountRestriction,

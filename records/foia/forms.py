@@ -6,30 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from config.portal import roles
+from config.portal.forms import PortalForm
 from moderation.models import Commenter
 from records.models import FoiaRequest, FoiaRequester, Redaction
 from records.series import REGISTRY
 from sites_registry.models import Site
-
-
-class USWDSMixin:
-    """USWDS classes on every widget, so templates can render fields one way."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
-                continue
-            css = {
-                forms.Textarea: "usa-textarea",
-                forms.Select: "usa-select",
-                forms.SelectMultiple: "usa-select",
-            }.get(type(widget), "usa-input")
-            widget.attrs.setdefault("class", css)
-            if isinstance(widget, forms.Textarea):
-                # USWDS fixes a textarea's height; a letter needs its rows.
-                widget.attrs.setdefault("style", "height: auto")
 
 
 def _date_input():
@@ -44,7 +25,7 @@ def clerks():
     )
 
 
-class FoiaRequestForm(USWDSMixin, forms.Form):
+class FoiaRequestForm(PortalForm):
     # Identifies one filling-in of the "Log a FOIA request" form (see foia_request_create).
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     requester_name = forms.CharField(label="Requester's name", max_length=200)
@@ -115,12 +96,12 @@ class FoiaRequestForm(USWDSMixin, forms.Form):
         }
 
 
-class LetterForm(USWDSMixin, forms.Form):
+class LetterForm(PortalForm):
     subject = forms.CharField(label="Subject", max_length=300)
     body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 16}))
 
 
-class ExtensionForm(USWDSMixin, forms.Form):
+class ExtensionForm(PortalForm):
     reason = forms.ChoiceField(
         label="Reason (5 ILCS 140 §3(e))",
         choices=[("", "- Select -"), *FoiaRequest.ExtensionReason.choices],
@@ -160,7 +141,7 @@ class ResponseForm(LetterForm):
         return pairs
 
 
-class AgreedDateForm(USWDSMixin, forms.Form):
+class AgreedDateForm(PortalForm):
     agreed_due_on = forms.DateField(label="Agreed response date", widget=_date_input())
     agreed_in_writing = forms.CharField(
         label="The requester's written agreement",
@@ -169,11 +150,11 @@ class AgreedDateForm(USWDSMixin, forms.Form):
     )
 
 
-class CloseForm(USWDSMixin, forms.Form):
+class CloseForm(PortalForm):
     note = forms.CharField(label="Closing note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RedactionDecisionForm(USWDSMixin, forms.Form):
+class RedactionDecisionForm(PortalForm):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("reject", "Reject")], widget=forms.HiddenInput
     )
@@ -181,7 +162,7 @@ class RedactionDecisionForm(USWDSMixin, forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=500)
 
 
-class RedactionAddForm(USWDSMixin, forms.Form):
+class RedactionAddForm(PortalForm):
     record_kind = forms.ChoiceField(label="Kind of record", choices=REGISTRY.choices)
     record_id = forms.IntegerField(
         label="Record number", min_value=1, help_text="The # column of the request page's preview."
@@ -197,6 +178,6 @@ class RedactionAddForm(USWDSMixin, forms.Form):
     note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LetterTemplateForm(USWDSMixin, forms.Form):
+class LetterTemplateForm(PortalForm):
     subject = forms.CharField(label="Subject", max_length=300)
     body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 18}))

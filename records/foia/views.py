@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import calendar, roles
+from config.portal.forms import apply_service_errors
 from config.portal.kept_input import keep_input
 from records.foia import forms as foia_forms
 from records.foia import selectors, services
@@ -32,14 +33,6 @@ from records.models import (
 )
 
 clerk_only = roles.role_required(roles.CITY_CLERK)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _request_or_404(pk: int) -> FoiaRequest:
@@ -113,7 +106,7 @@ def request_create(request):
         try:
             foia_request = _save_request(request, form)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except services.AlreadyLogged as exc:
             messages.info(
                 request, f"{exc.request.reference} was already logged from this form; nothing was added."
@@ -138,7 +131,7 @@ def request_edit(request, pk: int):
         try:
             foia_request = _save_request(request, form, foia_request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{foia_request.reference} updated.")
             return redirect(foia_request)
@@ -239,7 +232,7 @@ def request_letter_action(request, pk: int, kind: str):
         try:
             _letter_action(request, foia_request, kind, data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{FoiaLetterTemplate.Kind(kind).label} letter recorded on {foia_request.reference}."
@@ -329,7 +322,7 @@ def request_agree_date(request, pk: int):
         try:
             services.foia_request_agree_date(actor=request.user, request=foia_request, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The agreed date is recorded.")
             return redirect(foia_request)
@@ -356,7 +349,7 @@ def request_close(request, pk: int):
                 actor=request.user, request=foia_request, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{foia_request.reference} closed; its hold on the records is released."
@@ -393,7 +386,7 @@ def redactions(request, pk: int):
         try:
             services.redaction_add(actor=request.user, request=foia_request, **add_form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(add_form, exc)
+            apply_service_errors(add_form, exc)
         else:
             messages.success(request, "Redaction added.")
             return redirect("records:foia-redactions", pk=pk)
@@ -531,7 +524,7 @@ def template_edit(request, kind: str):
         try:
             services.foia_letter_template_update(actor=request.user, template=template, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"The {template.get_kind_display().lower()} letter template is saved.")
             return redirect("records:foia-templates")

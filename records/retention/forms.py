@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.portal.forms import PortalForm
 from moderation.models import Comment, Commenter
 from moderation.params import is_plain_number
 from records.models import LegalHold
@@ -10,27 +11,11 @@ from records.series import REGISTRY, Scope
 from sites_registry.models import Site
 
 
-class USWDSForm(forms.Form):
-    """Adds the USWDS classes to each widget; errors are described by the field's error id."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            css = {forms.Textarea: "usa-textarea", forms.Select: "usa-select"}.get(type(widget), "usa-input")
-            widget.attrs["class"] = css
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " usa-input--error"
-                widget.attrs["aria-describedby"] = f"{self.prefix or ''}{name}-error"
-
-
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class HoldScopeForm(USWDSForm):
+class HoldScopeForm(PortalForm):
     """One scope: every criterion given must match (AND); any choice within one may (OR)."""
 
     series = forms.MultipleChoiceField(
@@ -119,7 +104,7 @@ class LegalHoldForm(HoldScopeForm):
         }
 
 
-class ReleaseForm(USWDSForm):
+class ReleaseForm(PortalForm):
     reason = forms.CharField(label="Why is the hold released?", widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -131,7 +116,7 @@ class _CountOnThePage(forms.IntegerField):
         return initial
 
 
-class FileForm(USWDSForm):
+class FileForm(PortalForm):
     filed_on = forms.DateField(
         label="Date sent to the Commission", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -180,13 +165,13 @@ class FileForm(USWDSForm):
         }
 
 
-class ApproveForm(USWDSForm):
+class ApproveForm(PortalForm):
     approval_number = forms.CharField(label="Commission approval number", max_length=100)
     approved_on = forms.DateField(label="Date approved", widget=forms.DateInput(attrs={"type": "date"}))
     approver_name = forms.CharField(label="Approved by (name)", max_length=200)
 
 
-class WithdrawForm(USWDSForm):
+class WithdrawForm(PortalForm):
     reason = forms.CharField(
         label="Why is the certificate withdrawn?", widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import calendar, roles
+from config.portal.forms import apply_service_errors
 from config.portal.models import JobRun
 from moderation.models import Comment
 from records import services
@@ -29,14 +30,6 @@ from records.retention.services import JOB_NAME
 from records.series import REGISTRY, Scope
 
 clerk_only = roles.role_required(roles.CITY_CLERK)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @clerk_only
@@ -100,7 +93,7 @@ def hold_place(request):
             try:
                 hold = services.legal_hold_place(actor=request.user, **form.service_kwargs())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"The hold “{hold.name}” is in force.")
                 return redirect(hold)
@@ -150,7 +143,7 @@ def hold_add_scope(request, pk: int):
         try:
             services.legal_hold_add_scope(actor=request.user, hold=hold, scope=form.scope())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"The hold “{hold.name}” now covers one more scope.")
             return redirect(hold)
@@ -166,7 +159,7 @@ def hold_release(request, pk: int):
         try:
             services.legal_hold_release(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"The hold “{hold.name}” is released.")
             return redirect(hold)
@@ -226,7 +219,7 @@ def _certificate_action(request, pk, form_class, form_name, call, success):
         try:
             call(certificate, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(certificate)
@@ -245,7 +238,7 @@ def certificate_file(request, pk: int):
         try:
             services.certificate_file(actor=request.user, certificate=certificate, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, "The certificate is recorded as filed with the Local Records Commission."

@@ -249,7 +249,9 @@ def test_upload_shows_the_error_next_to_the_file_and_imports_nothing(client_as, 
         'bad.json: data[0]: field "created_time": required field is missing. '
         "Nothing from this file was imported."
     ]
-    assert 'id="id_file-error"' in response.content.decode()
+    body = response.content.decode()
+    assert 'id="id_file_error"' in body
+    assert 'aria-describedby="id_file_helptext id_file_error"' in body
     assert not Comment.objects.exists()
 
 

@@ -130,7 +130,9 @@ def test_removal_without_category_or_reason_is_refused_with_messages_next_to_fie
     body = response.content.decode()
     assert "Choose at least one prohibited category of Sec. V." in body
     assert "Give a content-neutral reason tied to the policy." in body
-    assert 'id="id_reason-error"' in body
+    # The error's id is the one Django's aria-describedby on the textarea points at.
+    assert 'id="id_reason_error"' in body
+    assert 'aria-describedby="id_reason_helptext id_reason_error"' in body
     assert not Removal.objects.exists()
 
 
