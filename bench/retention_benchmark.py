@@ -168,9 +168,13 @@ def baseline_batch(site, last: int, batch_size: int) -> tuple[int, int, float]:
 
 def approved_certificate(site, clerk, held_percent: float):
     from records.models import DisposalCertificate
-    from records.retention.services import certificate_draft
+    from records.retention.services import (
+        certificate_approve,
+        certificate_draft,
+        certificate_file,
+        legal_hold_place,
+    )
     from records.series import Scope
-    from records.services import certificate_approve, certificate_file, legal_hold_place
 
     today = timezone.localdate()
     started = time.perf_counter()
@@ -242,7 +246,7 @@ def main() -> None:
     from django.conf import settings
 
     from records.models import RetentionSchedule
-    from records.retention.services import _destroy_batch
+    from records.retention.purge import _destroy_batch
     from records.series import REGISTRY
 
     batch_size = args.batch_size or settings.RETENTION_PURGE_BATCH_SIZE

@@ -12,9 +12,14 @@ from config.portal.audit import stamp
 from config.portal.calendar import CITY_TZ
 from moderation.models import Comment, Commenter
 from records.models import DisposalCertificate, LegalHold
-from records.retention.services import certificate_draft, certificate_execute
+from records.retention.services import (
+    certificate_approve,
+    certificate_draft,
+    certificate_execute,
+    certificate_file,
+    legal_hold_place,
+)
 from records.series import Scope
-from records.services import certificate_approve, certificate_file, legal_hold_place
 from sites_registry.models import Site
 
 OLD_TEXTS = (

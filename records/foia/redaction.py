@@ -13,12 +13,19 @@ import json
 import re
 from collections.abc import Iterable
 
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from config.portal.audit import stamp
+from config.portal.private_info import find_private_information
 from config.portal.spreadsheet import (  # noqa: F401 - re-exported for the export writer
     CONTROL_CHARACTERS,
     FORMULA_PREFIXES,
     csv_cell,
     without_control_characters,
 )
+from records.foia import selectors
+from records.models import Redaction
 
 MARKER = "[REDACTED {exemption}]"
 
@@ -88,3 +95,45 @@ class Redactor:
         if isinstance(value, dict):
             return {self.text(key): self._walk(item) for key, item in value.items()}
         return value
+
+
+def suggest_redactions(request, *, actor) -> int:
+    """Suggest a redaction for each piece of private information (§2(c-5)) found in the
+    redactable columns of the request's responsive records; the ones already suggested are not
+    suggested again. The caller holds the request's row lock and has checked it may scan."""
+    scope = selectors.request_scope(request)
+    existing = set(
+        Redaction.objects.filter(request=request).values_list("record_kind", "record_id", "field", "text")
+    )
+    new = []
+    for spec in selectors.requested_series(request):
+        if not spec.redactable_columns:
+            continue
+        for record in spec.rows(scope):
+            for column in spec.redactable_columns:
+                for finding in find_private_information(record.values[column]):
+                    key = (spec.key, record.id, column, finding.text)
+                    if key in existing:
+                        continue
+                    existing.add(key)
+                    new.append(
+                        Redaction(
+                            request=request,
+                            record_kind=spec.key,
+                            record_id=record.id,
+                            field=column,
+                            text=finding.text,
+                            finding=finding.kind,
+                            exemption=Redaction.Exemption.PRIVATE_INFORMATION,
+                            note=f"Suggested: {finding.label}",
+                        )
+                    )
+    if new:
+        bulk_create_with_history(
+            new, Redaction, batch_size=500, default_user=actor, default_change_reason="Redaction suggested"
+        )
+    request.redaction_scan_finished_at = timezone.now()
+    request.redaction_scan_found = len(new)
+    stamp(request, actor=actor, reason=f"Private-information scan: {len(new)} new suggestions")
+    request.save()
+    return len(new)

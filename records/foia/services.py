@@ -16,11 +16,11 @@ from django.utils import timezone
 from config.portal import calendar, locks, roles
 from config.portal.audit import stamp
 from config.portal.calendar import BusinessCalendar
-from config.portal.private_info import find_private_information
-from records import services as records_services
 from records.foia import selectors
 from records.foia.clock import compute_due_date, recurrent_reason
 from records.foia.export import check_exportable
+from records.foia.redaction import suggest_redactions
+from records.foia.tasks import foia_export_build, foia_redaction_scan
 from records.models import (
     FoiaDownload,
     FoiaExemption,
@@ -32,6 +32,7 @@ from records.models import (
     LegalHold,
     Redaction,
 )
+from records.retention import services as retention_services
 from records.series import REGISTRY
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def _place_hold(actor, request: FoiaRequest) -> None:
     # A request without criteria returns nothing (its export is refused), so it holds nothing.
     if request.hold_id or not scope.series or not scope.has_criteria:
         return
-    request.hold = records_services.legal_hold_place(
+    request.hold = retention_services.legal_hold_place(
         actor=actor,
         name=f"{request.reference} (FOIA request)",
         reason=(
@@ -156,7 +157,7 @@ def _place_hold(actor, request: FoiaRequest) -> None:
 
 def _release_hold(actor, request: FoiaRequest, reason: str) -> None:
     if request.hold_id and request.hold.released_at is None:
-        records_services.legal_hold_release(
+        retention_services.legal_hold_release(
             actor=actor, hold=request.hold, reason=reason, by_foia_request=True
         )
 
@@ -547,8 +548,6 @@ def foia_letter_template_update(
 @transaction.atomic
 def foia_redaction_scan_start(*, actor, request: FoiaRequest) -> FoiaRequest:
     """Queue the private-information scan of the responsive records (a task: it reads every record)."""
-    from records.tasks import foia_redaction_scan
-
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
@@ -569,44 +568,7 @@ def foia_redactions_suggest(*, actor, request: FoiaRequest) -> int:
     _require_open(request)
     if selectors.scope_is_empty(request):
         raise ValidationError("The request's scope is empty: there are no records to scan.")
-    scope = selectors.request_scope(request)
-    existing = set(
-        Redaction.objects.filter(request=request).values_list("record_kind", "record_id", "field", "text")
-    )
-    new = []
-    for spec in selectors.requested_series(request):
-        if not spec.redactable_columns:
-            continue
-        for record in spec.rows(scope):
-            for column in spec.redactable_columns:
-                for finding in find_private_information(record.values[column]):
-                    key = (spec.key, record.id, column, finding.text)
-                    if key in existing:
-                        continue
-                    existing.add(key)
-                    new.append(
-                        Redaction(
-                            request=request,
-                            record_kind=spec.key,
-                            record_id=record.id,
-                            field=column,
-                            text=finding.text,
-                            finding=finding.kind,
-                            exemption=Redaction.Exemption.PRIVATE_INFORMATION,
-                            note=f"Suggested: {finding.label}",
-                        )
-                    )
-    from simple_history.utils import bulk_create_with_history
-
-    if new:
-        bulk_create_with_history(
-            new, Redaction, batch_size=500, default_user=actor, default_change_reason="Redaction suggested"
-        )
-    request.redaction_scan_finished_at = timezone.now()
-    request.redaction_scan_found = len(new)
-    stamp(request, actor=actor, reason=f"Private-information scan: {len(new)} new suggestions")
-    request.save()
-    return len(new)
+    return suggest_redactions(request, actor=actor)
 
 
 @transaction.atomic
@@ -697,8 +659,6 @@ def _find_record(spec, request: FoiaRequest, record_id: int):
 @transaction.atomic
 def foia_export_start(*, actor, request: FoiaRequest) -> FoiaExport:
     """Queue an export bundle; the task is sent after commit."""
-    from records.tasks import foia_export_build
-
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     check_exportable(request)

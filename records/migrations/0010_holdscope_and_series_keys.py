@@ -73,31 +73,43 @@ NEW_SCHEDULES = [
 ]
 
 
+def legacy_scopes(*, site_ids, commenter_ids, search_terms, date_from, date_to, record_ids) -> list[dict]:
+    """The scopes of a hold placed under the old rule, covering exactly what it covered.
+
+    Each old criterion becomes its own scope, so no hold covers less than before: a hold
+    covered (sites OR commenters OR terms) within its date range, a date range alone covered
+    every record in it, and explicitly chosen records were covered whatever their date.
+    """
+    dates = {"date_from": date_from, "date_to": date_to}
+    scopes = []
+    if site_ids:
+        scopes.append({"site_ids": list(site_ids), **dates})
+    if commenter_ids:
+        scopes.append({"commenter_ids": list(commenter_ids), **dates})
+    if search_terms.strip():
+        scopes.append({"search_terms": search_terms.strip(), **dates})
+    if not scopes and (date_from or date_to):
+        scopes.append(dates)
+    if record_ids:
+        scopes.append({"record_ids": list(record_ids)})
+    return scopes
+
+
 def forwards(apps, schema_editor):
     LegalHold = apps.get_model("records", "LegalHold")
     HoldScope = apps.get_model("records", "HoldScope")
     FoiaRequest = apps.get_model("records", "FoiaRequest")
     Redaction = apps.get_model("records", "Redaction")
     RetentionSchedule = apps.get_model("records", "RetentionSchedule")
-    # Each old criterion becomes its own scope, so no hold covers less than before: a hold
-    # covered (sites OR commenters OR terms) within its date range, OR its chosen records.
     for hold in LegalHold.objects.all():
-        dates = {"date_from": hold.date_from, "date_to": hold.date_to}
-        scopes = []
-        site_ids = sorted(hold.sites.values_list("pk", flat=True))
-        commenter_ids = sorted(hold.commenters.values_list("pk", flat=True))
-        record_ids = sorted(hold.comments.values_list("pk", flat=True))
-        if site_ids:
-            scopes.append({"site_ids": site_ids, **dates})
-        if commenter_ids:
-            scopes.append({"commenter_ids": commenter_ids, **dates})
-        if hold.search_terms.strip():
-            scopes.append({"search_terms": hold.search_terms, **dates})
-        if not scopes and (hold.date_from or hold.date_to):
-            scopes.append(dates)
-        if record_ids:
-            scopes.append({"record_ids": record_ids})
-        for fields in scopes:
+        for fields in legacy_scopes(
+            site_ids=sorted(hold.sites.values_list("pk", flat=True)),
+            commenter_ids=sorted(hold.commenters.values_list("pk", flat=True)),
+            search_terms=hold.search_terms,
+            date_from=hold.date_from,
+            date_to=hold.date_to,
+            record_ids=sorted(hold.comments.values_list("pk", flat=True)),
+        ):
             HoldScope.objects.create(hold=hold, created_at=hold.placed_at, **fields)
     for request in FoiaRequest.objects.exclude(record_kinds=[]):
         request.record_kinds = [KIND_TO_SERIES.get(kind, kind) for kind in request.record_kinds]

@@ -13,9 +13,8 @@ from config.portal import calendar, roles
 from config.portal.forms import apply_service_errors
 from config.portal.models import JobRun
 from moderation.models import Comment
-from records import services
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
-from records.retention import selectors
+from records.retention import selectors, services
 from records.retention.eligibility import eligibility_date
 from records.retention.forms import (
     ApproveForm,

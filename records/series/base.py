@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -32,8 +32,11 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from records.series.scope import Scope
+
+class Scope(Protocol):
+    """What selection needs of a scope (``records.series.scope.Scope``, which imports this module)."""
+
+    def filter(self, entry: RecordSeries) -> Q | None: ...
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from config.portal import roles
 from config.portal.models import JobRun
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone
-from records.retention.services import certificate_draft
+from records.retention.services import certificate_draft, legal_hold_place
 from records.retention.tasks import enforce_retention
 from records.series import Scope
-from records.services import legal_hold_place
 from tests.e2e.worker import celery_worker, wait_for
 from tests.factories import CommentFactory, SiteFactory, approve_certificate, make_user, seed_schedules
 

@@ -64,7 +64,7 @@ def approve_certificate(
     certificate: DisposalCertificate, *, actor, days_ago: int = 31
 ) -> DisposalCertificate:
     """File ``certificate`` and record its approval so that its disposal date is ``days_ago`` days ago."""
-    from records.services import certificate_approve, certificate_file
+    from records.retention.services import certificate_approve, certificate_file
 
     today = timezone.localdate()
     disposal = today - dt.timedelta(days=days_ago)

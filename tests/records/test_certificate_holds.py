@@ -13,15 +13,15 @@ from config.portal.calendar import CITY_TZ
 from moderation.models import Comment
 from records.models import DisposalCertificate
 from records.retention import selectors
-from records.retention.services import certificate_draft
-from records.series import Scope
-from records.services import (
+from records.retention.services import (
     certificate_approve,
+    certificate_draft,
     certificate_file,
     legal_hold_place,
     legal_hold_release,
     retention_enforce,
 )
+from records.series import Scope
 from tests.factories import CommentFactory, backdate_draft
 from tests.records.conftest import chicago
 
@@ -141,7 +141,7 @@ def test_filed_and_approved_certificates_show_holds_live(client_as, clerk_user, 
 
 
 def test_withdrawn_certificate_shows_no_live_counts(client_as, clerk_user, draft):
-    from records.services import certificate_withdraw
+    from records.retention.services import certificate_withdraw
 
     place_pothole_hold(clerk_user)
     certificate_withdraw(actor=clerk_user, certificate=draft, reason="Redo")
@@ -151,7 +151,7 @@ def test_withdrawn_certificate_shows_no_live_counts(client_as, clerk_user, draft
 
 
 def test_detail_page_queries_do_not_grow_with_the_held_records(client_as, clerk_user, eligible_year, today):
-    from records.services import certificate_withdraw
+    from records.retention.services import certificate_withdraw
 
     client = client_as(clerk_user)
 

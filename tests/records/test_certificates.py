@@ -6,15 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from records.models import DisposalCertificate
-from records.retention.services import certificate_draft
-from records.series import Scope
-from records.services import (
+from records.retention.services import (
     certificate_approve,
+    certificate_draft,
     certificate_file,
     certificate_withdraw,
     legal_hold_place,
     retention_enforce,
 )
+from records.series import Scope
 from tests.factories import CommentFactory, approve_certificate, backdate_draft, schedule_for
 from tests.records.conftest import chicago
 

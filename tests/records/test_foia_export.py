@@ -305,8 +305,8 @@ def test_exports_are_read_in_chunks_with_a_fixed_number_of_queries(
 
 def test_every_record_series_is_exportable_with_labelled_columns(clerk_user):
     """Block lists, site decisions, letters, holds...: every series the portal keeps can be asked for."""
+    from records.retention.services import legal_hold_place, legal_hold_release
     from records.series import REGISTRY
-    from records.services import legal_hold_place, legal_hold_release
     from tests.factories import AccountRestrictionFactory, PolicyDocumentFactory, SiteDecisionFactory
 
     site = SiteFactory()

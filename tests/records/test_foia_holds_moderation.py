@@ -132,7 +132,7 @@ def test_the_hold_of_a_pending_request_is_not_released_by_hand(clerk_user):
     """The hold goes when the request is closed or withdrawn, not from the legal-hold page."""
     from django.core.exceptions import ValidationError
 
-    from records.services import legal_hold_release
+    from records.retention.services import legal_hold_release
 
     site = SiteFactory()
     request = _request(clerk_user, sites=[site])

@@ -305,7 +305,7 @@ def test_home_page_has_no_foia_panel_for_other_roles(client_as, comms_user):
 
 
 def test_redaction_scan_page_refreshes_while_the_task_runs(client_as, clerk_user, foia_request, monkeypatch):
-    from records import tasks
+    from records.foia import tasks
 
     sent = []
     monkeypatch.setattr(tasks.foia_redaction_scan, "delay_on_commit", lambda *args: sent.append(args))

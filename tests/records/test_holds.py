@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from moderation.models import Comment
 from records.models import HoldScope, LegalHold
 from records.retention.holds import held_queryset, holds_on
-from records.series import REGISTRY, Scope
-from records.services import (
+from records.retention.services import (
     legal_hold_add_records,
     legal_hold_add_scope,
     legal_hold_place,
     legal_hold_release,
 )
+from records.series import REGISTRY, Scope
 from tests.factories import (
     CommenterFactory,
     CommentFactory,

@@ -18,9 +18,14 @@ from config.portal import roles
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone
 from records.retention.eligibility import eligibility_date
-from records.retention.services import certificate_draft
+from records.retention.services import (
+    certificate_approve,
+    certificate_draft,
+    certificate_file,
+    legal_hold_place,
+    retention_enforce,
+)
 from records.series import Scope
-from records.services import certificate_approve, certificate_file, legal_hold_place, retention_enforce
 from tests.factories import (
     CommenterFactory,
     CommentFactory,
@@ -163,7 +168,7 @@ def check_one_world(
             continue
         hold = legal_hold_place(actor=clerk, name="H", reason="r", scopes=scopes)
         placed.append((spec, hold))
-    from records.services import legal_hold_release
+    from records.retention.services import legal_hold_release
 
     active_specs = []
     for spec, hold in placed:

@@ -12,9 +12,14 @@ from config.portal import locks
 from config.portal.models import JobRun
 from moderation.models import Comment
 from records.models import DisposalCertificate, DisposalTombstone, LegalHold
-from records.retention.services import certificate_draft, certificate_execute
+from records.retention.services import (
+    certificate_draft,
+    certificate_execute,
+    legal_hold_place,
+    legal_hold_release,
+    retention_enforce,
+)
 from records.series import REGISTRY, Scope
-from records.services import legal_hold_place, legal_hold_release, retention_enforce
 from tests.factories import CommentFactory, approve_certificate, schedule_for
 from tests.records.conftest import chicago
 
@@ -115,7 +120,7 @@ def test_draft_and_filed_certificates_destroy_nothing(clerk_user, eligible_year,
 
 
 def test_nothing_before_the_disposal_date(approved, clerk_user, eligible_year, today):
-    from records.services import certificate_approve, certificate_file
+    from records.retention.services import certificate_approve, certificate_file
 
     comment = CommentFactory(posted_at=chicago(eligible_year))
     certificate = certificate_draft(actor=clerk_user, as_of=today)
@@ -227,7 +232,7 @@ def test_batches_take_a_fixed_number_of_queries_whatever_their_size(
     settings.RETENTION_PURGE_SYNCHRONOUS_COMMIT = synchronous
     small = [CommentFactory(posted_at=chicago(eligible_year)) for _ in range(2)]
     certificate = approved()
-    from records.retention.services import _destroy_batch
+    from records.retention.purge import _destroy_batch
 
     entry, schedule = REGISTRY["captured-items"], schedule_for("captured-items")
     with django_assert_num_queries(queries):

@@ -18,9 +18,8 @@ from records.models import (
     Redaction,
     StoredFileDisposal,
 )
-from records.retention.services import certificate_draft
+from records.retention.services import certificate_draft, legal_hold_place, retention_enforce
 from records.series import Scope
-from records.services import legal_hold_place, retention_enforce
 from tests.factories import (
     CommenterFactory,
     FoiaRequestFactory,

@@ -4,9 +4,8 @@ import pytest
 
 from moderation.models import CommenterNotice, Referral, Removal, RemovalCategory, ViolationReport
 from records.models import DisposalTombstone
-from records.retention.services import certificate_draft
+from records.retention.services import certificate_draft, legal_hold_place, retention_enforce
 from records.series import Scope
-from records.services import legal_hold_place, retention_enforce
 from tests.factories import (
     CommenterNoticeFactory,
     CommentFactory,

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from records.models import DisposalCertificate, LegalHold
 from records.retention.holds import held_queryset
-from records.retention.services import certificate_draft
+from records.retention.services import certificate_draft, legal_hold_place
 from records.series import REGISTRY, Scope
-from records.services import legal_hold_place
 from tests.factories import CommentFactory, FoiaRequestFactory, SiteFactory, backdate_draft
 from tests.records.conftest import chicago
 
