@@ -9,7 +9,7 @@ the two peaks shows whether memory is constant in the number of records. One com
 in a hundred carries a phone number, and the phone numbers are accepted redactions,
 so the redactor works on every value as it would on a real request.
 
-Targets (issue 7): >= 15,000 records/s; peak <= 100 MiB; the 400,000-record peak within
+Targets: >= 15,000 records/s; peak <= 100 MiB; the 400,000-record peak within
 10 MiB of the 50,000-record peak.
 """
 

@@ -245,11 +245,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Sites registry (issue 3) ---
+# --- Sites registry ---
 # Approved sites not re-certified for this many months are flagged to the Communications Office.
 SITES_RECERTIFY_AFTER_MONTHS = env_int("SITES_RECERTIFY_AFTER_MONTHS", 12)
 
-# --- Moderation: removals, reports, referrals (issue 5) ---------------------------------
+# --- Moderation: removals, reports, referrals ---------------------------------
 # Business days the Communications Office has to resolve a report before it is flagged
 # overdue (Ordinance 2019-70, Sec. VI: it "will investigate and respond to all reports").
 MODERATION_REPORT_RESPONSE_BUSINESS_DAYS = env_int("MODERATION_REPORT_RESPONSE_BUSINESS_DAYS", 3)
@@ -261,7 +261,7 @@ CELERY_BEAT_SCHEDULE["moderation-overdue-report-digest"] = {
     "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
 }
 
-# --- FOIA (issue 7) ---
+# --- FOIA ---
 # Where export bundles are assembled before the atomic publish; default: a ".work"
 # folder inside the exports storage (same file system), or the system temp folder
 # for storages without local paths.
@@ -276,7 +276,7 @@ CELERY_BEAT_SCHEDULE["records-foia-daily-digest"] = {
     "schedule": crontab(hour=7, minute=0, day_of_week="1-5"),
 }
 
-# --- Retention, legal holds, Disposal Certificates (issue 6) ---------------------------------
+# --- Retention, legal holds, Disposal Certificates ---------------------------------
 # Records destroyed per transaction by the purge (one commit per batch; keep a batch < 1 s).
 RETENTION_PURGE_BATCH_SIZE = env_int("RETENTION_PURGE_BATCH_SIZE", 5000)
 # Off: purge batches commit without waiting for the WAL flush (PostgreSQL synchronous_commit
@@ -291,7 +291,7 @@ CELERY_BEAT_SCHEDULE["records-enforce-retention"] = {
     "schedule": crontab(hour=RETENTION_NIGHTLY_HOUR, minute=15),
 }
 
-# --- Capture: importers, search, monitoring queue (issue 4) ----------------------------
+# --- Capture: importers, search, monitoring queue ----------------------------
 # Screening hints in the TST queue (they never act on their own): words to flag, and the
 # phrases that mark a comment as asking the City for a response (Ordinance Sec. V).
 CAPTURE_SCREENING_WORDS = env_list(

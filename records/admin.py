@@ -79,7 +79,7 @@ class DisposalTombstoneAdmin(admin.ModelAdmin):
         return False
 
 
-# --- FOIA (issue 7) ---
+# --- FOIA ---
 
 
 @admin.register(FoiaRequester)

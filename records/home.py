@@ -24,7 +24,7 @@ def panels(request) -> list[Panel]:
     ]
 
 
-# --- FOIA (issue 7) ---
+# --- FOIA ---
 _panels_before_foia = panels
 
 

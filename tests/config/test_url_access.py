@@ -19,14 +19,14 @@ pytestmark = pytest.mark.django_db
 PUBLIC_URL_NAMES = {
     "public-home",
     "login",
-    # sites registry (issue 3): the directory of official accounts and the public policies
+    # sites registry: the directory of official accounts and the public policies
     "directory",
     "directory-json",
     "policy-list",
     "policy-current",
     "policy-version",
     "disclaimer",
-    # Moderation (issue 5): the public transparency report and its CSV.
+    # Moderation: the public transparency report and its CSV.
     "transparency-report",
     "transparency-csv",
 }

@@ -1,4 +1,4 @@
-"""The FOIA record series (issue 7) under the retention purge (issue 6): requests, with their
+"""The FOIA record series under the retention purge: requests, with their
 letters, exemptions and redactions, and export bundles, whose ZIP files leave the storage."""
 
 import hashlib

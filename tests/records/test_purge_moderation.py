@@ -1,4 +1,4 @@
-"""The moderation record series (issue 5) under the retention purge (issue 6)."""
+"""The moderation record series under the retention purge."""
 
 import pytest
 

@@ -28,7 +28,7 @@ def test_every_tracked_model_is_a_series_a_dependent_or_outside_with_a_reason():
     assert tracked
     for label in tracked:
         assert label in series_models or label in dependents or label in OUTSIDE, (
-            f"{label} is tracked but belongs to no record series: register a RecordSeries in records/series/, "
+            f"{label} is tracked but in no record series: register a RecordSeries in records/series/, "
             "make it a Dependent of one, or list it in records.series.OUTSIDE with the reason"
         )
     for label, reason in OUTSIDE.items():
