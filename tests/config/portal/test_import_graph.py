@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ("config", "sites_registry", "moderation", "records")
 LEFT_OUT_DIRS = {"migrations", "tests", "__pycache__"}
 
