@@ -1,4 +1,5 @@
-"""The one form base of the portal's pages, and the one way to show a service's refusal on a form.
+"""The one form base of the portal's pages, the one way to show a service's refusal on a form,
+and the one way to hand a posted form to its service (``submit``).
 
 Every page form derives from ``PortalForm`` and is rendered with the partials in
 ``templates/portal/``: ``_form_errors.html`` (the summary at the top), ``_field.html``
@@ -11,7 +12,9 @@ the error exactly those ids.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.shortcuts import redirect
 
 # The classes that take the USWDS error border when their field has an error.
 _BORDERED = ("usa-input", "usa-select", "usa-textarea")
@@ -106,3 +109,23 @@ def apply_service_errors(
         else:
             form.add_error(name if name in form.fields else None, errors)
     return apart
+
+
+def submit(request, form: forms.Form, save, *, success, then=None):
+    """Hand a posted form to its service: the redirect that follows, or None to show the page.
+
+    None on a GET, while the form has errors of its own, and when the service refuses:
+    ``save(form.cleaned_data)`` raised a ValidationError, whose errors now stand on the form
+    (``apply_service_errors``). When the service accepts, ``success`` is the success message
+    (or makes it from what ``save`` returned) and the redirect goes to ``then`` (anything
+    ``redirect`` takes), or else to what ``save`` returned.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, success(saved) if callable(success) else success)
+    return redirect(saved if then is None else then)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.portal import roles
 from config.portal.calendar import BusinessCalendar
-from config.portal.forms import apply_service_errors
+from config.portal.forms import submit
 from config.portal.kept_input import keep_input, kept_input
 from config.portal.spreadsheet import csv_cell
 from moderation.capture.models import Comment, Commenter
@@ -57,6 +57,26 @@ def _safe_next(request) -> str:
     return ""
 
 
+def _posted(form_class, request) -> dict:
+    """What could be read of a posted inline form; the service says what is missing or wrong."""
+    form = form_class(request.POST)
+    form.is_valid()
+    return form.cleaned_data
+
+
+def _inline_action(request, action, *, success: str, slot: str, fields: tuple[str, ...]) -> None:
+    """Run the action of an inline form. A refusal becomes error messages, and what was typed
+    is kept for the page the user is sent back to (config.portal.kept_input)."""
+    try:
+        action()
+    except ValidationError as exc:
+        keep_input(request, slot, fields)
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+
+
 # --- removal -------------------------------------------------------------------------
 
 
@@ -65,23 +85,15 @@ def comment_remove(request, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("site__platform", "author"), pk=pk)
     in_force = Removal.objects.in_force().filter(comment=comment).first()
     form = removal_forms.RemovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            removal = services.removal_create(
-                actor=request.user,
-                comment=comment,
-                categories=form.cleaned_data["categories"],
-                action=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Removal #{removal.pk} recorded; the Communications Office has been notified."
-            )
-            return redirect(removal)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.removal_create(actor=request.user, comment=comment, **data),
+        success=lambda removal: (
+            f"Removal #{removal.pk} recorded; the Communications Office has been notified."
+        ),
+    )
+    return done or render(
         request,
         "moderation/removals/remove.html",
         {
@@ -105,30 +117,17 @@ def removal_bulk(request):
     comments = list(
         Comment.objects.filter(pk__in=ids).select_related("site__platform", "author").order_by("pk")
     )
-    form = (
-        removal_forms.RemovalForm(request.POST or None)
-        if request.method == "POST"
-        else removal_forms.RemovalForm()
+    form = removal_forms.RemovalForm(request.POST or None)
+    done = submit(
+        request,
+        form,
+        lambda data: services.removal_create_bulk(actor=request.user, comments=comments, **data),
+        then="moderation:removal-list",
+        success=lambda removals: (
+            f"{len(removals)} removals recorded (one per item); the Communications Office has been notified."
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            removals = services.removal_create_bulk(
-                actor=request.user,
-                comments=comments,
-                categories=form.cleaned_data["categories"],
-                action=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{len(removals)} removals recorded (one per item); "
-                "the Communications Office has been notified.",
-            )
-            return redirect("moderation:removal-list")
-    return render(
+    return done or render(
         request,
         "moderation/removals/remove.html",
         {
@@ -194,21 +193,16 @@ def removal_detail(request, pk: int):
 @roles.role_required(COMMS)
 def removal_review(request, pk: int):
     removal = get_object_or_404(Removal, pk=pk)
-    form = removal_forms.SecondReviewForm(request.POST)
-    form.is_valid()
-    try:
-        services.removal_second_review(
-            actor=request.user,
-            removal=removal,
-            decision=form.cleaned_data.get("decision", ""),
-            note=form.cleaned_data.get("note", ""),
-        )
-    except ValidationError as exc:
-        keep_input(request, f"removal-review-{removal.pk}", ("decision", "note"))
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Second review of removal #{removal.pk} recorded.")
+    data = _posted(removal_forms.SecondReviewForm, request)
+    _inline_action(
+        request,
+        lambda: services.removal_second_review(
+            actor=request.user, removal=removal, decision=data.get("decision", ""), note=data.get("note", "")
+        ),
+        success=f"Second review of removal #{removal.pk} recorded.",
+        slot=f"removal-review-{removal.pk}",
+        fields=("decision", "note"),
+    )
     return redirect(_safe_next(request) or removal.get_absolute_url())
 
 
@@ -230,20 +224,13 @@ def review_queue(request):
 def comment_report(request, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("site__platform", "author"), pk=pk)
     form = removal_forms.ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.violation_report_create(
-                actor=request.user,
-                comment=comment,
-                concern=form.cleaned_data["concern"],
-                suspected_categories=form.cleaned_data["suspected_categories"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Report #{report.pk} sent to the Communications Office.")
-            return redirect(report)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.violation_report_create(actor=request.user, comment=comment, **data),
+        success=lambda report: f"Report #{report.pk} sent to the Communications Office.",
+    )
+    return done or render(
         request,
         "moderation/removals/report_form.html",
         {"comment": comment, "form": form, "categories": CategoryChoiceField.described_choices()},
@@ -336,59 +323,48 @@ def report_detail(request, pk: int):
     return _report_page(request, _get_report(pk))
 
 
+def _report_action(request, pk: int, form, form_name: str, service, success: str):
+    """One of the Communications Office's actions on a report, made against the version the
+    form was opened at: a change by someone else meanwhile is refused with 409, not 400."""
+    report = _get_report(pk)
+    stale = False
+
+    def save(data):
+        nonlocal stale
+        fields = {name: value for name, value in data.items() if name != "version"}
+        try:
+            service(actor=request.user, report=report, expected_version=data["version"], **fields)
+        except services.RecordChanged:
+            stale = True
+            raise
+
+    done = submit(request, form, save, success=success, then=report)
+    if done:
+        return done
+    return _report_page(request, _get_report(pk), **{form_name: form}, status=409 if stale else 400)
+
+
 @require_POST
 @roles.role_required(COMMS)
 def report_pick_up(request, pk: int):
-    report = _get_report(pk)
     form = removal_forms.PickUpForm(request.POST, assignees=selectors.communications_office_members())
-    if form.is_valid():
-        try:
-            services.violation_report_pick_up(
-                actor=request.user,
-                report=report,
-                assignee=form.cleaned_data["assignee"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.RecordChanged as exc:
-            apply_service_errors(form, exc)
-            form.stale = True
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Report #{report.pk} is being investigated.")
-            return redirect(report)
-    report.refresh_from_db()
-    return _report_page(request, report, pick_up_form=form, status=409 if _stale(form) else 400)
+    return _report_action(
+        request,
+        pk,
+        form,
+        "pick_up_form",
+        services.violation_report_pick_up,
+        f"Report #{pk} is being investigated.",
+    )
 
 
 @require_POST
 @roles.role_required(COMMS)
 def report_resolve(request, pk: int):
-    report = _get_report(pk)
     form = removal_forms.ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.violation_report_resolve(
-                actor=request.user,
-                report=report,
-                outcome=form.cleaned_data["outcome"],
-                response=form.cleaned_data["response"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.RecordChanged as exc:
-            apply_service_errors(form, exc)
-            form.stale = True
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Report #{report.pk} resolved.")
-            return redirect(report)
-    report = _get_report(pk)
-    return _report_page(request, report, resolve_form=form, status=409 if _stale(form) else 400)
-
-
-def _stale(form) -> bool:
-    return getattr(form, "stale", False)
+    return _report_action(
+        request, pk, form, "resolve_form", services.violation_report_resolve, f"Report #{pk} resolved."
+    )
 
 
 # --- commenter notices --------------------------------------------------------------
@@ -401,28 +377,17 @@ def removal_notice(request, pk: int):
     chosen = templates.filter(pk=record_id(request.GET.get("template"))).first() or templates.first()
     if request.method == "POST":
         form = removal_forms.NoticeForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.commenter_notice_record(
-                    actor=request.user,
-                    removal=removal,
-                    status=data["status"],
-                    channel=data["channel"],
-                    message=data["message"],
-                    sent_at=data["sent_at"],
-                    not_possible_reason=data["not_possible_reason"],
-                    template=data["template"],
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, "Commenter notice recorded.")
-                return redirect(removal)
     else:
         message = services.notice_message_render(template=chosen, removal=removal) if chosen else ""
         form = removal_forms.NoticeForm(initial={"template": chosen, "message": message})
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.commenter_notice_record(actor=request.user, removal=removal, **data),
+        success="Commenter notice recorded.",
+        then=removal,
+    )
+    return done or render(
         request,
         "moderation/removals/notice_form.html",
         {"removal": removal, "form": form, "templates": templates, "chosen": chosen},
@@ -449,17 +414,14 @@ def notice_template_edit(request, pk: int | None = None):
         {"name": template.name, "body": template.body, "is_active": template.is_active} if template else {}
     )
     form = removal_forms.NoticeTemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = services.notice_template_save(
-                actor=request.user, template=template, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Notice template “{template.name}” saved.")
-            return redirect("moderation:notice-template-list")
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.notice_template_save(actor=request.user, template=template, **data),
+        success=lambda saved: f"Notice template “{saved.name}” saved.",
+        then="moderation:notice-template-list",
+    )
+    return done or render(
         request,
         "moderation/removals/notice_template_form.html",
         {"template": template, "form": form, "placeholders": NOTICE_PLACEHOLDERS},
@@ -503,17 +465,13 @@ def referral_create(request):
     site = (removal or report).site
     initial = {"kind": source.get("kind") or Referral.Kind.LAW_ENFORCEMENT, "platform": site.platform}
     form = removal_forms.ReferralForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_create(
-                actor=request.user, removal=removal, report=report, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Referral #{referral.pk} recorded.")
-            return redirect(referral)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.referral_create(actor=request.user, removal=removal, report=report, **data),
+        success=lambda referral: f"Referral #{referral.pk} recorded.",
+    )
+    return done or render(
         request,
         "moderation/removals/referral_form.html",
         {"form": form, "removal": removal, "report": report, "site": site},
@@ -536,15 +494,14 @@ def referral_detail(request, pk: int):
     )
     if request.method == "POST":
         roles.require_role(request.user, TST)
-        if form.is_valid():
-            try:
-                services.referral_update(actor=request.user, referral=referral, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, f"Referral #{referral.pk} updated.")
-                return redirect(referral)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.referral_update(actor=request.user, referral=referral, **data),
+        success=f"Referral #{referral.pk} updated.",
+        then=referral,
+    )
+    return done or render(
         request,
         "moderation/removals/referral_detail.html",
         {"referral": referral, "form": form, "is_tst": roles.has_role(request.user, TST)},
@@ -577,20 +534,16 @@ def restriction_create(request):
     )
     removal = Removal.objects.filter(pk=record_id(source.get("removal"))).first()
     form = removal_forms.RestrictionForm(request.POST or None, commenter=commenter)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_restriction_request(
-                actor=request.user,
-                commenter=commenter,
-                removals=[removal] if removal else [],
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Restriction requested; the Communications Office approves it.")
-            return redirect("moderation:restriction-list")
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.account_restriction_request(
+            actor=request.user, commenter=commenter, removals=[removal] if removal else [], **data
+        ),
+        success="Restriction requested; the Communications Office approves it.",
+        then="moderation:restriction-list",
+    )
+    return done or render(
         request,
         "moderation/removals/restriction_form.html",
         {"form": form, "commenter": commenter, "removal": removal},
@@ -601,25 +554,24 @@ def restriction_create(request):
 @roles.role_required(COMMS)
 def restriction_decide(request, pk: int):
     restriction = get_object_or_404(AccountRestriction, pk=pk)
-    form = removal_forms.RestrictionDecisionForm(request.POST)
-    form.is_valid()
-    approve = form.cleaned_data.get("approve")
-    try:
+    data = _posted(removal_forms.RestrictionDecisionForm, request)
+
+    def decide():
+        approve = data.get("approve")
         if not isinstance(approve, bool):
             # Without a choice there is no decision: a note alone is not a decline.
             raise ValidationError({"approve": "Choose Approve or Decline."})
         services.account_restriction_decide(
-            actor=request.user,
-            restriction=restriction,
-            approve=approve,
-            note=form.cleaned_data.get("note", ""),
+            actor=request.user, restriction=restriction, approve=approve, note=data.get("note", "")
         )
-    except ValidationError as exc:
-        keep_input(request, f"restriction-decide-{restriction.pk}", ("approve", "note"))
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "Decision recorded.")
+
+    _inline_action(
+        request,
+        decide,
+        success="Decision recorded.",
+        slot=f"restriction-decide-{restriction.pk}",
+        fields=("approve", "note"),
+    )
     return redirect(reverse("moderation:restriction-list") + f"#restriction-{restriction.pk}")
 
 
@@ -627,16 +579,15 @@ def restriction_decide(request, pk: int):
 @roles.role_required(COMMS, TST)
 def restriction_lift(request, pk: int):
     restriction = get_object_or_404(AccountRestriction, pk=pk)
-    try:
-        services.account_restriction_lift(
+    _inline_action(
+        request,
+        lambda: services.account_restriction_lift(
             actor=request.user, restriction=restriction, reason=request.POST.get("lift_reason", "")
-        )
-    except ValidationError as exc:
-        keep_input(request, f"restriction-lift-{restriction.pk}", ("lift_reason",))
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "Restriction lifted.")
+        ),
+        success="Restriction lifted.",
+        slot=f"restriction-lift-{restriction.pk}",
+        fields=("lift_reason",),
+    )
     return redirect(reverse("moderation:restriction-list") + f"#restriction-{restriction.pk}")
 
 

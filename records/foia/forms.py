@@ -25,6 +25,9 @@ def clerks():
     )
 
 
+REQUESTER_PREFIX = "requester_"  # the form's fields about the requester, not the request
+
+
 class FoiaRequestForm(PortalForm):
     # Identifies one filling-in of the "Log a FOIA request" form (see foia_request_create).
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -70,6 +73,22 @@ class FoiaRequestForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = clerks()
+
+    def requester_data(self) -> dict:
+        """The requester's fields, named as the requester services name them (no prefix)."""
+        return {
+            name.removeprefix(REQUESTER_PREFIX): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(REQUESTER_PREFIX)
+        }
+
+    def request_data(self) -> dict:
+        """The request's own fields: neither the requester's nor the submission token."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if not name.startswith(REQUESTER_PREFIX) and name != "submission_token"
+        }
 
     @classmethod
     def initial_for(cls, request: FoiaRequest) -> dict:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import calendar, roles
-from config.portal.forms import apply_service_errors
+from config.portal.forms import apply_service_errors, submit
 from config.portal.kept_input import keep_input
 from records.foia import forms as foia_forms
 from records.foia import selectors, services
@@ -62,38 +62,17 @@ def request_list(request):
 @transaction.atomic
 def _save_request(request, form, foia_request=None):
     """Requester and request in one transaction: a refused request leaves no new requester behind."""
-    data = form.cleaned_data
-    requester_fields = dict(
-        actor=request.user,
-        name=data["requester_name"],
-        email=data["requester_email"],
-        organisation=data["requester_organisation"],
-        kind=data["requester_kind"],
-        phone=data["requester_phone"],
-        postal_address=data["requester_postal_address"],
-    )
-    fields = dict(
-        actor=request.user,
-        received_on=data["received_on"],
-        channel=data["channel"],
-        description=data["description"],
-        is_commercial=data["is_commercial"],
-        sites=data["sites"],
-        commenters=data["commenters"],
-        date_from=data["date_from"],
-        date_to=data["date_to"],
-        search_terms=data["search_terms"],
-        record_kinds=data["record_kinds"],
-        assignee=data["assignee"],
-        notes=data["notes"],
-    )
+    requester_fields, fields = form.requester_data(), form.request_data()
     if foia_request is None:
-        requester = services.requester_find_or_create(**requester_fields)
+        requester = services.requester_find_or_create(actor=request.user, **requester_fields)
         return services.foia_request_create(
-            requester=requester, submission_token=data.get("submission_token"), **fields
+            actor=request.user,
+            requester=requester,
+            submission_token=form.cleaned_data.get("submission_token"),
+            **fields,
         )
-    services.requester_update(requester=foia_request.requester, **requester_fields)
-    return services.foia_request_update(request=foia_request, **fields)
+    services.requester_update(actor=request.user, requester=foia_request.requester, **requester_fields)
+    return services.foia_request_update(actor=request.user, request=foia_request, **fields)
 
 
 @clerk_only
@@ -127,15 +106,15 @@ def request_edit(request, pk: int):
     form = foia_forms.FoiaRequestForm(
         request.POST or None, initial=foia_forms.FoiaRequestForm.initial_for(foia_request)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            foia_request = _save_request(request, form, foia_request)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{foia_request.reference} updated.")
-            return redirect(foia_request)
-    return render(request, "records/foia/request_form.html", {"form": form, "foia_request": foia_request})
+    done = submit(
+        request,
+        form,
+        lambda data: _save_request(request, form, foia_request),
+        success=lambda saved: f"{saved.reference} updated.",
+    )
+    return done or render(
+        request, "records/foia/request_form.html", {"form": form, "foia_request": foia_request}
+    )
 
 
 def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
@@ -227,18 +206,14 @@ def request_letter_action(request, pk: int, kind: str):
             )
         subject, body = render_letter(kind, letter_for, clerk=request.user, keep=keep)
         form = form_class(initial={"subject": subject, "body": "" if kind == "extension" else body})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _letter_action(request, foia_request, kind, data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{FoiaLetterTemplate.Kind(kind).label} letter recorded on {foia_request.reference}."
-            )
-            return redirect(foia_request)
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: _letter_action(request, foia_request, kind, data),
+        success=f"{FoiaLetterTemplate.Kind(kind).label} letter recorded on {foia_request.reference}.",
+        then=foia_request,
+    )
+    return done or render(
         request,
         "records/foia/letter_action.html",
         {
@@ -300,71 +275,63 @@ def _letter_action(request, foia_request: FoiaRequest, kind: str, data: dict) ->
         )
 
 
+def _button(request, service, foia_request: FoiaRequest, success: str) -> None:
+    """A button's action on a request (no form): a success message, or the refusal as one error."""
+    try:
+        service(actor=request.user, request=foia_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+
+
 @clerk_only
 @require_POST
 def request_start(request, pk: int):
     foia_request = _request_or_404(pk)
-    try:
-        services.foia_request_start(actor=request.user, request=foia_request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{foia_request.reference} is in progress.")
+    _button(request, services.foia_request_start, foia_request, f"{foia_request.reference} is in progress.")
     return redirect(foia_request)
 
 
-@clerk_only
-@require_http_methods(["GET", "POST"])
-def request_agree_date(request, pk: int):
-    foia_request = _request_or_404(pk)
-    form = foia_forms.AgreedDateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.foia_request_agree_date(actor=request.user, request=foia_request, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "The agreed date is recorded.")
-            return redirect(foia_request)
-    return render(
-        request,
-        "records/foia/simple_form.html",
-        {
-            "form": form,
-            "foia_request": foia_request,
-            "title": "Record a later date agreed in writing",
-            "submit": "Record the agreed date",
-        },
-    )
+def _simple_form_view(form_class, service, *, success, title: str, button: str):
+    """A page with one small form about a request, handed to ``service`` as it is; ``success``
+    is the message (or makes it from the request)."""
+
+    @clerk_only
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk: int):
+        foia_request = _request_or_404(pk)
+        form = form_class(request.POST or None)
+        done = submit(
+            request,
+            form,
+            lambda data: service(actor=request.user, request=foia_request, **data),
+            success=success(foia_request) if callable(success) else success,
+            then=foia_request,
+        )
+        return done or render(
+            request,
+            "records/foia/simple_form.html",
+            {"form": form, "foia_request": foia_request, "title": title, "submit": button},
+        )
+
+    return view
 
 
-@clerk_only
-@require_http_methods(["GET", "POST"])
-def request_close(request, pk: int):
-    foia_request = _request_or_404(pk)
-    form = foia_forms.CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.foia_request_close(
-                actor=request.user, request=foia_request, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{foia_request.reference} closed; its hold on the records is released."
-            )
-            return redirect(foia_request)
-    return render(
-        request,
-        "records/foia/simple_form.html",
-        {
-            "form": form,
-            "foia_request": foia_request,
-            "title": "Close the request",
-            "submit": "Close the request and release the hold",
-        },
-    )
+request_agree_date = _simple_form_view(
+    foia_forms.AgreedDateForm,
+    services.foia_request_agree_date,
+    success="The agreed date is recorded.",
+    title="Record a later date agreed in writing",
+    button="Record the agreed date",
+)
+request_close = _simple_form_view(
+    foia_forms.CloseForm,
+    services.foia_request_close,
+    success=lambda foia_request: f"{foia_request.reference} closed; its hold on the records is released.",
+    title="Close the request",
+    button="Close the request and release the hold",
+)
 
 
 @clerk_only
@@ -382,14 +349,15 @@ def letter_detail(request, pk: int):
 def redactions(request, pk: int):
     foia_request = _request_or_404(pk)
     add_form = foia_forms.RedactionAddForm(request.POST or None, prefix="add")
-    if request.method == "POST" and add_form.is_valid():
-        try:
-            services.redaction_add(actor=request.user, request=foia_request, **add_form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(add_form, exc)
-        else:
-            messages.success(request, "Redaction added.")
-            return redirect("records:foia-redactions", pk=pk)
+    done = submit(
+        request,
+        add_form,
+        lambda data: services.redaction_add(actor=request.user, request=foia_request, **data),
+        success="Redaction added.",
+        then=reverse("records:foia-redactions", args=[pk]),
+    )
+    if done:
+        return done
     state = request.GET.get("state", "suggested")
     if state not in Redaction.State.values:
         state = "suggested"
@@ -412,12 +380,12 @@ def redactions(request, pk: int):
 @require_POST
 def redactions_suggest(request, pk: int):
     foia_request = _request_or_404(pk)
-    try:
-        services.foia_redaction_scan_start(actor=request.user, request=foia_request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "The scan of the responsive records for private information has started.")
+    _button(
+        request,
+        services.foia_redaction_scan_start,
+        foia_request,
+        "The scan of the responsive records for private information has started.",
+    )
     return redirect("records:foia-redactions", pk=pk)
 
 
@@ -520,15 +488,14 @@ def template_edit(request, kind: str):
     form = foia_forms.LetterTemplateForm(
         request.POST or None, initial={"subject": template.subject, "body": template.body}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.foia_letter_template_update(actor=request.user, template=template, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"The {template.get_kind_display().lower()} letter template is saved.")
-            return redirect("records:foia-templates")
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.foia_letter_template_update(actor=request.user, template=template, **data),
+        success=f"The {template.get_kind_display().lower()} letter template is saved.",
+        then="records:foia-templates",
+    )
+    return done or render(
         request,
         "records/foia/template_edit.html",
         {

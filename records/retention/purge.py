@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.apps import apps
 from django.conf import settings
@@ -37,25 +37,29 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class BatchOutcome:
+class PurgeCounts:
+    """What became of the listed records a batch, or a whole execution, looked at."""
+
     destroyed: int = 0
     held: int = 0
     blocked: int = 0
     not_eligible: int = 0
     locked: int = 0
     gone: int = 0
-    seconds: float = 0.0
+
+    def add(self, other: PurgeCounts) -> None:
+        for counted in fields(PurgeCounts):
+            setattr(self, counted.name, getattr(self, counted.name) + getattr(other, counted.name))
 
 
 @dataclass
-class ExecutionReport:
+class BatchOutcome(PurgeCounts):
+    seconds: float = 0.0
+
+
+@dataclass(kw_only=True)
+class ExecutionReport(PurgeCounts):
     certificate: str
-    destroyed: int = 0
-    held: int = 0
-    blocked: int = 0
-    not_eligible: int = 0
-    locked: int = 0
-    gone: int = 0
     batches: list[float] = field(default_factory=list)
     executed: bool = False
 
@@ -393,12 +397,7 @@ def certificate_execute(
             outcome, after = _destroy_batch(certificate, entry, schedule, as_of, after, batch_size)
             if after is None:
                 break
-            report.destroyed += outcome.destroyed
-            report.held += outcome.held
-            report.blocked += outcome.blocked
-            report.not_eligible += outcome.not_eligible
-            report.locked += outcome.locked
-            report.gone += outcome.gone
+            report.add(outcome)
             report.batches.append(outcome.seconds)
             if on_batch:
                 on_batch(outcome)

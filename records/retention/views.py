@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.portal import calendar, roles
-from config.portal.forms import apply_service_errors
+from config.portal.forms import submit
 from config.portal.models import JobRun
 from moderation.models import Comment
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
@@ -85,17 +83,17 @@ def _preview(scope) -> list[tuple[str, int]]:
 def hold_place(request):
     form = LegalHoldForm(request.POST or None)
     preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = _preview(form.scope())
-        else:
-            try:
-                hold = services.legal_hold_place(actor=request.user, **form.service_kwargs())
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"The hold “{hold.name}” is in force.")
-                return redirect(hold)
+    if "preview" in request.POST and form.is_valid():
+        preview = _preview(form.scope())
+    else:
+        placed = submit(
+            request,
+            form,
+            lambda data: services.legal_hold_place(actor=request.user, **form.service_kwargs()),
+            success=lambda hold: f"The hold “{hold.name}” is in force.",
+        )
+        if placed:
+            return placed
     return render(request, "records/retention/hold_form.html", {"form": form, "preview": preview})
 
 
@@ -136,17 +134,16 @@ def hold_detail(request, pk: int):
 def hold_add_scope(request, pk: int):
     hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
     form = HoldScopeForm(request.POST)
-    if form.is_valid():
-        if "preview" in request.POST:
-            return _hold_page(request, hold, scope_form=form, preview=_preview(form.scope()))
-        try:
-            services.legal_hold_add_scope(actor=request.user, hold=hold, scope=form.scope())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"The hold “{hold.name}” now covers one more scope.")
-            return redirect(hold)
-    return _hold_page(request, hold, scope_form=form, status=400)
+    if "preview" in request.POST and form.is_valid():
+        return _hold_page(request, hold, scope_form=form, preview=_preview(form.scope()))
+    done = submit(
+        request,
+        form,
+        lambda data: services.legal_hold_add_scope(actor=request.user, hold=hold, scope=form.scope()),
+        success=f"The hold “{hold.name}” now covers one more scope.",
+        then=hold,
+    )
+    return done or _hold_page(request, hold, scope_form=form, status=400)
 
 
 @clerk_only
@@ -154,15 +151,14 @@ def hold_add_scope(request, pk: int):
 def hold_release(request, pk: int):
     hold = get_object_or_404(LegalHold, pk=pk)
     form = ReleaseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.legal_hold_release(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"The hold “{hold.name}” is released.")
-            return redirect(hold)
-    return _hold_page(request, hold, release_form=form, status=400)
+    released = submit(
+        request,
+        form,
+        lambda data: services.legal_hold_release(actor=request.user, hold=hold, reason=data["reason"]),
+        success=f"The hold “{hold.name}” is released.",
+        then=hold,
+    )
+    return released or _hold_page(request, hold, release_form=form, status=400)
 
 
 @clerk_only
@@ -211,17 +207,11 @@ def certificate_print(request, pk: int):
     )
 
 
-def _certificate_action(request, pk, form_class, form_name, call, success):
-    certificate = get_object_or_404(DisposalCertificate, pk=pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(certificate, form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(certificate)
+def _certificate_action(request, certificate, form, form_name: str, save, success: str):
+    """An action on a certificate from one of the forms of its page, shown again (400) when refused."""
+    done = submit(request, form, save, success=success, then=certificate)
+    if done:
+        return done
     context = _certificate_context(certificate, request, **{form_name: form})
     return render(request, "records/retention/certificate_detail.html", context, status=400)
 
@@ -233,29 +223,40 @@ def certificate_file(request, pk: int):
     # The confirmation asked for is of the held records as they are now; the service counts
     # them again under the hold lock and refuses if the number is not the one confirmed.
     form = FileForm(request.POST, held_count=selectors.certificate_held_count(certificate))
-    if form.is_valid():
-        try:
-            services.certificate_file(actor=request.user, certificate=certificate, **form.service_kwargs())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, "The certificate is recorded as filed with the Local Records Commission."
-            )
-            return redirect(certificate)
-    context = _certificate_context(certificate, request, file_form=form)
-    return render(request, "records/retention/certificate_detail.html", context, status=400)
+    return _certificate_action(
+        request,
+        certificate,
+        form,
+        "file_form",
+        lambda data: services.certificate_file(
+            actor=request.user, certificate=certificate, **form.service_kwargs()
+        ),
+        "The certificate is recorded as filed with the Local Records Commission.",
+    )
+
+
+def _certificate_form(request, pk: int, form_class, form_name: str, service, success: str):
+    """An action whose form's fields are the service's arguments as they are."""
+    certificate = get_object_or_404(DisposalCertificate, pk=pk)
+    return _certificate_action(
+        request,
+        certificate,
+        form_class(request.POST),
+        form_name,
+        lambda data: service(actor=request.user, certificate=certificate, **data),
+        success,
+    )
 
 
 @clerk_only
 @require_POST
 def certificate_approve(request, pk: int):
-    return _certificate_action(
+    return _certificate_form(
         request,
         pk,
         ApproveForm,
         "approve_form",
-        lambda c, data: services.certificate_approve(actor=request.user, certificate=c, **data),
+        services.certificate_approve,
         "The Commission's approval is recorded. The nightly job destroys the records on the disposal date.",
     )
 
@@ -263,13 +264,11 @@ def certificate_approve(request, pk: int):
 @clerk_only
 @require_POST
 def certificate_withdraw(request, pk: int):
-    return _certificate_action(
+    return _certificate_form(
         request,
         pk,
         WithdrawForm,
         "withdraw_form",
-        lambda c, data: services.certificate_withdraw(
-            actor=request.user, certificate=c, reason=data["reason"]
-        ),
+        services.certificate_withdraw,
         "The certificate is withdrawn; its records will be listed on a later certificate.",
     )

@@ -138,23 +138,33 @@ def _post(fields: Fields, raw: str | None, *, site, listing: Listing):
         # A post without words of its own (a shared photo, a profile change): Facebook shows
         # its generated "story" line ("… added 10 new photos") as the post's text.
         text = fields.body("story")
-    item = CapturedItem(
+    item = _captured(
+        fields,
+        raw,
         platform_item_id=post_id,
         kind="city_post" if from_city else "comment",
         text=text,
-        posted_at=fields.timestamp("created_time", formats=TIME_FORMATS),
-        raw_payload=raw if raw is not None else dump_payload(fields.obj),
         author=author,
         # A Graph post id opens the post on facebook.com when no permalink was requested.
         permalink=fields.url("permalink_url") or f"https://www.facebook.com/{post_id}",
-        platform_state="hidden" if fields.boolean("is_hidden") else "visible",
         from_city=from_city,
-        location=fields.location,
-        content=fields.obj,
     )
     yield item
     yield from _nested(
         fields, raw, site=site, listing=listing, parent=item, parent_is_post=True, page_id=page_id
+    )
+
+
+def _captured(fields: Fields, raw: str | None, **values) -> CapturedItem:
+    """A post or comment, with what every Graph object gives alike: when it was posted, whether
+    the Page hides it, and the payload as captured (``raw``, or the object written out)."""
+    return CapturedItem(
+        posted_at=fields.timestamp("created_time", formats=TIME_FORMATS),
+        raw_payload=raw if raw is not None else dump_payload(fields.obj),
+        platform_state="hidden" if fields.boolean("is_hidden") else "visible",
+        location=fields.location,
+        content=fields.obj,
+        **values,
     )
 
 
@@ -199,19 +209,16 @@ def _comment(
     from_city = None  # decided by the writer from the author's name, unless the id says
     if kind == "city_post" or (author is not None and page_id and author.platform_user_id == page_id):
         from_city = True
-    item = CapturedItem(
+    item = _captured(
+        fields,
+        raw,
         platform_item_id=item_id,
         kind=kind,
         text=fields.body("message"),
-        posted_at=fields.timestamp("created_time", formats=TIME_FORMATS),
-        raw_payload=raw if raw is not None else dump_payload(fields.obj),
         author=author,
         parent_platform_item_id=parent_id,
         permalink=link.url,
-        platform_state="hidden" if fields.boolean("is_hidden") else "visible",
         from_city=from_city,
-        location=fields.location,
-        content=fields.obj,
     )
     yield item
     yield from _nested(

@@ -1,3 +1,6 @@
+"""The nightly retention job: list newly eligible, unheld records on a draft Disposal
+Certificate, then destroy the records of approved certificates whose disposal date has come."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -5,10 +8,7 @@ from records.retention.services import parse_as_of, retention_enforce
 
 
 class Command(BaseCommand):
-    help = (
-        "The nightly retention job: list newly eligible, unheld records on a draft Disposal "
-        "Certificate, then destroy the records of approved certificates whose disposal date has come."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="The date to act as of (YYYY-MM-DD); default today, City time.")

@@ -1,3 +1,6 @@
+"""Build the export bundle of a FOIA request synchronously (the same code as the Celery task)
+and print where it was written."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,10 +12,7 @@ from records.models import FoiaExport, FoiaRequest
 
 
 class Command(BaseCommand):
-    help = (
-        "Build the export bundle of a FOIA request synchronously (the same code as the Celery task) "
-        "and print where it was written."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("request", help="Request id or reference (FOIA-2026-0012).")
