@@ -110,13 +110,14 @@ def generate(site, commenter, count: int, held_percent: float) -> None:
             INSERT INTO moderation_comment
                 (created_at, updated_at, site_id, platform_item_id, kind, parent_id, author_id, text,
                  posted_at, captured_at, permalink, raw_payload, payload_sha256, platform_state,
-                 parent_platform_item_id, from_city, edit_count, asks_for_response)
+                 parent_platform_item_id, from_city, edit_count, asks_for_response, content_sha256,
+                 posted_at_derived)
             SELECT now(), now(), %(site)s, 'bench-' || g, 'comment', NULL, %(author)s,
                    CASE WHEN %(held_every)s > 0 AND g %% %(held_every)s = 0
                         THEN 'benchheld report ' || g ELSE 'comment number ' || g || ' about the city' END,
                    %(start)s + (g %% 364) * interval '1 day' + (g %% 86400) * interval '1 second',
                    now(), '', payload, encode(sha256(convert_to(payload, 'UTF8')), 'hex'), 'visible',
-                   '', false, 0, false
+                   '', false, 0, false, encode(sha256(convert_to(payload, 'UTF8')), 'hex'), false
             FROM (SELECT g, '{"id": "bench-' || g || '", "message": "comment number ' || g
                          || '", "from": {"id": "bench-commenter"}}' AS payload
                   FROM generate_series(1, %(count)s) AS g) AS source
@@ -132,7 +133,8 @@ def generate(site, commenter, count: int, held_percent: float) -> None:
         columns = (
             "id, created_at, updated_at, site_id, platform_item_id, kind, parent_id, author_id, text, "
             "posted_at, captured_at, permalink, raw_payload, payload_sha256, platform_state, "
-            "parent_platform_item_id, from_city, edit_count, asks_for_response"
+            "parent_platform_item_id, from_city, edit_count, asks_for_response, content_sha256, "
+            "posted_at_derived"
         )
         cursor.execute(
             f"INSERT INTO moderation_historicalcomment ({columns}, history_date, history_change_reason, "
