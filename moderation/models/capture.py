@@ -11,6 +11,12 @@ from django.utils import timezone
 
 from config.portal.audit import TrackedModel
 
+__all__ = [
+    "Comment",
+    "Commenter",
+    "IntegrationToken",
+]
+
 
 class Commenter(TrackedModel):
     """A person or account that wrote on a City site, as the platform identifies them."""

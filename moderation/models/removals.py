@@ -23,6 +23,23 @@ from django.utils import timezone
 
 from config.portal.audit import TrackedModel
 
+__all__ = [
+    "DEFAULT_NOTICE_BODY",
+    "NOTICE_PLACEHOLDERS",
+    "POLICY_TEXT",
+    "VIEWPOINT_SENSITIVE",
+    "AccountRestriction",
+    "CommenterNotice",
+    "IllinoisStatute",
+    "NoticeTemplate",
+    "ProhibitedCategory",
+    "Referral",
+    "Removal",
+    "RemovalCategory",
+    "RetainedContentChanged",
+    "ViolationReport",
+]
+
 
 class ProhibitedCategory(models.TextChoices):
     """The kinds of User Comment Sec. V prohibits, in the ordinance's order."""

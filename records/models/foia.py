@@ -9,6 +9,17 @@ from django.urls import reverse
 
 from config.portal.audit import TrackedModel
 
+__all__ = [
+    "FoiaDownload",
+    "FoiaExemption",
+    "FoiaExport",
+    "FoiaLetter",
+    "FoiaLetterTemplate",
+    "FoiaRequest",
+    "FoiaRequester",
+    "Redaction",
+]
+
 
 class FoiaRequester(TrackedModel):
     """A person or organisation that asks the City for records."""

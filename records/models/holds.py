@@ -7,6 +7,11 @@ from django.urls import reverse
 
 from config.portal.audit import TrackedModel
 
+__all__ = [
+    "HoldScope",
+    "LegalHold",
+]
+
 
 class LegalHoldQuerySet(models.QuerySet):
     def active(self):

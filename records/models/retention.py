@@ -16,6 +16,15 @@ from django.utils import timezone
 
 from config.portal.audit import TrackedModel
 
+__all__ = [
+    "DisposalCertificate",
+    "DisposalCertificateItem",
+    "DisposalCertificateLine",
+    "DisposalTombstone",
+    "RetentionSchedule",
+    "StoredFileDisposal",
+]
+
 
 class RetentionSchedule(TrackedModel):
     """One record series and how long its records are kept. A schedule change is data.
