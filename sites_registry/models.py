@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import TrackedModel, actor_field, optional_actor_field
 
 
 class Platform(TrackedModel):
@@ -83,13 +83,9 @@ class Site(TrackedModel):
     contact_information = models.TextField(
         "City contact information", blank=True, help_text="As displayed on the site (Sec. IV, Procedure)."
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = optional_actor_field()
     last_certified_at = models.DateTimeField(null=True, blank=True)
-    last_certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    last_certified_by = optional_actor_field()
 
     objects = SiteQuerySet.as_manager()
 
@@ -139,7 +135,7 @@ class SiteDecision(TrackedModel):
     action = models.CharField(max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=20, choices=Site.State.choices)
     to_state = models.CharField(max_length=20, choices=Site.State.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = actor_field()
     decided_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
 
@@ -210,9 +206,7 @@ class ComplianceItem(TrackedModel):
         "where it is shown", max_length=500, blank=True, help_text="URL or screenshot reference."
     )
     not_possible_reason = models.TextField(blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    checked_by = optional_actor_field()
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -267,9 +261,7 @@ class PolicyDocument(TrackedModel):
     text = models.TextField()
     effective_date = models.DateField()
     change_summary = models.TextField(blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    published_by = optional_actor_field()
 
     objects = PolicyDocumentQuerySet.as_manager()
 

@@ -58,3 +58,16 @@ def stamp(instance: models.Model, *, actor, reason: str) -> models.Model:
     instance._history_user = actor
     instance._change_reason = reason
     return instance
+
+
+def actor_field(*, related_name: str = "+", on_delete=models.PROTECT, **options) -> models.ForeignKey:
+    """The staff user who did something. Protected by default: staff accounts are deactivated,
+    never deleted, so the record keeps saying who acted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=on_delete, related_name=related_name, **options
+    )
+
+
+def optional_actor_field(*, related_name: str = "+", **options) -> models.ForeignKey:
+    """The staff user who did something that may not have happened (yet): empty until then."""
+    return actor_field(related_name=related_name, null=True, blank=True, **options)

@@ -3,13 +3,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import TrackedModel, optional_actor_field
 
 __all__ = [
     "Comment",
@@ -135,25 +134,11 @@ class Comment(TrackedModel):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     # The two user links below are never searched by; staff accounts are deactivated,
     # not deleted, so no index is kept for them (each index slows every capture).
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    reviewed_by = optional_actor_field(on_delete=models.SET_NULL, db_index=False)
     # Sec. V: comments asking the City for a response, until TST marks them answered.
     asks_for_response = models.BooleanField(default=False)
     response_answered_at = models.DateTimeField(null=True, blank=True)
-    response_answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    response_answered_by = optional_actor_field(on_delete=models.SET_NULL, db_index=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -221,9 +206,7 @@ class IntegrationToken(TrackedModel):
     token_prefix = models.CharField(max_length=12, editable=False, help_text="To recognise the token.")
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
     sites = models.ManyToManyField("sites_registry.Site", related_name="integration_tokens")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_actor_field(on_delete=models.SET_NULL)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = IntegrationTokenQuerySet.as_manager()

@@ -14,14 +14,13 @@ import hashlib
 import json
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import TrackedModel, actor_field, optional_actor_field
 
 __all__ = [
     "DEFAULT_NOTICE_BODY",
@@ -209,9 +208,7 @@ class Removal(TrackedModel):
     site = models.ForeignKey("sites_registry.Site", on_delete=models.PROTECT, related_name="removals")
     action = models.CharField("action taken on the platform", max_length=20, choices=Action.choices)
     reason = models.TextField("content-neutral reason")
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="removals"
-    )
+    removed_by = actor_field(related_name="removals")
     removed_at = models.DateTimeField(default=timezone.now)
 
     retained_platform_item_id = models.CharField(max_length=200)
@@ -226,15 +223,11 @@ class Removal(TrackedModel):
     review_status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NOT_REQUIRED
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = optional_actor_field()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
-    reinstated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reinstated_by = optional_actor_field()
     reinstated_at = models.DateTimeField(null=True, blank=True)
     reinstatement_reason = models.TextField(blank=True)
 
@@ -380,26 +373,16 @@ class ViolationReport(TrackedModel):
     )
     suspected_categories = models.JSONField(default=list, blank=True)
     concern = models.TextField("what may violate the policy, and why")
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="violation_reports_made"
-    )
+    reported_by = actor_field(related_name="violation_reports_made")
     notified_at = models.DateTimeField(default=timezone.now)
     due_date = models.DateField("response due")
     notification_sent_at = models.DateTimeField("e-mail sent", null=True, blank=True)
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_reports",
-    )
+    assignee = optional_actor_field(related_name="assigned_reports")
     picked_up_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    resolved_by = optional_actor_field()
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     response = models.TextField("the Communications Office's response", blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -481,9 +464,7 @@ class Referral(TrackedModel):
     details = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REFERRED)
     outcome = models.TextField(blank=True)
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
-    )
+    referred_by = actor_field(related_name="referrals")
     referred_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -601,7 +582,7 @@ class CommenterNotice(TrackedModel):
         NoticeTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
     )
     not_possible_reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -668,18 +649,14 @@ class AccountRestriction(TrackedModel):
     reason = models.TextField()
     removals = models.ManyToManyField(Removal, blank=True, related_name="account_restrictions")
     state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = actor_field()
     requested_at = models.DateTimeField(default=timezone.now)
     starts_at = models.DateTimeField()
     expires_at = models.DateTimeField()
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = optional_actor_field()
     approved_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    lifted_by = optional_actor_field()
     lifted_at = models.DateTimeField(null=True, blank=True)
     lift_reason = models.TextField(blank=True)
 

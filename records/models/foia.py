@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import TrackedModel, actor_field, optional_actor_field
 
 __all__ = [
     "FoiaDownload",
@@ -153,13 +152,7 @@ class FoiaRequest(TrackedModel):
     recurrent_detected = models.TextField(
         blank=True, help_text="Why the requester looks like a recurrent requester (§2(g)), if it does."
     )
-    recurrent_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recurrent_confirmed_by = optional_actor_field()
     recurrent_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     # Scope of the responsive records.
@@ -171,13 +164,7 @@ class FoiaRequest(TrackedModel):
     # Keys of the record series asked for (``records.series.REGISTRY``).
     record_kinds = models.JSONField(default=list, blank=True)
 
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="foia_requests_assigned",
-    )
+    assignee = optional_actor_field(related_name="foia_requests_assigned")
     state = models.CharField(max_length=30, choices=State.choices, default=State.RECEIVED)
     notes = models.TextField(blank=True)
 
@@ -299,7 +286,7 @@ class FoiaLetter(TrackedModel):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     sent_on = models.DateField()
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = actor_field()
     emailed_to = models.EmailField(blank=True)
 
     history_roles = ("City Clerk",)
@@ -357,9 +344,7 @@ class Redaction(TrackedModel):
         max_length=10, choices=Exemption.choices, default=Exemption.PRIVATE_INFORMATION
     )
     note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = optional_actor_field()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history_roles = ("City Clerk",)
@@ -387,7 +372,7 @@ class FoiaExport(TrackedModel):
         FAILED = "failed", "Failed"
 
     request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="exports")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = actor_field()
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -435,7 +420,7 @@ class FoiaDownload(TrackedModel):
     """Who downloaded an export bundle, and when."""
 
     export = models.ForeignKey(FoiaExport, on_delete=models.PROTECT, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = actor_field()
     downloaded_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

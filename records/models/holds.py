@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import TrackedModel, actor_field, optional_actor_field
 
 __all__ = [
     "HoldScope",
@@ -42,17 +41,9 @@ class LegalHold(TrackedModel):
     )
     matter = models.CharField(max_length=300, blank=True)
     reason = models.TextField()
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legal_holds_placed"
-    )
+    placed_by = actor_field(related_name="legal_holds_placed")
     placed_at = models.DateTimeField()
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="legal_holds_released",
-    )
+    released_by = optional_actor_field(related_name="legal_holds_released")
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.TextField(blank=True)
 
