@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel, actor_field, optional_actor_field
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
 
 
 class Platform(TrackedModel):
@@ -60,7 +60,7 @@ class SiteQuerySet(models.QuerySet):
         )
 
 
-class Site(TrackedModel):
+class Site(DetailPage, TrackedModel):
     """An official City social media account, approved by the Communications Office."""
 
     class State(models.TextChoices):
@@ -89,6 +89,8 @@ class Site(TrackedModel):
 
     objects = SiteQuerySet.as_manager()
 
+    detail_url_name = "sites_registry:site-detail"
+
     class Meta:
         ordering = ["platform__name", "account_name"]
         constraints = [
@@ -99,9 +101,6 @@ class Site(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.account_name} ({self.platform.name})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("sites_registry:site-detail", args=[self.pk])
 
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)

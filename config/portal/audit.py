@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +42,15 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DetailPage:
+    """A model with a page of its own: ``detail_url_name`` names the URL, which takes the pk."""
+
+    detail_url_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url_name, args=[self.pk])
 
 
 def system_user():

@@ -5,10 +5,9 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel, optional_actor_field
+from config.portal.audit import DetailPage, TrackedModel, optional_actor_field
 
 __all__ = [
     "Comment",
@@ -54,7 +53,7 @@ class CommentQuerySet(models.QuerySet):
 NOT_REVIEWED_KINDS = ("repost", "referenced")
 
 
-class Comment(TrackedModel):
+class Comment(DetailPage, TrackedModel):
     """A captured item: a City post, or a resident's comment or reply, on a City site.
 
     A public record (Ordinance 2019-70, Sec. IV "Procedure"). The raw payload is kept
@@ -142,6 +141,8 @@ class Comment(TrackedModel):
 
     objects = CommentQuerySet.as_manager()
 
+    detail_url_name = "moderation:comment-detail"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["site", "platform_item_id"], name="comment_unique_site_item"),
@@ -176,9 +177,6 @@ class Comment(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.platform_item_id} on {self.site_id}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:comment-detail", args=[self.pk])
 
     @property
     def payload_intact(self) -> bool:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel, actor_field, optional_actor_field
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
 
 __all__ = [
     "DEFAULT_NOTICE_BODY",
@@ -166,7 +166,7 @@ class RemovalQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class Removal(TrackedModel):
+class Removal(DetailPage, TrackedModel):
     """A captured item removed from a City site, with the City's content-neutral reason.
 
     Sec. VI: content removed "must be retained ... including the time, date and identity
@@ -233,6 +233,8 @@ class Removal(TrackedModel):
 
     objects = RemovalQuerySet.as_manager()
 
+    detail_url_name = "moderation:removal-detail"
+
     class Meta:
         ordering = ["-removed_at", "-pk"]
         constraints = [
@@ -258,9 +260,6 @@ class Removal(TrackedModel):
 
     def __str__(self) -> str:
         return f"Removal #{self.pk} of {self.retained_platform_item_id}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:removal-detail", args=[self.pk])
 
     @property
     def in_force(self) -> bool:
@@ -339,7 +338,7 @@ class ViolationReportQuerySet(models.QuerySet):
         return self.unresolved().filter(due_date__lt=today)
 
 
-class ViolationReport(TrackedModel):
+class ViolationReport(DetailPage, TrackedModel):
     """A report to the Communications Office of material that may violate the policy.
 
     Sec. VI: TST "immediately notif[ies] the City Communications Office"; the Office
@@ -389,6 +388,8 @@ class ViolationReport(TrackedModel):
 
     objects = ViolationReportQuerySet.as_manager()
 
+    detail_url_name = "moderation:report-detail"
+
     class Meta:
         ordering = ["due_date", "notified_at"]
         constraints = [
@@ -409,9 +410,6 @@ class ViolationReport(TrackedModel):
     def __str__(self) -> str:
         return f"Report #{self.pk}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:report-detail", args=[self.pk])
-
     @property
     def is_resolved(self) -> bool:
         return self.state == self.State.RESOLVED
@@ -423,7 +421,7 @@ class ViolationReport(TrackedModel):
         return [ProhibitedCategory(value).label for value in self.suspected_categories]
 
 
-class Referral(TrackedModel):
+class Referral(DetailPage, TrackedModel):
     """A referral to law enforcement (law violations) or to the platform (terms violations).
 
     Sec. VI: comments that violate law "shall be referred to the appropriate law
@@ -469,6 +467,8 @@ class Referral(TrackedModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    detail_url_name = "moderation:referral-detail"
+
     class Meta:
         ordering = ["-referred_at", "-pk"]
         constraints = [
@@ -488,9 +488,6 @@ class Referral(TrackedModel):
     def __str__(self) -> str:
         target = self.agency if self.kind == self.Kind.LAW_ENFORCEMENT else str(self.platform or "")
         return f"Referral #{self.pk} to {target}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:referral-detail", args=[self.pk])
 
     @property
     def statute_label(self) -> str:

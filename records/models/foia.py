@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from config.portal.audit import TrackedModel, actor_field, optional_actor_field
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
 
 __all__ = [
     "FoiaDownload",
@@ -71,7 +71,7 @@ class FoiaRequestQuerySet(models.QuerySet):
         return self.awaiting_response().filter(due_on__lte=last_day)
 
 
-class FoiaRequest(TrackedModel):
+class FoiaRequest(DetailPage, TrackedModel):
     """A request for public records under the Illinois Freedom of Information Act."""
 
     class State(models.TextChoices):
@@ -199,6 +199,8 @@ class FoiaRequest(TrackedModel):
     # Requests name private people: their history is for the Clerk only.
     history_roles = ("City Clerk",)
 
+    detail_url_name = "records:foia-detail"
+
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
@@ -227,9 +229,6 @@ class FoiaRequest(TrackedModel):
     @property
     def reference(self) -> str:
         return f"FOIA-{self.received_on:%Y}-{self.pk:04d}" if self.pk else "FOIA (new)"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:foia-detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -278,7 +277,7 @@ class FoiaLetterTemplate(TrackedModel):
         return reverse("records:foia-template-edit", args=[self.kind])
 
 
-class FoiaLetter(TrackedModel):
+class FoiaLetter(DetailPage, TrackedModel):
     """A letter sent to the requester, kept on the request exactly as sent."""
 
     request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="letters")
@@ -291,14 +290,13 @@ class FoiaLetter(TrackedModel):
 
     history_roles = ("City Clerk",)
 
+    detail_url_name = "records:foia-letter"
+
     class Meta:
         ordering = ["sent_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} letter, {self.sent_on:%Y-%m-%d}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:foia-letter", args=[self.pk])
 
 
 class FoiaExemption(TrackedModel):
@@ -362,7 +360,7 @@ class Redaction(TrackedModel):
         return f"{self.get_exemption_display()} on {self.record_kind} #{self.record_id} {self.field}"
 
 
-class FoiaExport(TrackedModel):
+class FoiaExport(DetailPage, TrackedModel):
     """One export bundle of a request's responsive records, built by a Celery task."""
 
     class State(models.TextChoices):
@@ -389,6 +387,8 @@ class FoiaExport(TrackedModel):
 
     history_roles = ("City Clerk",)
 
+    detail_url_name = "records:foia-export"
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -399,9 +399,6 @@ class FoiaExport(TrackedModel):
 
     def __str__(self) -> str:
         return f"Export #{self.pk} of {self.request.reference}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:foia-export", args=[self.pk])
 
     @property
     def percent(self) -> int:

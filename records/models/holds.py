@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
-from config.portal.audit import TrackedModel, actor_field, optional_actor_field
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
 
 __all__ = [
     "HoldScope",
@@ -17,7 +16,7 @@ class LegalHoldQuerySet(models.QuerySet):
         return self.filter(released_at__isnull=True)
 
 
-class LegalHold(TrackedModel):
+class LegalHold(DetailPage, TrackedModel):
     """A hold on records for litigation, an investigation, an audit or a FOIA request.
 
     Holds override everything: a held record is never destroyed, even on an approved
@@ -53,6 +52,8 @@ class LegalHold(TrackedModel):
     # search terms and commenters) are not for the other roles, nor is its history.
     history_roles = ("City Clerk",)
 
+    detail_url_name = "records:hold-detail"
+
     class Meta:
         ordering = ["-placed_at"]
         indexes = [
@@ -68,9 +69,6 @@ class LegalHold(TrackedModel):
     @property
     def is_active(self) -> bool:
         return self.released_at is None
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:hold-detail", args=[self.pk])
 
     @property
     def pending_foia_request(self):

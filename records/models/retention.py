@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel, optional_actor_field
+from config.portal.audit import DetailPage, TrackedModel, optional_actor_field
 
 __all__ = [
     "DisposalCertificate",
@@ -84,7 +83,7 @@ class DisposalCertificateQuerySet(models.QuerySet):
         return self.filter(state=DisposalCertificate.State.APPROVED, requested_disposal_date__lte=as_of)
 
 
-class DisposalCertificate(TrackedModel):
+class DisposalCertificate(DetailPage, TrackedModel):
     """A Local Records Disposal Certificate (44 Ill. Adm. Code 4000.40).
 
     Drafted by the nightly job, filed with the Commission by the Clerk at least 30 days
@@ -129,6 +128,8 @@ class DisposalCertificate(TrackedModel):
 
     objects = DisposalCertificateQuerySet.as_manager()
 
+    detail_url_name = "records:certificate-detail"
+
     class Meta:
         ordering = ["-drafted_at"]
         constraints = [
@@ -152,9 +153,6 @@ class DisposalCertificate(TrackedModel):
 
     def __str__(self) -> str:
         return f"Disposal Certificate {self.number}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:certificate-detail", args=[self.pk])
 
 
 class DisposalCertificateLine(TrackedModel):
