@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.portal.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
+from config.portal.admin import ReadOnlyInline, ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from config.portal.audit import stamp
 from moderation.capture.services import integration_token_revoke
 from moderation.models import (
@@ -45,8 +44,9 @@ class IntegrationTokenForm(forms.ModelForm):
 
 
 @admin.register(IntegrationToken)
-class IntegrationTokenAdmin(SimpleHistoryAdmin):
-    """Tokens for the Capture API. The token is shown once, when issued; only its hash is kept."""
+class IntegrationTokenAdmin(UndeletableRecordAdmin):
+    """Tokens for the Capture API. The token is shown once, when issued; only its hash is kept.
+    Revoked, never deleted: the history says which tool sent what."""
 
     form = IntegrationTokenForm
     list_display = ["name", "token_prefix", "created_by", "created_at", "revoked_at"]
@@ -54,9 +54,6 @@ class IntegrationTokenAdmin(SimpleHistoryAdmin):
     readonly_fields = ["token_prefix", "created_by", "created_at", "revoked_at"]
     filter_horizontal = ["sites"]
     actions = ["revoke"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # revoke instead: the history says which tool sent what
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -82,17 +79,9 @@ class IntegrationTokenAdmin(SimpleHistoryAdmin):
 # --- Removals, reports, referrals, notices, restrictions ----------------------------------
 
 
-class RemovalCategoryInline(admin.TabularInline):
+class RemovalCategoryInline(ReadOnlyInline):
     model = RemovalCategory
-    extra = 0
-    can_delete = False
     readonly_fields = ["category"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Removal)
@@ -133,8 +122,5 @@ class AccountRestrictionAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(NoticeTemplate)
-class NoticeTemplateAdmin(SimpleHistoryAdmin):
+class NoticeTemplateAdmin(UndeletableRecordAdmin):
     list_display = ["name", "is_active", "updated_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

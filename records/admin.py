@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.portal.admin import ReadOnlyRecordAdmin, UndeletableRecordAdmin
+from config.portal.admin import ReadOnlyMixin, ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from records.models import (
     DisposalCertificate,
     DisposalTombstone,
@@ -32,7 +32,7 @@ class HoldScopeAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(RetentionSchedule)
-class RetentionScheduleAdmin(SimpleHistoryAdmin):
+class RetentionScheduleAdmin(UndeletableRecordAdmin):
     """Administrators change a series' period here: a schedule change is data (history kept)."""
 
     list_display = ["title", "series", "period_years", "trigger", "schedule_reference"]
@@ -41,42 +41,23 @@ class RetentionScheduleAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # series are seeded by migration, one per record series in the code registry
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DisposalCertificate)
-class DisposalCertificateAdmin(SimpleHistoryAdmin):
-    """Read-only: the Clerk's pages file, approve and withdraw; the nightly job drafts and executes."""
+class DisposalCertificateAdmin(ReadOnlyRecordAdmin):
+    """Read-only: the Clerk's pages file, approve and withdraw; the nightly job drafts and executes.
+    Never deleted: tombstones point at it without a database constraint."""
 
     list_display = ["number", "state", "drafted_at", "filed_on", "approved_on", "executed_at"]
     list_filter = ["state"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # tombstones point at it without a database constraint
-
 
 @admin.register(DisposalTombstone)
-class DisposalTombstoneAdmin(admin.ModelAdmin):
+class DisposalTombstoneAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Not tracked by history (one immutable row per destroyed record): a plain ModelAdmin.
     list_display = ["series", "original_id", "record_date", "content_sha256", "certificate", "destroyed_at"]
     list_filter = ["series"]
     search_fields = ["=original_id", "=content_sha256"]
     list_select_related = ["certificate"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- FOIA ---

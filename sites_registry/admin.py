@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.portal.admin import ReadOnlyInline, ReadOnlyRecordAdmin
 from config.portal.forms import apply_service_errors
 from sites_registry.models import ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
 
@@ -17,26 +18,16 @@ class PlatformAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug"]
 
 
-class ComplianceItemInline(admin.TabularInline):
+class ComplianceItemInline(ReadOnlyInline):
     model = ComplianceItem
-    extra = 0
-    can_delete = False
     fields = ["kind", "status", "where_shown", "not_possible_reason", "checked_by", "checked_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class SiteDecisionInline(admin.TabularInline):
+class SiteDecisionInline(ReadOnlyInline):
     model = SiteDecision
-    extra = 0
-    can_delete = False
     fields = ["decided_at", "action", "from_state", "to_state", "decided_by", "reason"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class SiteAdminForm(forms.ModelForm):
@@ -94,51 +85,26 @@ class SiteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ComplianceItem)
-class ComplianceItemAdmin(SimpleHistoryAdmin):
+class ComplianceItemAdmin(ReadOnlyRecordAdmin):
+    """The checklist is kept on the portal's site page, where the "where possible" rule applies."""
+
     list_display = ["site", "kind", "status", "checked_by", "checked_at"]
     list_filter = ["status", "kind"]
     search_fields = ["site__account_name", "site__handle"]
 
-    # The checklist is kept on the portal's site page, where the "where possible" rule applies.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SiteDecision)
-class SiteDecisionAdmin(SimpleHistoryAdmin):
+class SiteDecisionAdmin(ReadOnlyRecordAdmin):
     list_display = ["site", "action", "from_state", "to_state", "decided_by", "decided_at"]
     list_filter = ["action"]
     search_fields = ["site__account_name", "reason"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(SimpleHistoryAdmin):
+class PolicyDocumentAdmin(ReadOnlyRecordAdmin):
+    """Amendments are published on the portal (new version, effective the day posted); a
+    published version never changes (Sec. V, VIII), so the admin only shows them."""
+
     list_display = ["kind", "version", "effective_date", "published_by"]
     list_filter = ["kind"]
     search_fields = ["text", "change_summary"]
-
-    # Amendments are published on the portal (new version, effective the day posted); a
-    # published version never changes (Sec. V, VIII), so the admin only shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

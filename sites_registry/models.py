@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
 
 
 class Platform(TrackedModel):
@@ -60,7 +60,7 @@ class SiteQuerySet(models.QuerySet):
         )
 
 
-class Site(TrackedModel):
+class Site(DetailPage, TrackedModel):
     """An official City social media account, approved by the Communications Office."""
 
     class State(models.TextChoices):
@@ -83,15 +83,13 @@ class Site(TrackedModel):
     contact_information = models.TextField(
         "City contact information", blank=True, help_text="As displayed on the site (Sec. IV, Procedure)."
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = optional_actor_field()
     last_certified_at = models.DateTimeField(null=True, blank=True)
-    last_certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    last_certified_by = optional_actor_field()
 
     objects = SiteQuerySet.as_manager()
+
+    detail_url_name = "sites_registry:site-detail"
 
     class Meta:
         ordering = ["platform__name", "account_name"]
@@ -103,9 +101,6 @@ class Site(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.account_name} ({self.platform.name})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("sites_registry:site-detail", args=[self.pk])
 
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
@@ -139,7 +134,7 @@ class SiteDecision(TrackedModel):
     action = models.CharField(max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=20, choices=Site.State.choices)
     to_state = models.CharField(max_length=20, choices=Site.State.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = actor_field()
     decided_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
 
@@ -210,9 +205,7 @@ class ComplianceItem(TrackedModel):
         "where it is shown", max_length=500, blank=True, help_text="URL or screenshot reference."
     )
     not_possible_reason = models.TextField(blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    checked_by = optional_actor_field()
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -267,9 +260,7 @@ class PolicyDocument(TrackedModel):
     text = models.TextField()
     effective_date = models.DateField()
     change_summary = models.TextField(blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    published_by = optional_actor_field()
 
     objects = PolicyDocumentQuerySet.as_manager()
 

@@ -4,24 +4,38 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.portal.models import CityClosure, JobRun
 
 
-class UndeletableRecordAdmin(SimpleHistoryAdmin):
-    """A record the admin may show (and, where allowed, correct) but never delete: records are
-    destroyed only by the retention disposal process, which respects legal holds, needs an
-    approved Disposal Certificate and leaves a tombstone."""
+class UndeletableMixin:
+    """Never deleted in the admin: records are destroyed only by the retention disposal process,
+    which respects legal holds, needs an approved Disposal Certificate and leaves a tombstone."""
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-class ReadOnlyRecordAdmin(UndeletableRecordAdmin):
-    """Records written only through the services (with who and why in history); the admin
-    shows them and changes nothing."""
+class ReadOnlyMixin(UndeletableMixin):
+    """Shown in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class UndeletableRecordAdmin(UndeletableMixin, SimpleHistoryAdmin):
+    """A record the admin may show (and, where allowed, correct) but never delete."""
+
+
+class ReadOnlyRecordAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Records written only through the services (with who and why in history); the admin
+    shows them and changes nothing."""
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """A record's dependent rows, listed on its admin page and changed only by the services."""
+
+    extra = 0
+    can_delete = False
 
 
 admin.site.site_header = "Kankakee Social Media Portal administration"

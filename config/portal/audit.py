@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +44,15 @@ class TrackedModel(models.Model):
         abstract = True
 
 
+class DetailPage:
+    """A model with a page of its own: ``detail_url_name`` names the URL, which takes the pk."""
+
+    detail_url_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url_name, args=[self.pk])
+
+
 def system_user():
     """The user that jobs record as the history user (created by a data migration)."""
     user_model = get_user_model()
@@ -58,3 +68,16 @@ def stamp(instance: models.Model, *, actor, reason: str) -> models.Model:
     instance._history_user = actor
     instance._change_reason = reason
     return instance
+
+
+def actor_field(*, related_name: str = "+", on_delete=models.PROTECT, **options) -> models.ForeignKey:
+    """The staff user who did something. Protected by default: staff accounts are deactivated,
+    never deleted, so the record keeps saying who acted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=on_delete, related_name=related_name, **options
+    )
+
+
+def optional_actor_field(*, related_name: str = "+", **options) -> models.ForeignKey:
+    """The staff user who did something that may not have happened (yet): empty until then."""
+    return actor_field(related_name=related_name, null=True, blank=True, **options)

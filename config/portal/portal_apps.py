@@ -36,29 +36,25 @@ def _hook(app: str, module: str):
         raise
 
 
-def nav_items(user) -> list[NavItem]:
-    items: list[NavItem] = []
+def _collect(module: str, function: str, *args) -> list:
+    """What ``module.function(*args)`` returns in each domain app, joined in app order; an app
+    without that module or function adds nothing."""
+    collected = []
     for app in DOMAIN_APPS:
-        module = _hook(app, "nav")
-        if module is not None:
-            items.extend(module.items(user))
-    return items
+        hook = _hook(app, module)
+        if hook is not None and hasattr(hook, function):
+            collected.extend(getattr(hook, function)(*args))
+    return collected
+
+
+def nav_items(user) -> list[NavItem]:
+    return _collect("nav", "items", user)
 
 
 def public_links() -> list[NavItem]:
     """Links to the public pages (directory, policies, transparency) for the footer."""
-    links: list[NavItem] = []
-    for app in DOMAIN_APPS:
-        module = _hook(app, "nav")
-        if module is not None and hasattr(module, "public_links"):
-            links.extend(module.public_links())
-    return links
+    return _collect("nav", "public_links")
 
 
 def home_panels(request) -> list[Panel]:
-    panels: list[Panel] = []
-    for app in DOMAIN_APPS:
-        module = _hook(app, "home")
-        if module is not None:
-            panels.extend(module.panels(request))
-    return sorted(panels, key=lambda panel: panel.order)
+    return sorted(_collect("home", "panels", request), key=lambda panel: panel.order)

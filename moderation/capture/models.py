@@ -1,5 +1,3 @@
 """The capture models, defined in moderation/models/capture.py where the migrations expect them."""
 
-from moderation.models.capture import Comment, Commenter, IntegrationToken
-
-__all__ = ["Comment", "Commenter", "IntegrationToken"]
+from moderation.models.capture import *  # noqa: F403

@@ -1,27 +1,4 @@
-from moderation.models.capture import Comment, Commenter, IntegrationToken
-from moderation.models.removals import (
-    AccountRestriction,
-    CommenterNotice,
-    IllinoisStatute,
-    NoticeTemplate,
-    ProhibitedCategory,
-    Referral,
-    Removal,
-    RemovalCategory,
-    ViolationReport,
-)
+"""The moderation models; each module names what it exports in ``__all__``."""
 
-__all__ = [
-    "Comment",
-    "Commenter",
-    "IntegrationToken",
-    "AccountRestriction",
-    "CommenterNotice",
-    "IllinoisStatute",
-    "NoticeTemplate",
-    "ProhibitedCategory",
-    "Referral",
-    "Removal",
-    "RemovalCategory",
-    "ViolationReport",
-]
+from moderation.models.capture import *  # noqa: F403
+from moderation.models.removals import *  # noqa: F403

@@ -3,13 +3,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import DetailPage, TrackedModel, optional_actor_field
+
+__all__ = [
+    "Comment",
+    "Commenter",
+    "IntegrationToken",
+]
 
 
 class Commenter(TrackedModel):
@@ -49,7 +53,7 @@ class CommentQuerySet(models.QuerySet):
 NOT_REVIEWED_KINDS = ("repost", "referenced")
 
 
-class Comment(TrackedModel):
+class Comment(DetailPage, TrackedModel):
     """A captured item: a City post, or a resident's comment or reply, on a City site.
 
     A public record (Ordinance 2019-70, Sec. IV "Procedure"). The raw payload is kept
@@ -129,27 +133,15 @@ class Comment(TrackedModel):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     # The two user links below are never searched by; staff accounts are deactivated,
     # not deleted, so no index is kept for them (each index slows every capture).
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    reviewed_by = optional_actor_field(on_delete=models.SET_NULL, db_index=False)
     # Sec. V: comments asking the City for a response, until TST marks them answered.
     asks_for_response = models.BooleanField(default=False)
     response_answered_at = models.DateTimeField(null=True, blank=True)
-    response_answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    response_answered_by = optional_actor_field(on_delete=models.SET_NULL, db_index=False)
 
     objects = CommentQuerySet.as_manager()
+
+    detail_url_name = "moderation:comment-detail"
 
     class Meta:
         constraints = [
@@ -186,9 +178,6 @@ class Comment(TrackedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.platform_item_id} on {self.site_id}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:comment-detail", args=[self.pk])
-
     @property
     def payload_intact(self) -> bool:
         """True while the stored payload still matches the SHA-256 taken at capture."""
@@ -215,9 +204,7 @@ class IntegrationToken(TrackedModel):
     token_prefix = models.CharField(max_length=12, editable=False, help_text="To recognise the token.")
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
     sites = models.ManyToManyField("sites_registry.Site", related_name="integration_tokens")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_actor_field(on_delete=models.SET_NULL)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = IntegrationTokenQuerySet.as_manager()

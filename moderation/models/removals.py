@@ -14,14 +14,30 @@ import hashlib
 import json
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
+
+__all__ = [
+    "DEFAULT_NOTICE_BODY",
+    "NOTICE_PLACEHOLDERS",
+    "POLICY_TEXT",
+    "VIEWPOINT_SENSITIVE",
+    "AccountRestriction",
+    "CommenterNotice",
+    "IllinoisStatute",
+    "NoticeTemplate",
+    "ProhibitedCategory",
+    "Referral",
+    "Removal",
+    "RemovalCategory",
+    "RetainedContentChanged",
+    "ViolationReport",
+]
 
 
 class ProhibitedCategory(models.TextChoices):
@@ -150,7 +166,7 @@ class RemovalQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class Removal(TrackedModel):
+class Removal(DetailPage, TrackedModel):
     """A captured item removed from a City site, with the City's content-neutral reason.
 
     Sec. VI: content removed "must be retained ... including the time, date and identity
@@ -192,9 +208,7 @@ class Removal(TrackedModel):
     site = models.ForeignKey("sites_registry.Site", on_delete=models.PROTECT, related_name="removals")
     action = models.CharField("action taken on the platform", max_length=20, choices=Action.choices)
     reason = models.TextField("content-neutral reason")
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="removals"
-    )
+    removed_by = actor_field(related_name="removals")
     removed_at = models.DateTimeField(default=timezone.now)
 
     retained_platform_item_id = models.CharField(max_length=200)
@@ -209,19 +223,17 @@ class Removal(TrackedModel):
     review_status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NOT_REQUIRED
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = optional_actor_field()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
-    reinstated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reinstated_by = optional_actor_field()
     reinstated_at = models.DateTimeField(null=True, blank=True)
     reinstatement_reason = models.TextField(blank=True)
 
     objects = RemovalQuerySet.as_manager()
+
+    detail_url_name = "moderation:removal-detail"
 
     class Meta:
         ordering = ["-removed_at", "-pk"]
@@ -248,9 +260,6 @@ class Removal(TrackedModel):
 
     def __str__(self) -> str:
         return f"Removal #{self.pk} of {self.retained_platform_item_id}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:removal-detail", args=[self.pk])
 
     @property
     def in_force(self) -> bool:
@@ -329,7 +338,7 @@ class ViolationReportQuerySet(models.QuerySet):
         return self.unresolved().filter(due_date__lt=today)
 
 
-class ViolationReport(TrackedModel):
+class ViolationReport(DetailPage, TrackedModel):
     """A report to the Communications Office of material that may violate the policy.
 
     Sec. VI: TST "immediately notif[ies] the City Communications Office"; the Office
@@ -363,31 +372,23 @@ class ViolationReport(TrackedModel):
     )
     suspected_categories = models.JSONField(default=list, blank=True)
     concern = models.TextField("what may violate the policy, and why")
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="violation_reports_made"
-    )
+    reported_by = actor_field(related_name="violation_reports_made")
     notified_at = models.DateTimeField(default=timezone.now)
     due_date = models.DateField("response due")
     notification_sent_at = models.DateTimeField("e-mail sent", null=True, blank=True)
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_reports",
-    )
+    assignee = optional_actor_field(related_name="assigned_reports")
     picked_up_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    resolved_by = optional_actor_field()
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     response = models.TextField("the Communications Office's response", blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = ViolationReportQuerySet.as_manager()
+
+    detail_url_name = "moderation:report-detail"
 
     class Meta:
         ordering = ["due_date", "notified_at"]
@@ -409,9 +410,6 @@ class ViolationReport(TrackedModel):
     def __str__(self) -> str:
         return f"Report #{self.pk}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:report-detail", args=[self.pk])
-
     @property
     def is_resolved(self) -> bool:
         return self.state == self.State.RESOLVED
@@ -423,7 +421,7 @@ class ViolationReport(TrackedModel):
         return [ProhibitedCategory(value).label for value in self.suspected_categories]
 
 
-class Referral(TrackedModel):
+class Referral(DetailPage, TrackedModel):
     """A referral to law enforcement (law violations) or to the platform (terms violations).
 
     Sec. VI: comments that violate law "shall be referred to the appropriate law
@@ -464,12 +462,12 @@ class Referral(TrackedModel):
     details = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REFERRED)
     outcome = models.TextField(blank=True)
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
-    )
+    referred_by = actor_field(related_name="referrals")
     referred_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    detail_url_name = "moderation:referral-detail"
 
     class Meta:
         ordering = ["-referred_at", "-pk"]
@@ -490,9 +488,6 @@ class Referral(TrackedModel):
     def __str__(self) -> str:
         target = self.agency if self.kind == self.Kind.LAW_ENFORCEMENT else str(self.platform or "")
         return f"Referral #{self.pk} to {target}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("moderation:referral-detail", args=[self.pk])
 
     @property
     def statute_label(self) -> str:
@@ -584,7 +579,7 @@ class CommenterNotice(TrackedModel):
         NoticeTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
     )
     not_possible_reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -651,18 +646,14 @@ class AccountRestriction(TrackedModel):
     reason = models.TextField()
     removals = models.ManyToManyField(Removal, blank=True, related_name="account_restrictions")
     state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = actor_field()
     requested_at = models.DateTimeField(default=timezone.now)
     starts_at = models.DateTimeField()
     expires_at = models.DateTimeField()
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = optional_actor_field()
     approved_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    lifted_by = optional_actor_field()
     lifted_at = models.DateTimeField(null=True, blank=True)
     lift_reason = models.TextField(blank=True)
 

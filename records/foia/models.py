@@ -1,23 +1,3 @@
 """The FOIA models, where this feature's modules find them (defined in ``records.models``)."""
 
-from records.models.foia import (
-    FoiaDownload,
-    FoiaExemption,
-    FoiaExport,
-    FoiaLetter,
-    FoiaLetterTemplate,
-    FoiaRequest,
-    FoiaRequester,
-    Redaction,
-)
-
-__all__ = [
-    "FoiaDownload",
-    "FoiaExemption",
-    "FoiaExport",
-    "FoiaLetter",
-    "FoiaLetterTemplate",
-    "FoiaRequest",
-    "FoiaRequester",
-    "Redaction",
-]
+from records.models.foia import *  # noqa: F403

@@ -1,38 +1,5 @@
-from records.models.foia import (
-    FoiaDownload,
-    FoiaExemption,
-    FoiaExport,
-    FoiaLetter,
-    FoiaLetterTemplate,
-    FoiaRequest,
-    FoiaRequester,
-    Redaction,
-)
-from records.models.holds import HoldScope, LegalHold
-from records.models.retention import (
-    DisposalCertificate,
-    DisposalCertificateItem,
-    DisposalCertificateLine,
-    DisposalTombstone,
-    RetentionSchedule,
-    StoredFileDisposal,
-)
+"""The records models; each module names what it exports in ``__all__``."""
 
-__all__ = [
-    "DisposalCertificate",
-    "DisposalCertificateItem",
-    "DisposalCertificateLine",
-    "DisposalTombstone",
-    "FoiaDownload",
-    "FoiaExemption",
-    "FoiaExport",
-    "FoiaLetter",
-    "FoiaLetterTemplate",
-    "FoiaRequest",
-    "FoiaRequester",
-    "HoldScope",
-    "LegalHold",
-    "Redaction",
-    "RetentionSchedule",
-    "StoredFileDisposal",
-]
+from records.models.foia import *  # noqa: F403
+from records.models.holds import *  # noqa: F403
+from records.models.retention import *  # noqa: F403

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
+
+__all__ = [
+    "FoiaDownload",
+    "FoiaExemption",
+    "FoiaExport",
+    "FoiaLetter",
+    "FoiaLetterTemplate",
+    "FoiaRequest",
+    "FoiaRequester",
+    "Redaction",
+]
 
 
 class FoiaRequester(TrackedModel):
@@ -61,7 +71,7 @@ class FoiaRequestQuerySet(models.QuerySet):
         return self.awaiting_response().filter(due_on__lte=last_day)
 
 
-class FoiaRequest(TrackedModel):
+class FoiaRequest(DetailPage, TrackedModel):
     """A request for public records under the Illinois Freedom of Information Act."""
 
     class State(models.TextChoices):
@@ -142,13 +152,7 @@ class FoiaRequest(TrackedModel):
     recurrent_detected = models.TextField(
         blank=True, help_text="Why the requester looks like a recurrent requester (§2(g)), if it does."
     )
-    recurrent_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recurrent_confirmed_by = optional_actor_field()
     recurrent_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     # Scope of the responsive records.
@@ -160,13 +164,7 @@ class FoiaRequest(TrackedModel):
     # Keys of the record series asked for (``records.series.REGISTRY``).
     record_kinds = models.JSONField(default=list, blank=True)
 
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="foia_requests_assigned",
-    )
+    assignee = optional_actor_field(related_name="foia_requests_assigned")
     state = models.CharField(max_length=30, choices=State.choices, default=State.RECEIVED)
     notes = models.TextField(blank=True)
 
@@ -201,6 +199,8 @@ class FoiaRequest(TrackedModel):
     # Requests name private people: their history is for the Clerk only.
     history_roles = ("City Clerk",)
 
+    detail_url_name = "records:foia-detail"
+
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
@@ -229,9 +229,6 @@ class FoiaRequest(TrackedModel):
     @property
     def reference(self) -> str:
         return f"FOIA-{self.received_on:%Y}-{self.pk:04d}" if self.pk else "FOIA (new)"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:foia-detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -280,7 +277,7 @@ class FoiaLetterTemplate(TrackedModel):
         return reverse("records:foia-template-edit", args=[self.kind])
 
 
-class FoiaLetter(TrackedModel):
+class FoiaLetter(DetailPage, TrackedModel):
     """A letter sent to the requester, kept on the request exactly as sent."""
 
     request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="letters")
@@ -288,19 +285,18 @@ class FoiaLetter(TrackedModel):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     sent_on = models.DateField()
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = actor_field()
     emailed_to = models.EmailField(blank=True)
 
     history_roles = ("City Clerk",)
+
+    detail_url_name = "records:foia-letter"
 
     class Meta:
         ordering = ["sent_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} letter, {self.sent_on:%Y-%m-%d}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:foia-letter", args=[self.pk])
 
 
 class FoiaExemption(TrackedModel):
@@ -346,9 +342,7 @@ class Redaction(TrackedModel):
         max_length=10, choices=Exemption.choices, default=Exemption.PRIVATE_INFORMATION
     )
     note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = optional_actor_field()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history_roles = ("City Clerk",)
@@ -366,7 +360,7 @@ class Redaction(TrackedModel):
         return f"{self.get_exemption_display()} on {self.record_kind} #{self.record_id} {self.field}"
 
 
-class FoiaExport(TrackedModel):
+class FoiaExport(DetailPage, TrackedModel):
     """One export bundle of a request's responsive records, built by a Celery task."""
 
     class State(models.TextChoices):
@@ -376,7 +370,7 @@ class FoiaExport(TrackedModel):
         FAILED = "failed", "Failed"
 
     request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="exports")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = actor_field()
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -393,6 +387,8 @@ class FoiaExport(TrackedModel):
 
     history_roles = ("City Clerk",)
 
+    detail_url_name = "records:foia-export"
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -403,9 +399,6 @@ class FoiaExport(TrackedModel):
 
     def __str__(self) -> str:
         return f"Export #{self.pk} of {self.request.reference}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:foia-export", args=[self.pk])
 
     @property
     def percent(self) -> int:
@@ -424,7 +417,7 @@ class FoiaDownload(TrackedModel):
     """Who downloaded an export bundle, and when."""
 
     export = models.ForeignKey(FoiaExport, on_delete=models.PROTECT, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = actor_field()
     downloaded_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_actor_field
+
+__all__ = [
+    "HoldScope",
+    "LegalHold",
+]
 
 
 class LegalHoldQuerySet(models.QuerySet):
@@ -13,7 +16,7 @@ class LegalHoldQuerySet(models.QuerySet):
         return self.filter(released_at__isnull=True)
 
 
-class LegalHold(TrackedModel):
+class LegalHold(DetailPage, TrackedModel):
     """A hold on records for litigation, an investigation, an audit or a FOIA request.
 
     Holds override everything: a held record is never destroyed, even on an approved
@@ -37,17 +40,9 @@ class LegalHold(TrackedModel):
     )
     matter = models.CharField(max_length=300, blank=True)
     reason = models.TextField()
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legal_holds_placed"
-    )
+    placed_by = actor_field(related_name="legal_holds_placed")
     placed_at = models.DateTimeField()
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="legal_holds_released",
-    )
+    released_by = optional_actor_field(related_name="legal_holds_released")
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.TextField(blank=True)
 
@@ -56,6 +51,8 @@ class LegalHold(TrackedModel):
     # Hold pages are the Clerk's: a hold's matter and scope (for a FOIA hold, the request's
     # search terms and commenters) are not for the other roles, nor is its history.
     history_roles = ("City Clerk",)
+
+    detail_url_name = "records:hold-detail"
 
     class Meta:
         ordering = ["-placed_at"]
@@ -72,9 +69,6 @@ class LegalHold(TrackedModel):
     @property
     def is_active(self) -> bool:
         return self.released_at is None
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:hold-detail", args=[self.pk])
 
     @property
     def pending_foia_request(self):

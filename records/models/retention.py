@@ -8,13 +8,20 @@ records the approval, and only then does the job destroy the records it lists.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from config.portal.audit import TrackedModel
+from config.portal.audit import DetailPage, TrackedModel, optional_actor_field
+
+__all__ = [
+    "DisposalCertificate",
+    "DisposalCertificateItem",
+    "DisposalCertificateLine",
+    "DisposalTombstone",
+    "RetentionSchedule",
+    "StoredFileDisposal",
+]
 
 
 class RetentionSchedule(TrackedModel):
@@ -76,7 +83,7 @@ class DisposalCertificateQuerySet(models.QuerySet):
         return self.filter(state=DisposalCertificate.State.APPROVED, requested_disposal_date__lte=as_of)
 
 
-class DisposalCertificate(TrackedModel):
+class DisposalCertificate(DetailPage, TrackedModel):
     """A Local Records Disposal Certificate (44 Ill. Adm. Code 4000.40).
 
     Drafted by the nightly job, filed with the Commission by the Clerk at least 30 days
@@ -96,9 +103,7 @@ class DisposalCertificate(TrackedModel):
     eligible_as_of = models.DateField(help_text="The date on which the listed records were eligible.")
 
     filed_on = models.DateField(null=True, blank=True, help_text="Date sent to the Commission.")
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    filed_by = optional_actor_field()
     requested_disposal_date = models.DateField(null=True, blank=True)
     # Holds override everything: records a hold placed after drafting covers stay listed, but
     # the certificate excludes them, and the Clerk confirms that exclusion when filing.
@@ -107,17 +112,13 @@ class DisposalCertificate(TrackedModel):
         blank=True,
         help_text="Listed records under a legal hold when the certificate was filed, excluded from it.",
     )
-    held_exclusion_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    held_exclusion_confirmed_by = optional_actor_field()
     held_exclusion_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     approval_number = models.CharField(max_length=100, blank=True)
     approved_on = models.DateField(null=True, blank=True)
     approver_name = models.CharField(max_length=200, blank=True)
-    approval_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approval_recorded_by = optional_actor_field()
 
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
@@ -126,6 +127,8 @@ class DisposalCertificate(TrackedModel):
     executed_at = models.DateTimeField(null=True, blank=True)
 
     objects = DisposalCertificateQuerySet.as_manager()
+
+    detail_url_name = "records:certificate-detail"
 
     class Meta:
         ordering = ["-drafted_at"]
@@ -150,9 +153,6 @@ class DisposalCertificate(TrackedModel):
 
     def __str__(self) -> str:
         return f"Disposal Certificate {self.number}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("records:certificate-detail", args=[self.pk])
 
 
 class DisposalCertificateLine(TrackedModel):
