@@ -545,14 +545,20 @@ def foia_letter_template_update(
 # --- Redactions -------------------------------------------------------------------------
 
 
-@transaction.atomic
-def foia_redaction_scan_start(*, actor, request: FoiaRequest) -> FoiaRequest:
-    """Queue the private-information scan of the responsive records (a task: it reads every record)."""
+def _lock_for_scan(actor, request: FoiaRequest) -> FoiaRequest:
+    """The Clerk's open request, locked, whose scope selects records to scan."""
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
     if selectors.scope_is_empty(request):
         raise ValidationError("The request's scope is empty: there are no records to scan.")
+    return request
+
+
+@transaction.atomic
+def foia_redaction_scan_start(*, actor, request: FoiaRequest) -> FoiaRequest:
+    """Queue the private-information scan of the responsive records (a task: it reads every record)."""
+    request = _lock_for_scan(actor, request)
     request.redaction_scan_requested_at = timezone.now()
     stamp(request, actor=actor, reason="Private-information scan requested")
     request.save()
@@ -563,12 +569,7 @@ def foia_redaction_scan_start(*, actor, request: FoiaRequest) -> FoiaRequest:
 @transaction.atomic
 def foia_redactions_suggest(*, actor, request: FoiaRequest) -> int:
     """Suggest a redaction for every piece of private information (§2(c-5)) in the scope's text."""
-    roles.require_role(actor, roles.CITY_CLERK)
-    request = _lock(request)
-    _require_open(request)
-    if selectors.scope_is_empty(request):
-        raise ValidationError("The request's scope is empty: there are no records to scan.")
-    return suggest_redactions(request, actor=actor)
+    return suggest_redactions(_lock_for_scan(actor, request), actor=actor)
 
 
 @transaction.atomic

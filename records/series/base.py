@@ -234,6 +234,18 @@ def _reaches_many(model: type[models.Model], q: Q) -> bool:
     return False
 
 
+def text_content(*fields: str) -> dict:
+    """``content_sql`` and ``content_python`` for a record fingerprinted by these columns, joined by
+    newlines in this order (NULLs left out, as PostgreSQL's ``concat_ws`` does): the two give the
+    same text, so a tombstone's SHA-256 is the same whichever database destroyed the record."""
+    return {
+        "content_sql": f"concat_ws(E'\\n', {', '.join(fields)})",
+        "content_python": lambda record: "\n".join(
+            str(value) for value in (getattr(record, name) for name in fields) if value is not None
+        ),
+    }
+
+
 class Registry:
     """The series, in destruction order (a series that refers to another comes first)."""
 

@@ -24,6 +24,7 @@ from records.series.base import (
     joined,
     plain_record,
     register,
+    text_content,
 )
 
 # --- Notices to commenters --------------------------------------------------------------------
@@ -44,8 +45,7 @@ COMMENTER_NOTICES = register(
         label="Notices to commenters",
         model_label="moderation.CommenterNotice",
         record_date_field="recorded_at",
-        content_sql="concat_ws(E'\\n', status, channel, message, not_possible_reason)",
-        content_python=lambda n: "\n".join([n.status, n.channel, n.message, n.not_possible_reason]),
+        **text_content("status", "channel", "message", "not_possible_reason"),
         export_columns=NOTICE_COLUMNS,
         value_fields=(
             "pk",
@@ -97,23 +97,17 @@ REFERRALS = register(
         label="Referrals",
         model_label="moderation.Referral",
         record_date_field="referred_at",
-        content_sql=(
-            "concat_ws(E'\\n', kind, agency, statute, statute_other, case_number, terms_url, "
-            "platform_report_id, details, status, outcome)"
-        ),
-        content_python=lambda r: "\n".join(
-            [
-                r.kind,
-                r.agency,
-                r.statute,
-                r.statute_other,
-                r.case_number,
-                r.terms_url,
-                r.platform_report_id,
-                r.details,
-                r.status,
-                r.outcome,
-            ]
+        **text_content(
+            "kind",
+            "agency",
+            "statute",
+            "statute_other",
+            "case_number",
+            "terms_url",
+            "platform_report_id",
+            "details",
+            "status",
+            "outcome",
         ),  # fmt: skip
         export_columns=REFERRAL_COLUMNS,
         value_fields=(
@@ -174,8 +168,7 @@ VIOLATION_REPORTS = register(
         label="Reports of potential violations",
         model_label="moderation.ViolationReport",
         record_date_field="notified_at",
-        content_sql="concat_ws(E'\\n', concern, state, outcome, response)",
-        content_python=lambda r: "\n".join([r.concern, r.state, r.outcome, r.response]),
+        **text_content("concern", "state", "outcome", "response"),
         export_columns=REPORT_COLUMNS,
         value_fields=(
             "pk",
@@ -233,10 +226,7 @@ ACCOUNT_RESTRICTIONS = register(
         label="Blocked and restricted accounts, with their decisions",
         model_label="moderation.AccountRestriction",
         record_date_field="expires_at",
-        content_sql="concat_ws(E'\\n', scope, scope_detail, reason, state, decision_note, lift_reason)",
-        content_python=lambda r: "\n".join(
-            [r.scope, r.scope_detail, r.reason, r.state, r.decision_note, r.lift_reason]
-        ),
+        **text_content("scope", "scope_detail", "reason", "state", "decision_note", "lift_reason"),
         export_columns=RESTRICTION_COLUMNS,
         value_fields=(
             "pk",
@@ -294,6 +284,18 @@ REMOVAL_COLUMNS = (
 )
 
 
+# The fields of a removal's retained copy (Sec. VI), in the order ``_removal_record`` reads them.
+RETAINED_COPY_FIELDS = (
+    "retained_platform_item_id",
+    "retained_text",
+    "retained_posted_at",
+    "retained_poster_id",
+    "retained_poster_name",
+    "retained_poster_profile_url",
+    "retained_permalink",
+)
+
+
 def _removal_record(row: tuple) -> ExportRecord:
     from moderation.models import Removal
 
@@ -319,15 +321,8 @@ def _removal_record(row: tuple) -> ExportRecord:
         "reinstated_at": iso(reinstated_at),
     }
     # The model's own canonical document, so the payload hashes to ``retained_sha256``.
-    document = Removal(
-        retained_platform_item_id=item_id,
-        retained_text=text,
-        retained_posted_at=posted_at,
-        retained_poster_id=poster_id,
-        retained_poster_name=poster_name,
-        retained_poster_profile_url=poster_url,
-        retained_permalink=permalink,
-    ).retained_document()
+    retained = (item_id, text, posted_at, poster_id, poster_name, poster_url, permalink)
+    document = Removal(**dict(zip(RETAINED_COPY_FIELDS, retained, strict=True))).retained_document()
     native = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return ExportRecord(id=pk, values=values, native=native, native_sha256=sha256)
 

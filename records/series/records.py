@@ -13,7 +13,16 @@ import hashlib
 
 from django.core.files.storage import Storage
 
-from records.series.base import Blocker, Dependent, Detach, RecordSeries, ScopePaths, plain_record, register
+from records.series.base import (
+    Blocker,
+    Dependent,
+    Detach,
+    RecordSeries,
+    ScopePaths,
+    plain_record,
+    register,
+    text_content,
+)
 
 LETTER_COLUMNS = (
     ("id", "Letter"),
@@ -30,10 +39,7 @@ FOIA_LETTERS = register(
         label="FOIA letters",
         model_label="records.FoiaLetter",
         record_date_field="sent_on",
-        content_sql="concat_ws(E'\\n', kind, subject, body, emailed_to)",
-        content_python=lambda letter: "\n".join(
-            [letter.kind, letter.subject, letter.body, letter.emailed_to]
-        ),
+        **text_content("kind", "subject", "body", "emailed_to"),
         export_columns=LETTER_COLUMNS,
         value_fields=("pk", "request_id", "kind", "subject", "body", "sent_on", "emailed_to"),
         record=plain_record(LETTER_COLUMNS),
@@ -55,11 +61,7 @@ def _export_storage() -> Storage:
     return storages["exports"]
 
 
-_EXPORT_CONTENT_SQL = "concat_ws(E'\\n', state, file_name, sha256, error)"
-
-
-def _export_content(export) -> str:
-    return "\n".join([export.state, export.file_name, export.sha256, export.error])
+_EXPORT_CONTENT = text_content("state", "file_name", "sha256", "error")
 
 
 EXPORT_COLUMNS = (
@@ -78,15 +80,15 @@ FOIA_EXPORTS = register(
         label="FOIA export bundles",
         model_label="records.FoiaExport",
         record_date_field="finished_at",
-        content_sql=_EXPORT_CONTENT_SQL,
-        content_python=_export_content,
+        **_EXPORT_CONTENT,
         # A bundle's tombstone keeps the bundle's own SHA-256, to match any copy sent out.
         sha256_sql=(
             f"CASE WHEN sha256 <> '' THEN sha256 "
-            f"ELSE encode(sha256(convert_to({_EXPORT_CONTENT_SQL}, 'UTF8')), 'hex') END"
+            f"ELSE encode(sha256(convert_to({_EXPORT_CONTENT['content_sql']}, 'UTF8')), 'hex') END"
         ),
         sha256_python=lambda export: (
-            export.sha256 or hashlib.sha256(_export_content(export).encode("utf-8")).hexdigest()
+            export.sha256
+            or hashlib.sha256(_EXPORT_CONTENT["content_python"](export).encode("utf-8")).hexdigest()
         ),
         export_columns=EXPORT_COLUMNS,
         value_fields=(
@@ -131,8 +133,7 @@ FOIA_REQUESTS = register(
         label="FOIA requests",
         model_label="records.FoiaRequest",
         record_date_field="closed_at",
-        content_sql="concat_ws(E'\\n', description, state, notes, agreed_in_writing)",
-        content_python=lambda r: "\n".join([r.description, r.state, r.notes, r.agreed_in_writing]),
+        **text_content("description", "state", "notes", "agreed_in_writing"),
         export_columns=REQUEST_COLUMNS,
         value_fields=(
             "pk",
@@ -191,10 +192,7 @@ LEGAL_HOLDS = register(
         label="Legal holds",
         model_label="records.LegalHold",
         record_date_field="released_at",
-        content_sql="concat_ws(E'\\n', name, kind, reference, matter, reason, release_reason)",
-        content_python=lambda h: "\n".join(
-            [h.name, h.kind, h.reference, h.matter, h.reason, h.release_reason]
-        ),
+        **text_content("name", "kind", "reference", "matter", "reason", "release_reason"),
         export_columns=HOLD_COLUMNS,
         value_fields=(
             "pk",

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.db.models import OuterRef, Q, Subquery
 
-from records.series.base import Blocker, RecordSeries, ScopePaths, plain_record, register
+from records.series.base import Blocker, RecordSeries, ScopePaths, plain_record, register, text_content
 
 DECISION_COLUMNS = (
     ("id", "Decision"),
@@ -31,8 +31,7 @@ SITE_DECISIONS = register(
         label="Site decisions (approvals, suspensions, retirements)",
         model_label="sites_registry.SiteDecision",
         record_date_field="decided_at",
-        content_sql="concat_ws(E'\\n', action, from_state, to_state, reason)",
-        content_python=lambda d: "\n".join([d.action, d.from_state, d.to_state, d.reason]),
+        **text_content("action", "from_state", "to_state", "reason"),
         export_columns=DECISION_COLUMNS,
         value_fields=(
             "pk",
@@ -68,8 +67,7 @@ COMPLIANCE_CHECKLISTS = register(
         label="Compliance checklist confirmations",
         model_label="sites_registry.ComplianceItem",
         record_date_field="checked_at",
-        content_sql="concat_ws(E'\\n', kind, status, where_shown, not_possible_reason)",
-        content_python=lambda c: "\n".join([c.kind, c.status, c.where_shown, c.not_possible_reason]),
+        **text_content("kind", "status", "where_shown", "not_possible_reason"),
         export_columns=CHECKLIST_COLUMNS,
         value_fields=(
             "pk",
@@ -121,8 +119,7 @@ POLICY_DOCUMENTS = register(
         label="Policy documents",
         model_label="sites_registry.PolicyDocument",
         record_date_field="effective_date",
-        content_sql="concat_ws(E'\\n', kind, version::text, text, change_summary)",
-        content_python=lambda p: "\n".join([p.kind, str(p.version), p.text, p.change_summary]),
+        **text_content("kind", "version", "text", "change_summary"),
         export_columns=POLICY_COLUMNS,
         value_fields=("pk", "kind", "version", "effective_date", "change_summary", "text"),
         record=plain_record(POLICY_COLUMNS),
@@ -147,8 +144,7 @@ SITES = register(
         label="Site registry records",
         model_label="sites_registry.Site",
         record_date_field="created_at",
-        content_sql="concat_ws(E'\\n', account_name, handle, url, department, state)",
-        content_python=lambda s: "\n".join([s.account_name, s.handle, s.url, s.department, s.state]),
+        **text_content("account_name", "handle", "url", "department", "state"),
         export_columns=SITE_COLUMNS,
         value_fields=(
             "pk",
