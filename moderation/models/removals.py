@@ -186,7 +186,8 @@ class Removal(DetailPage, TrackedModel):
         UPHELD = "upheld", "Upheld on second review"
         REINSTATED = "reinstated", "Reinstated on second review"
 
-    RETAINED_FIELDS = (
+    # The retained copy itself (Sec. VI): what ``retained_document`` is built from.
+    RETAINED_COPY = (
         "retained_platform_item_id",
         "retained_text",
         "retained_posted_at",
@@ -194,6 +195,9 @@ class Removal(DetailPage, TrackedModel):
         "retained_poster_name",
         "retained_poster_profile_url",
         "retained_permalink",
+    )
+    RETAINED_FIELDS = (
+        *RETAINED_COPY,
         "retained_sha256",
         "site_id",
         "removed_at",

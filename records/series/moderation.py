@@ -284,18 +284,6 @@ REMOVAL_COLUMNS = (
 )
 
 
-# The fields of a removal's retained copy (Sec. VI), in the order ``_removal_record`` reads them.
-RETAINED_COPY_FIELDS = (
-    "retained_platform_item_id",
-    "retained_text",
-    "retained_posted_at",
-    "retained_poster_id",
-    "retained_poster_name",
-    "retained_poster_profile_url",
-    "retained_permalink",
-)
-
-
 def _removal_record(row: tuple) -> ExportRecord:
     from moderation.models import Removal
 
@@ -322,7 +310,7 @@ def _removal_record(row: tuple) -> ExportRecord:
     }
     # The model's own canonical document, so the payload hashes to ``retained_sha256``.
     retained = (item_id, text, posted_at, poster_id, poster_name, poster_url, permalink)
-    document = Removal(**dict(zip(RETAINED_COPY_FIELDS, retained, strict=True))).retained_document()
+    document = Removal(**dict(zip(Removal.RETAINED_COPY, retained, strict=True))).retained_document()
     native = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return ExportRecord(id=pk, values=values, native=native, native_sha256=sha256)
 
