@@ -97,16 +97,16 @@ def ensure_dataset(size: int):
                 ensure_ascii=False,
             )
             posted = base + timedelta(seconds=index * 60)
+            digest = hashlib.sha256(payload.encode()).hexdigest()
             yield (
                 site.pk, f"b{size}-{index}", "comment", commenters[index % 1000], text, posted, posted, "",
-                payload, hashlib.sha256(payload.encode()).hexdigest(), "visible", now, now,
-                "", False, 0, False,
+                payload, digest, "visible", now, now, "", False, 0, False, digest, False,
             )  # fmt: skip
 
     columns = (
         "site_id, platform_item_id, kind, author_id, text, posted_at, captured_at, permalink, "
         "raw_payload, payload_sha256, platform_state, created_at, updated_at, "
-        "parent_platform_item_id, from_city, edit_count, asks_for_response"
+        "parent_platform_item_id, from_city, edit_count, asks_for_response, content_sha256, posted_at_derived"
     )
     if connection.vendor == "postgresql":
         with (
