@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from config.portal import locks
 from config.portal.audit import stamp, system_user
+from config.portal.calendar import local_date
 from records.models import (
     DisposalCertificate,
     DisposalCertificateItem,
@@ -124,7 +125,7 @@ def _destroy_postgresql(
             f"tombstones AS (INSERT INTO {_db_table(DisposalTombstone)} "
             "(series, original_id, record_date, record_created_at, content_sha256, "
             "certificate_id, destroyed_at) "
-            f"SELECT %s, {pk}, {_column(model, entry.record_date_field)}, "
+            f"SELECT %s, {pk}, {entry.record_date_sql(_column(model, entry.record_date_field))}, "
             f"{_column(model, entry.created_field)}, "
             f"{entry.content_sha256_sql()}, %s, %s FROM destroyed "
             "RETURNING 1)"
@@ -143,7 +144,7 @@ def _destroy_portable(entry: RecordSeries, ids: list[int], certificate: Disposal
         DisposalTombstone(
             series=entry.series,
             original_id=record.pk,
-            record_date=getattr(record, entry.record_date_field),
+            record_date=entry.record_instant(getattr(record, entry.record_date_field)),
             record_created_at=getattr(record, entry.created_field, None),
             content_sha256=entry.content_sha256(record),
             certificate=certificate,
@@ -177,6 +178,11 @@ def _destroy_portable(entry: RecordSeries, ids: list[int], certificate: Disposal
     rows._raw_delete(rows.db)
 
 
+def _eligible_before(entry: RecordSeries, schedule, as_of: dt.date):
+    cutoff = eligible_before(schedule, as_of)
+    return local_date(cutoff) if cutoff is not None and entry.dated_by_day else cutoff
+
+
 def _select_batch_postgresql(certificate, entry, schedule, as_of, after_record_id, batch_size):
     """Items and their records, locked (``SKIP LOCKED``), with eligibility, in two statements."""
     model = entry.model
@@ -197,7 +203,8 @@ def _select_batch_postgresql(certificate, entry, schedule, as_of, after_record_i
         cursor.execute(
             f"SELECT {pk}, {_column(model, entry.record_date_field)} < %s FROM {_db_table(model)} "
             f"WHERE {pk} = ANY(%s)",
-            [eligible_before(schedule, as_of), record_ids],
+            # A calendar-date column is compared with a date: an instant would be read in UTC.
+            [_eligible_before(entry, schedule, as_of), record_ids],
         )
         rows = cursor.fetchall()
         existing = [row[0] for row in rows]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config.portal import calendar, locks, roles
@@ -405,6 +406,14 @@ def _next_number(as_of: dt.date) -> str:
     return f"{prefix}{number:03d}"
 
 
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _column_name(entry: RecordSeries) -> str:
+    return entry.model._meta.get_field(entry.record_date_field).column
+
+
 @transaction.atomic
 def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
     """List newly eligible, unheld records on the open draft (created if needed).
@@ -426,10 +435,32 @@ def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
             stamp(certificate, actor=actor, reason="Drafted by the nightly retention job")
             certificate.save()
             certificate.added_by_series = {}
+        if entry.dated_by_day and connection.vendor != "postgresql":
+            # SQLite (the embedded default, small): the instants computed in Python.
+            items = [
+                DisposalCertificateItem(
+                    certificate=certificate,
+                    series=entry.series,
+                    record_id=pk,
+                    record_date=entry.record_instant(day),
+                )
+                for pk, day in queryset.values_list("pk", entry.record_date_field).iterator()
+            ]
+            DisposalCertificateItem.objects.bulk_create(items, batch_size=2000)
+            added += len(items)
+            certificate.added_by_series[entry.series] = len(items)
+            continue
+        model = entry.model
+        record_date = RawSQL(
+            entry.record_date_sql(f"{_quoted(model._meta.db_table)}.{_quoted(_column_name(entry))}"),
+            [],
+            output_field=models.DateTimeField(),
+        )
         rows = queryset.annotate(
+            _record_date=record_date,
             _certificate=models.Value(certificate.pk, output_field=models.BigIntegerField()),
             _series=models.Value(entry.series, output_field=models.CharField()),
-        ).values_list("pk", entry.record_date_field, "_certificate", "_series")
+        ).values_list("pk", "_record_date", "_certificate", "_series")
         select_sql, params = rows.query.sql_with_params()
         table = DisposalCertificateItem._meta.db_table
         with connection.cursor() as cursor:

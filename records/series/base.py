@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from django.apps import apps
@@ -31,6 +31,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
+
+from config.portal.calendar import CITY_TZ, start_of_local_day
 
 
 class Scope(Protocol):
@@ -111,6 +113,8 @@ class ExportRecord:
     values: dict[str, str]  # column -> text, in the order of the series' columns
     native: str | None = None  # the payload exactly as captured, for records.jsonl
     native_sha256: str = ""
+    # The native payload is the record's own columns as JSON, written once they are all filled in.
+    native_from_values: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,22 @@ class RecordSeries:
     @property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
+
+    @property
+    def dated_by_day(self) -> bool:
+        """The record date is a calendar date (a letter's day sent), not an instant."""
+        return not isinstance(self.model._meta.get_field(self.record_date_field), models.DateTimeField)
+
+    def record_date_sql(self, column: str) -> str:
+        """SQL (PostgreSQL) for the record date as an instant, as certificates and tombstones keep
+        it: a calendar date is the start of that day in Kankakee, so it reads back as that day."""
+        return f"({column}::timestamp AT TIME ZONE '{CITY_TZ.key}')" if self.dated_by_day else column
+
+    def record_instant(self, value):
+        """The record date as an instant (Python), the same as ``record_date_sql``."""
+        if value is None or isinstance(value, dt.datetime):
+            return value
+        return start_of_local_day(value)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -206,7 +226,10 @@ class RecordSeries:
             extra = self.chunk_values([record.id for record in records])
             for record in records:
                 record.values.update(extra.get(record.id, {}))
-        return records
+        return [
+            replace(record, native=as_json(record.values)) if record.native_from_values else record
+            for record in records
+        ]
 
 
 def _lookups(q: Q):
@@ -324,7 +347,7 @@ def plain_record(columns: tuple[tuple[str, str], ...], formatters: dict | None =
                 values[name] = iso(value)
             else:
                 values[name] = "" if value is None else str(value)
-        return ExportRecord(id=row[0], values=values, native=as_json(values))
+        return ExportRecord(id=row[0], values=values, native_from_values=True)
 
     return record
 

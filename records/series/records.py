@@ -208,7 +208,8 @@ LEGAL_HOLDS = register(
         ),  # fmt: skip
         record=plain_record(HOLD_COLUMNS, {"scopes": lambda _pk: ""}),
         chunk_values=_hold_scopes,
-        redactable_columns=("matter", "reason", "release_reason"),
+        # What a hold held names commenters and other requests' search terms.
+        redactable_columns=("matter", "reason", "release_reason", "scopes"),
         sample_columns=("placed_at", "name", "kind", "released_at"),
         dependents=(Dependent("records.HoldScope", "hold"),),
         # A closed request outlives its released hold and only loses the link.

@@ -30,6 +30,8 @@ from django.db.models import Q
 from config.portal.calendar import day_bounds
 from records.series.base import REGISTRY, RecordSeries, paths
 
+EVERY_RECORD = Q(pk__isnull=False)
+
 
 def _any(conditions: list[Q]) -> Q | None:
     return reduce(or_, conditions) if conditions else None
@@ -117,7 +119,10 @@ class Scope:
                     return None
                 continue
             result &= condition
-        return result
+        # Every record of the series, said so explicitly: an empty Q() would vanish when a hold's
+        # scopes, or several holds, are joined by OR (Q() | q is q), and a hold on a whole series
+        # would then hold only what another hold names.
+        return result if result else EVERY_RECORD
 
     def _sites(self, entry: RecordSeries) -> Q | None:
         return _any([Q(**{f"{path}__in": self.site_ids}) for path in paths(entry.scope.site)])

@@ -30,3 +30,10 @@ def retention_status(context, record):
         # Hold and certificate pages are the Clerk's; other roles see the facts without links.
         "is_clerk": "request" in context and roles.has_role(context["request"].user, roles.CITY_CLERK),
     }
+
+
+@register.filter
+def series_label(key: str) -> str:
+    """``{{ redaction.record_kind|series_label }}``: what a person calls the records of a series."""
+    entry = REGISTRY.get(key)
+    return entry.label if entry is not None else key
