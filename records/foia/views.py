@@ -119,9 +119,9 @@ def request_edit(request, pk: int):
 
 def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
     preview = []
-    if selectors.scope_is_empty(foia_request):
-        return preview
     scope = selectors.request_scope(foia_request)
+    if not scope.has_criteria:
+        return preview
     for spec in selectors.requested_series(foia_request):
         rows = spec.selected(scope).order_by("pk").values_list(*spec.value_fields)[:sample_size]
         samples = spec.build(list(rows))

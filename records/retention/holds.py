@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from records.models import LegalHold
 from records.series import REGISTRY, RecordSeries, Scope
+from records.series.scope import any_of
 
 
 def hold_scopes(hold: LegalHold) -> list[Scope]:
@@ -23,15 +24,10 @@ def hold_scopes(hold: LegalHold) -> list[Scope]:
 
 def hold_filter(entry: RecordSeries, hold: LegalHold) -> Q | None:
     """The records of ``entry`` that ``hold`` covers; None when it covers none of them."""
-    result: Q | None = None
-    for scope in hold_scopes(hold):
-        q = scope.filter(entry)
-        if q is not None:
-            result = q if result is None else result | q
+    covered = [scope.filter(entry) for scope in hold_scopes(hold)]
     if entry.scope.own_hold:
-        own = Q(**{entry.scope.own_hold: hold.pk})
-        result = own if result is None else result | own
-    return result
+        covered.append(Q(**{entry.scope.own_hold: hold.pk}))
+    return any_of([q for q in covered if q is not None])
 
 
 def active_holds() -> list[LegalHold]:
@@ -40,12 +36,8 @@ def active_holds() -> list[LegalHold]:
 
 def held_filter(entry: RecordSeries, holds: Iterable[LegalHold] | None = None) -> Q | None:
     """The records of ``entry`` covered by any of ``holds`` (default: every active hold)."""
-    result: Q | None = None
-    for hold in active_holds() if holds is None else holds:
-        q = hold_filter(entry, hold)
-        if q is not None:
-            result = q if result is None else result | q
-    return result
+    covered = [hold_filter(entry, hold) for hold in (active_holds() if holds is None else holds)]
+    return any_of([q for q in covered if q is not None])
 
 
 def held_queryset(entry: RecordSeries, holds: Iterable[LegalHold] | None = None) -> models.QuerySet:
@@ -70,11 +62,4 @@ def holds_on(record: models.Model) -> list[LegalHold]:
 
 def hold_counts(hold: LegalHold) -> dict[str, int]:
     """Per series, how many records ``hold`` covers now."""
-    counts = {}
-    for entry in REGISTRY.values():
-        q = hold_filter(entry, hold)
-        if q is not None:
-            counts[entry.key] = entry.model.objects.filter(
-                pk__in=entry.model.objects.filter(q).values("pk")
-            ).count()
-    return counts
+    return {entry.key: held_queryset(entry, [hold]).count() for entry in REGISTRY.values()}

@@ -65,11 +65,11 @@ class ExecutionReport(PurgeCounts):
     executed: bool = False
 
 
-def _db_table(model) -> str:
+def quoted_table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _column(model, field_name: str) -> str:
+def quoted_column(model, field_name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field_name).column)
 
 
@@ -87,21 +87,21 @@ def _destroy_postgresql(
     the statements inside the batch's transaction does not matter to them.
     """
     model = entry.model
-    table, pk = _db_table(model), connection.ops.quote_name(model._meta.pk.column)
+    table, pk = quoted_table(model), connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         for detach in entry.detach:
             other = apps.get_model(detach.model)
             extra = f" AND NOT ({pk} = ANY(%s))" if other is model else ""
             cursor.execute(
-                f"UPDATE {_db_table(other)} SET {_column(other, detach.fk)} = NULL "
-                f"WHERE {_column(other, detach.fk)} = ANY(%s){extra}",
+                f"UPDATE {quoted_table(other)} SET {quoted_column(other, detach.fk)} = NULL "
+                f"WHERE {quoted_column(other, detach.fk)} = ANY(%s){extra}",
                 [ids, ids] if extra else [ids],
             )
         for dependent in entry.dependents:
             other = apps.get_model(dependent.model)
             other_pk = connection.ops.quote_name(other._meta.pk.column)
             cursor.execute(
-                f"DELETE FROM {_db_table(other)} WHERE {_column(other, dependent.fk)} = ANY(%s) "
+                f"DELETE FROM {quoted_table(other)} WHERE {quoted_column(other, dependent.fk)} = ANY(%s) "
                 f"RETURNING {other_pk}",
                 [ids],
             )
@@ -109,12 +109,13 @@ def _destroy_postgresql(
             other_history = _history_model(other)
             if other_history is not None and dependent_ids:
                 cursor.execute(
-                    f"DELETE FROM {_db_table(other_history)} WHERE {_column(other_history, 'id')} = ANY(%s)",
+                    f"DELETE FROM {quoted_table(other_history)} "
+                    f"WHERE {quoted_column(other_history, 'id')} = ANY(%s)",
                     [dependent_ids],
                 )
         history = _history_model(model)
         history_delete = (
-            f", purged AS (DELETE FROM {_db_table(history)} WHERE {_column(history, 'id')} "
+            f", purged AS (DELETE FROM {quoted_table(history)} WHERE {quoted_column(history, 'id')} "
             "IN (SELECT id FROM destroyed))"
             if history is not None
             else ""
@@ -122,15 +123,15 @@ def _destroy_postgresql(
         # One statement: the tombstone is computed from exactly the row version deleted.
         cursor.execute(
             f"WITH destroyed AS (DELETE FROM {table} WHERE {pk} = ANY(%s) RETURNING *), "
-            f"tombstones AS (INSERT INTO {_db_table(DisposalTombstone)} "
+            f"tombstones AS (INSERT INTO {quoted_table(DisposalTombstone)} "
             "(series, original_id, record_date, record_created_at, content_sha256, "
             "certificate_id, destroyed_at) "
-            f"SELECT %s, {pk}, {entry.record_date_sql(_column(model, entry.record_date_field))}, "
-            f"{_column(model, entry.created_field)}, "
+            f"SELECT %s, {pk}, {entry.record_date_sql(quoted_column(model, entry.record_date_field))}, "
+            f"{quoted_column(model, entry.created_field)}, "
             f"{entry.content_sha256_sql()}, %s, %s FROM destroyed "
             "RETURNING 1)"
             f"{history_delete}, "
-            f"finished AS (DELETE FROM {_db_table(DisposalCertificateItem)} WHERE id = ANY(%s)) "
+            f"finished AS (DELETE FROM {quoted_table(DisposalCertificateItem)} WHERE id = ANY(%s)) "
             "SELECT count(*) FROM tombstones",
             [ids, entry.series, certificate.pk, now, item_ids],
         )
@@ -186,7 +187,7 @@ def _eligible_before(entry: RecordSeries, schedule, as_of: dt.date):
 def _select_batch_postgresql(certificate, entry, schedule, as_of, after_record_id, batch_size):
     """Items and their records, locked (``SKIP LOCKED``), with eligibility, in two statements."""
     model = entry.model
-    items_table = _db_table(DisposalCertificateItem)
+    items_table = quoted_table(DisposalCertificateItem)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, record_id FROM {items_table} WHERE certificate_id = %s AND series = %s "
@@ -201,7 +202,7 @@ def _select_batch_postgresql(certificate, entry, schedule, as_of, after_record_i
         # The records themselves are locked by the DELETE that destroys them; the item rows
         # (locked above) are the unit of work that another run would skip.
         cursor.execute(
-            f"SELECT {pk}, {_column(model, entry.record_date_field)} < %s FROM {_db_table(model)} "
+            f"SELECT {pk}, {quoted_column(model, entry.record_date_field)} < %s FROM {quoted_table(model)} "
             f"WHERE {pk} = ANY(%s)",
             # A calendar-date column is compared with a date: an instant would be read in UTC.
             [_eligible_before(entry, schedule, as_of), record_ids],
@@ -244,7 +245,7 @@ def _held_among(entry: RecordSeries, held_q, record_ids: set[int], postgresql: b
     if postgresql:
         # One array parameter rather than thousands of IN literals: the batch's ids.
         model = entry.model
-        pk = f"{_db_table(model)}.{connection.ops.quote_name(model._meta.pk.column)}"
+        pk = f"{quoted_table(model)}.{connection.ops.quote_name(model._meta.pk.column)}"
         queryset = queryset.extra(where=[f"{pk} = ANY(%s)"], params=[sorted(record_ids)])
     else:
         queryset = queryset.filter(pk__in=record_ids)

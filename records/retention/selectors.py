@@ -21,8 +21,9 @@ from records.models import (
     RetentionSchedule,
 )
 from records.retention.eligibility import eligibility_date, eligible_filter
-from records.retention.holds import held_filter, held_queryset
+from records.retention.holds import active_holds, held_filter, held_queryset
 from records.series import REGISTRY
+from records.series.scope import any_of
 
 
 @dataclass
@@ -102,21 +103,19 @@ def _certificate_is_live(certificate: DisposalCertificate) -> bool:
     )
 
 
-def _held_items_q(certificate: DisposalCertificate, series: list[str]) -> Q | None:
+def _held_items_q(certificate: DisposalCertificate, series: list[str], holds: list[LegalHold]) -> Q | None:
     """The certificate's items whose record an active hold covers, as one filter over items.
 
     Set-based: per series ``record_id IN (SELECT pk FROM <series> WHERE <held>)``, so a
     certificate of millions of items is one semi-join per series, not a loop over ids.
     """
-    result: Q | None = None
+    held_items = []
     for key in series:
         entry = REGISTRY.get(key)
-        held = held_filter(entry) if entry is not None else None
-        if held is None:
-            continue
-        q = Q(series=key, record_id__in=entry.model.objects.filter(held).values("pk"))
-        result = q if result is None else result | q
-    return result
+        held = held_filter(entry, holds) if entry is not None else None
+        if held is not None:
+            held_items.append(Q(series=key, record_id__in=entry.model.objects.filter(held).values("pk")))
+    return any_of(held_items)
 
 
 @dataclass
@@ -158,7 +157,7 @@ def certificate_held_count(certificate: DisposalCertificate) -> int:
     """How many records the certificate lists that an active hold covers now (one query per
     series listed, plus the holds). ``certificate_file`` calls it under the shared hold lock."""
     series = list(certificate.items.order_by().values_list("series", flat=True).distinct())
-    q = _held_items_q(certificate, series)
+    q = _held_items_q(certificate, series, active_holds())
     return certificate.items.filter(q).count() if q is not None else 0
 
 
@@ -171,10 +170,11 @@ def certificate_holds(certificate: DisposalCertificate) -> CertificateHolds:
         remaining = dict(
             certificate.items.order_by().values("series").annotate(n=Count("pk")).values_list("series", "n")
         )
+        holds = active_holds()
         for row in rows:
             key = row.line.schedule.series
             row.remaining = remaining.get(key, 0)
-            q = _held_items_q(certificate, [key]) if row.remaining else None
+            q = _held_items_q(certificate, [key], holds) if row.remaining else None
             row.held = certificate.items.filter(q).count() if q is not None else 0
     return CertificateHolds(
         certificate=certificate, as_of=timezone.localtime(timezone.now(), CITY_TZ), rows=rows, live=live
@@ -210,10 +210,12 @@ def held_items_page(holds: CertificateHolds, page_number) -> Page | None:
         return None
     certificate = holds.certificate
     series = [row.line.schedule.series for row in holds.rows if row.held]
-    items = certificate.items.filter(_held_items_q(certificate, series)).order_by("series", "record_id")
+    active = list(LegalHold.objects.active().prefetch_related("scopes").order_by("placed_at"))
+    items = certificate.items.filter(_held_items_q(certificate, series, active)).order_by(
+        "series", "record_id"
+    )
     page = _CountedPaginator(items, HELD_ITEMS_PER_PAGE, count=holds.held).get_page(page_number)
     titles = {row.line.schedule.series: row.line.schedule.title for row in holds.rows}
-    active = list(LegalHold.objects.active().prefetch_related("scopes").order_by("placed_at"))
     covering: dict[int, list[LegalHold]] = {}
     page_items = list(page.object_list)
     for key in sorted({item.series for item in page_items}):

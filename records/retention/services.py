@@ -34,7 +34,14 @@ from records.models import (
 )
 from records.retention.eligibility import eligible_filter
 from records.retention.holds import held_filter
-from records.retention.purge import BatchOutcome, ExecutionReport, certificate_execute, dispose_stored_files
+from records.retention.purge import (
+    BatchOutcome,
+    ExecutionReport,
+    certificate_execute,
+    dispose_stored_files,
+    quoted_column,
+    quoted_table,
+)
 from records.retention.selectors import certificate_held_count
 from records.series import REGISTRY, RecordSeries, Scope
 
@@ -406,14 +413,6 @@ def _next_number(as_of: dt.date) -> str:
     return f"{prefix}{number:03d}"
 
 
-def _quoted(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _column_name(entry: RecordSeries) -> str:
-    return entry.model._meta.get_field(entry.record_date_field).column
-
-
 @transaction.atomic
 def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
     """List newly eligible, unheld records on the open draft (created if needed).
@@ -452,7 +451,7 @@ def certificate_draft(*, actor, as_of: dt.date) -> DisposalCertificate | None:
             continue
         model = entry.model
         record_date = RawSQL(
-            entry.record_date_sql(f"{_quoted(model._meta.db_table)}.{_quoted(_column_name(entry))}"),
+            entry.record_date_sql(f"{quoted_table(model)}.{quoted_column(model, entry.record_date_field)}"),
             [],
             output_field=models.DateTimeField(),
         )

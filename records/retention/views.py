@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.portal import calendar, roles
 from config.portal.forms import submit
 from config.portal.models import JobRun
-from moderation.models import Comment
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
 from records.retention import selectors, services
 from records.retention.eligibility import eligibility_date
@@ -22,7 +21,7 @@ from records.retention.forms import (
     ReleaseForm,
     WithdrawForm,
 )
-from records.retention.holds import hold_counts, hold_filter
+from records.retention.holds import held_queryset, hold_counts
 from records.retention.services import JOB_NAME
 from records.series import REGISTRY, Scope
 
@@ -98,8 +97,7 @@ def hold_place(request):
 
 
 def _hold_page(request, hold, *, release_form=None, scope_form=None, preview=None, status=200):
-    q = hold_filter(REGISTRY["captured-items"], hold)
-    held = Comment.objects.filter(q).distinct() if q is not None else Comment.objects.none()
+    held = held_queryset(REGISTRY["captured-items"], [hold])
     page = Paginator(held.select_related("site", "author").order_by("posted_at", "pk"), 50).get_page(
         request.GET.get("page")
     )
@@ -125,14 +123,18 @@ def _hold_page(request, hold, *, release_form=None, scope_form=None, preview=Non
 @clerk_only
 @require_GET
 def hold_detail(request, pk: int):
-    hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
+    hold = get_object_or_404(
+        LegalHold.objects.select_related("placed_by", "released_by").prefetch_related("scopes"), pk=pk
+    )
     return _hold_page(request, hold)
 
 
 @clerk_only
 @require_POST
 def hold_add_scope(request, pk: int):
-    hold = get_object_or_404(LegalHold.objects.select_related("placed_by", "released_by"), pk=pk)
+    hold = get_object_or_404(
+        LegalHold.objects.select_related("placed_by", "released_by").prefetch_related("scopes"), pk=pk
+    )
     form = HoldScopeForm(request.POST)
     if "preview" in request.POST and form.is_valid():
         return _hold_page(request, hold, scope_form=form, preview=_preview(form.scope()))
@@ -149,7 +151,7 @@ def hold_add_scope(request, pk: int):
 @clerk_only
 @require_POST
 def hold_release(request, pk: int):
-    hold = get_object_or_404(LegalHold, pk=pk)
+    hold = get_object_or_404(LegalHold.objects.prefetch_related("scopes"), pk=pk)
     form = ReleaseForm(request.POST)
     released = submit(
         request,

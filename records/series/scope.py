@@ -33,7 +33,8 @@ from records.series.base import REGISTRY, RecordSeries, paths
 EVERY_RECORD = Q(pk__isnull=False)
 
 
-def _any(conditions: list[Q]) -> Q | None:
+def any_of(conditions: list[Q]) -> Q | None:
+    """The conditions joined by OR; None when there are none."""
     return reduce(or_, conditions) if conditions else None
 
 
@@ -125,7 +126,7 @@ class Scope:
         return result if result else EVERY_RECORD
 
     def _sites(self, entry: RecordSeries) -> Q | None:
-        return _any([Q(**{f"{path}__in": self.site_ids}) for path in paths(entry.scope.site)])
+        return any_of([Q(**{f"{path}__in": self.site_ids}) for path in paths(entry.scope.site)])
 
     def _commenters(self, entry: RecordSeries) -> Q | None:
         conditions = [Q(**{f"{path}__in": self.commenter_ids}) for path in paths(entry.scope.commenter)]
@@ -134,10 +135,10 @@ class Scope:
                 conditions.append(
                     Q(**{f"{prefix}site__platform_id": platform_id, f"{prefix}retained_poster_id": user_id})
                 )
-        return _any(conditions)
+        return any_of(conditions)
 
     def _terms(self, entry: RecordSeries) -> Q | None:
-        return _any(
+        return any_of(
             [Q(**{f"{field}__icontains": term}) for term in self.terms for field in entry.scope.text_fields]
         )
 
@@ -146,7 +147,7 @@ class Scope:
             return entry.scope.date_filter(self.date_from, self.date_to)
         if not entry.scope.dates:
             return None
-        return _any(
+        return any_of(
             [
                 _between(entry.model, date_field, self.date_from, self.date_to)
                 for date_field in (entry.record_date_field, *entry.scope.date_fields)
@@ -154,7 +155,7 @@ class Scope:
         )
 
     def _records(self, entry: RecordSeries) -> Q | None:
-        return _any([Q(**{f"{path}__in": self.record_ids}) for path in paths(entry.scope.explicit)])
+        return any_of([Q(**{f"{path}__in": self.record_ids}) for path in paths(entry.scope.explicit)])
 
     def describe(self) -> str:
         """The scope in words, for a hold's page and its export."""
