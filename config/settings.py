@@ -318,3 +318,45 @@ CAPTURE_IMPORT_BATCH_SIZE = env_int("CAPTURE_IMPORT_BATCH_SIZE", 5000)
 CAPTURE_UPLOAD_MAX_BYTES = env_int("CAPTURE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # Largest number of items in one Capture API batch.
 CAPTURE_API_MAX_ITEMS = env_int("CAPTURE_API_MAX_ITEMS", 1000)
+
+# --- Automatic capture: connectors to the platforms' APIs ---------------------
+# Fernet keys (comma-separated, newest first) that encrypt connected sites' credentials;
+# required in production. See moderation.connectors.crypto and rotate_connector_keys.
+CONNECTOR_TOKEN_KEYS = env_list("CONNECTOR_TOKEN_KEYS", [])
+# Each platform's API base URL (tests point them at a local server).
+CAPTURE_API_URLS = {
+    "facebook": env_str("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v23.0"),
+    "instagram": env_str("INSTAGRAM_GRAPH_URL", "https://graph.facebook.com/v23.0"),
+    "x": env_str("X_API_URL", "https://api.x.com"),
+    "youtube": env_str("YOUTUBE_API_URL", "https://www.googleapis.com/youtube/v3"),
+}
+# Minutes between two captures of a site (a site's own setting overrides it).
+CAPTURE_INTERVAL_MINUTES = env_int("CAPTURE_INTERVAL_MINUTES", 15)
+# Every run lists the comments of the posts of the last CAPTURE_ACTIVE_DAYS days; once a
+# day (CAPTURE_RESCAN_HOURS) a re-scan lists CAPTURE_RESCAN_DAYS days, to see edits and
+# deletions on older posts.
+CAPTURE_ACTIVE_DAYS = env_int("CAPTURE_ACTIVE_DAYS", 3)
+CAPTURE_RESCAN_DAYS = env_int("CAPTURE_RESCAN_DAYS", 30)
+CAPTURE_RESCAN_HOURS = env_int("CAPTURE_RESCAN_HOURS", 24)
+# The Celery queue of captures: a worker of its own, so a slow platform never delays
+# FOIA exports or the purge.
+CAPTURE_QUEUE = env_str("CAPTURE_QUEUE", "capture")
+# HTTP: seconds before a request times out; attempts per request on a fault (5xx, time-out,
+# throttling); the longest wait a platform may ask for (Retry-After) before the run stops
+# and the next one carries on from the cursor.
+CAPTURE_HTTP_TIMEOUT = env_int("CAPTURE_HTTP_TIMEOUT", 30)
+CAPTURE_HTTP_ATTEMPTS = env_int("CAPTURE_HTTP_ATTEMPTS", 4)
+CAPTURE_HTTP_MAX_WAIT = env_int("CAPTURE_HTTP_MAX_WAIT", 120)
+# The first back-off after a fault (milliseconds); it doubles on each attempt, with jitter.
+CAPTURE_HTTP_BACKOFF_SECONDS = env_int("CAPTURE_HTTP_BACKOFF_MS", 1000) / 1000
+# The largest page a platform may answer (bytes); the platforms' own stay far below.
+CAPTURE_MAX_PAGE_BYTES = env_int("CAPTURE_MAX_PAGE_BYTES", 8 * 1024 * 1024)
+# Items written per transaction by a capture run (a killed worker loses no committed page).
+CAPTURE_COMMIT_ITEMS = env_int("CAPTURE_COMMIT_ITEMS", 2000)
+# Hours without a successful capture before TST is told by e-mail.
+CAPTURE_STALE_HOURS = env_int("CAPTURE_STALE_HOURS", 24)
+CELERY_TASK_ROUTES = {"moderation.capture_site": {"queue": CAPTURE_QUEUE}}
+CELERY_BEAT_SCHEDULE["moderation-capture-due-sites"] = {
+    "task": "moderation.capture_due_sites",
+    "schedule": 60.0,
+}

@@ -74,6 +74,15 @@ def _tmp_storage(settings, tmp_path):
     settings.STORAGES = storages
 
 
+# One Fernet key for the whole run: the credentials of connected sites are encrypted with it.
+TEST_CONNECTOR_KEY = "mZ5nJ0bJ2m1q8m3bXH0o8h2Hq1Vb7b9nq6l2G4xk0aE="
+
+
+@pytest.fixture(autouse=True)
+def _connector_keys(settings):
+    settings.CONNECTOR_TOKEN_KEYS = [TEST_CONNECTOR_KEY]
+
+
 @pytest.fixture
 def comms_user(db):
     return make_user(roles.COMMUNICATIONS_OFFICE, username="comms")

@@ -12,6 +12,9 @@ writer to keep out.
 - ``capture_import(site_id)``: one import per site at a time (two concurrent imports of
   the same items would both try to create them); an advisory lock rather than a row lock
   on the site, so a long import does not hold up the Communications Office's decisions.
+- ``capture_run_try(site_id)`` / ``capture_run_release(site_id)``: one automatic capture of a
+  site at a time. Session-level, like the purge's: a run commits page by page, and a
+  worker killed mid-run drops its connection and with it the lock.
 - ``foia_submission(token)``: two copies of one submitted request form arriving together.
 """
 
@@ -23,6 +26,7 @@ HOLDS = 7_205_040_001
 PURGE = 7_205_040_002
 # Two-key locks: (namespace, object key).
 CAPTURE_IMPORT_NAMESPACE = 4004
+CAPTURE_RUN_NAMESPACE = 4005
 FOIA_SUBMISSION_NAMESPACE = 7007
 
 
@@ -54,6 +58,15 @@ def purge_release() -> None:
 
 def capture_import(site_id: int) -> None:
     _execute("SELECT pg_advisory_xact_lock(%s, %s)", [CAPTURE_IMPORT_NAMESPACE, site_id])
+
+
+def capture_run_try(site_id: int) -> bool:
+    """Take the site's capture-run lock if no other run has it; False when one does."""
+    return bool(_execute("SELECT pg_try_advisory_lock(%s, %s)", [CAPTURE_RUN_NAMESPACE, site_id]))
+
+
+def capture_run_release(site_id: int) -> None:
+    _execute("SELECT pg_advisory_unlock(%s, %s)", [CAPTURE_RUN_NAMESPACE, site_id])
 
 
 def foia_submission(token: str) -> None:

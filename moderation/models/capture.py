@@ -116,6 +116,12 @@ class Comment(DetailPage, TrackedModel):
     platform_deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="When the platform says the item was deleted."
     )
+    # Automatic capture: when a complete listing of the item's parent (every page fetched,
+    # no error) first lacked it, so it was marked deleted on the platform. The platform
+    # does not say when it was deleted, only that it is gone: this is when we knew.
+    found_missing_at = models.DateTimeField(
+        "found missing", null=True, blank=True, help_text="When a complete listing first lacked the item."
+    )
     # Private information found in the text (config.portal.private_info), computed once when the
     # text is captured or changes, never on every page view. None: captured before hints
     # were kept; pages then compute them.
