@@ -19,6 +19,15 @@ What the API may leave out, and what is done instead:
   Error": deleted; "Authorization Error": protected or withheld) becomes a stub item in
   state "unavailable"; errors about users, media, polls or places are not posts.
 
+Edits: X gives each version of an edited post an id of its own, and lists the versions in
+``edit_history_tweet_ids`` (a default field), the original first; the API answers with the
+latest version and no longer lists the earlier ones. A version is imported as the original
+post (its first id), edited: one item, whose history keeps every earlier text, and which
+is not taken for deleted because its original id is no longer listed. Its time is the
+original's (read from the first id, marked derived: ``created_at`` is the edit's), its
+permalink the version's. References to any version (a reply to the edited post, a
+conversation id) are read as the original where the response shows the edit history.
+
 Archive: ``window.YTD.<name>.part<N> = [...]`` is JavaScript; the prefix is checked and
 skipped and the rest parsed as JSON (nothing is evaluated). Numbers are strings there.
 """
@@ -293,21 +302,26 @@ def _response_items(response: _Response, where: str, *, city: str, data_ids: Ord
     if includes:
         includes.array("tweets")
 
+    originals = _edited_originals(response)
+
     # The posts of ``data``, and the posts they reply to.
     replied_to: set[str] = set()
     data_items = []
     for index, (post, raw) in enumerate(response.data):
         fields = Fields(post, f"{where}data" if single else f"{where}data[{index}]")
         _check_is_post(fields)
-        item = _post_item(fields, raw, users, city=city)
-        replied_to.update(_references(fields).get("replied_to", ()))
+        item = _post_item(fields, raw, users, city=city, originals=originals)
+        replied_to.update(originals.get(i, i) for i in _references(fields).get("replied_to", ()))
         data_items.append(item)
+    data_items = _latest_versions(data_items)
     data_here = {item.platform_item_id for item in data_items}
     in_this_response = set(data_here)
 
+    included_items = []
     for index, (post, raw) in enumerate(response.included):
         fields = Fields(post, f"{where}includes.tweets[{index}]")
         post_id = fields.identifier("id")
+        post_id = originals.get(post_id, post_id)
         # A post both in ``data`` and in ``includes`` (a reply whose parent the search
         # also found) is imported once, from ``data``. The same post twice in
         # ``includes`` (seen, one copy with its links' previews and one without) goes to
@@ -318,7 +332,12 @@ def _response_items(response: _Response, where: str, *, city: str, data_ids: Ord
         # A parent of a reply is part of the conversation and gets the same kinds as the
         # posts of ``data``; a post that is only quoted or reposted was not written on
         # the City's site, unless the City wrote it.
-        yield _post_item(fields, raw, users, city=city, only_referenced=post_id not in replied_to)
+        included_items.append(
+            _post_item(
+                fields, raw, users, city=city, originals=originals, only_referenced=post_id not in replied_to
+            )
+        )
+    yield from _latest_versions(included_items)
 
     yield from data_items
     for item in data_items:
@@ -402,8 +421,54 @@ def _references(fields: Fields) -> dict[str, list[str]]:
     return found
 
 
-def _post_item(fields: Fields, raw: str, users: dict, *, city: str, only_referenced: bool = False):
-    post_id = fields.identifier("id")
+def _edit_history(post) -> list[str]:
+    """``edit_history_tweet_ids`` of a post, when it is a list of ids; [] otherwise."""
+    history = post.get("edit_history_tweet_ids") if isinstance(post, dict) else None
+    if not isinstance(history, list) or not all(isinstance(i, str) and i.isdigit() for i in history):
+        return []
+    return history
+
+
+def _edited_originals(response: _Response) -> dict[str, str]:
+    """Version id -> the original's id, for every edited post the response shows."""
+    originals: dict[str, str] = {}
+    for post, _raw in (*response.data, *response.included):
+        history = _edit_history(post)
+        if len(history) > 1:
+            for version in history[1:]:
+                originals[version] = history[0]
+    return originals
+
+
+def _latest_versions(items: list[CapturedItem]) -> list[CapturedItem]:
+    """Two versions of one edited post in one response: the latest (a later version has a
+    later, so larger, snowflake id) is the post as it is now, whatever the order."""
+    latest: dict[str, CapturedItem] = {}
+    for item in items:
+        held = latest.get(item.platform_item_id)
+        if held is None or _version_id(item) > _version_id(held):
+            latest[item.platform_item_id] = item
+    if len(latest) == len(items):
+        return items
+    return [item for item in items if latest[item.platform_item_id] is item]
+
+
+def _version_id(item: CapturedItem) -> int:
+    version = str(item.content.get("id", "")) if isinstance(item.content, dict) else ""
+    return int(version) if version.isdigit() else 0
+
+
+def _post_item(
+    fields: Fields,
+    raw: str,
+    users: dict,
+    *,
+    city: str,
+    originals: dict[str, str],
+    only_referenced: bool = False,
+):
+    version_id = fields.identifier("id")
+    post_id = originals.get(version_id, version_id)
     author = None
     username = ""
     author_id = fields.identifier("author_id", required=False)
@@ -417,8 +482,9 @@ def _post_item(fields: Fields, raw: str, users: dict, *, city: str, only_referen
             handle=username,
         )
     is_city = bool(username) and username.lower() == city
-    references = _references(fields)
+    references = {kind: [originals.get(i, i) for i in ids] for kind, ids in _references(fields).items()}
     conversation_id = fields.identifier("conversation_id", required=False)
+    conversation_id = originals.get(conversation_id, conversation_id)
     replied = references.get("replied_to", [""])[0]
     reposted = references.get("retweeted", [""])[0]
     quoted = references.get("quoted", [""])[0]
@@ -446,10 +512,13 @@ def _post_item(fields: Fields, raw: str, users: dict, *, city: str, only_referen
     # has all of it.
     note = fields.child("note_tweet")
     text = note.body("text", required=True) if note else fields.body("text", required=True)
-    if fields.has("created_at"):
+    edited_from = time_from_id(post_id) if post_id != version_id else None
+    if edited_from is not None:
+        posted_at, derived = edited_from, True  # ``created_at`` is the edit's
+    elif fields.has("created_at"):
         posted_at, derived = fields.timestamp("created_at"), False
     else:
-        posted_at, derived = _derived_time(post_id, location=fields.location, field="created_at"), True
+        posted_at, derived = _derived_time(version_id, location=fields.location, field="created_at"), True
     return CapturedItem(
         platform_item_id=post_id,
         kind=kind,
@@ -460,7 +529,7 @@ def _post_item(fields: Fields, raw: str, users: dict, *, city: str, only_referen
         content=fields.obj,
         author=author,
         parent_platform_item_id=parent_id,
-        permalink=f"https://x.com/{username or 'i/web'}/status/{post_id}",
+        permalink=f"https://x.com/{username or 'i/web'}/status/{version_id}",
         location=fields.location,
     )
 

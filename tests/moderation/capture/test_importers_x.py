@@ -392,6 +392,106 @@ def test_reimporting_twarc2_output_changes_nothing():
     assert Comment.history.count() == history_rows
 
 
+# -- API v2: edited posts ---------------------------------------------------------------------
+def _snowflake(moment: datetime, sequence: int = 0) -> str:
+    return str((int((moment - x.SNOWFLAKE_EPOCH).total_seconds() * 1000) << 22) + sequence)
+
+
+ROOT_AT = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
+EDIT_ROOT = _snowflake(ROOT_AT)
+EDIT_FIRST = _snowflake(datetime(2026, 5, 4, 15, 5, tzinfo=UTC))  # a resident's reply
+EDIT_SECOND = _snowflake(datetime(2026, 5, 4, 15, 20, tzinfo=UTC))  # the same reply, edited
+EDIT_ANSWER = _snowflake(datetime(2026, 5, 4, 15, 30, tzinfo=UTC))  # the City answers the edit
+
+
+def _reply_version(version: str, history: list[str], text: str) -> dict:
+    return {
+        "id": version,
+        "text": text,
+        "author_id": "702",
+        "created_at": x.time_from_id(version).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "conversation_id": EDIT_ROOT,
+        "edit_history_tweet_ids": history,
+        "in_reply_to_user_id": "900",
+        "referenced_tweets": [{"type": "replied_to", "id": EDIT_ROOT}],
+    }
+
+
+def _edit_response(*versions: dict, answer: bool = False) -> bytes:
+    data = list(versions)
+    if answer:
+        data.insert(
+            0,
+            {
+                "id": EDIT_ANSWER,
+                "text": "@resident_two Thank you, fixed.",
+                "author_id": "900",
+                "created_at": "2026-05-04T15:30:00.000Z",
+                "conversation_id": EDIT_ROOT,
+                "edit_history_tweet_ids": [EDIT_ANSWER],
+                "referenced_tweets": [{"type": "replied_to", "id": EDIT_SECOND}],
+            },
+        )
+    root = {
+        "id": EDIT_ROOT,
+        "text": "Leaf pickup starts Monday.",
+        "author_id": "900",
+        "created_at": "2026-05-04T15:00:00.000Z",
+        "conversation_id": EDIT_ROOT,
+        "edit_history_tweet_ids": [EDIT_ROOT],
+    }
+    tweets = [root, *(v for v in versions if answer)]
+    users = [
+        {"id": "900", "name": "City of Kankakee", "username": "CityofKankakee"},
+        {"id": "702", "name": "Resident Two", "username": "resident_two"},
+    ]
+    return json.dumps(
+        {"data": data, "includes": {"users": users, "tweets": tweets}, "meta": {"result_count": len(data)}}
+    ).encode()
+
+
+def test_an_edited_post_is_read_as_its_original_and_replies_to_the_edit_point_at_it():
+    edited = _reply_version(EDIT_SECOND, [EDIT_FIRST, EDIT_SECOND], "Leaf pickup on Elm St too?")
+    items = by_id(read(x.read_api, content=_edit_response(edited, answer=True)))
+    assert EDIT_SECOND not in items
+    (reply,) = items[EDIT_FIRST]
+    assert reply.text == "Leaf pickup on Elm St too?" and reply.kind == "comment"
+    assert reply.parent_platform_item_id == EDIT_ROOT
+    # The original's time (the version's created_at is the edit's), read from its id.
+    assert reply.posted_at == datetime(2026, 5, 4, 15, 5, tzinfo=UTC) and reply.posted_at_derived
+    assert reply.permalink == f"https://x.com/resident_two/status/{EDIT_SECOND}"
+    assert json.loads(reply.raw_payload)["id"] == EDIT_SECOND  # the payload as sent
+    # The City's answer replied to the edited version: its parent is the one item.
+    (answer,) = items[EDIT_ANSWER]
+    assert answer.parent_platform_item_id == EDIT_FIRST and answer.kind == "reply"
+
+
+def test_two_versions_of_one_post_in_a_response_give_the_latest():
+    first = _reply_version(EDIT_FIRST, [EDIT_FIRST], "Leaf pickup on Elm St?")
+    edited = _reply_version(EDIT_SECOND, [EDIT_FIRST, EDIT_SECOND], "Leaf pickup on Elm St too?")
+    for order in ((first, edited), (edited, first)):
+        (reply,) = by_id(read(x.read_api, content=_edit_response(*order)))[EDIT_FIRST]
+        assert reply.text == "Leaf pickup on Elm St too?"
+
+
+def test_an_edit_captured_later_is_a_new_version_of_the_same_item():
+    site = city_site()
+    first = _reply_version(EDIT_FIRST, [EDIT_FIRST], "Leaf pickup on Elm St?")
+    run(site, "x-api", "before.json", _edit_response(first))
+    held = Comment.objects.get(site=site, platform_item_id=EDIT_FIRST)
+    assert held.posted_at == datetime(2026, 5, 4, 15, 5, tzinfo=UTC) and not held.posted_at_derived
+    edited = _reply_version(EDIT_SECOND, [EDIT_FIRST, EDIT_SECOND], "Leaf pickup on Elm St too?")
+    result = run(site, "x-api", "after.json", _edit_response(edited))
+    assert result.created == 0 and result.updated == 1
+    held.refresh_from_db()
+    assert held.text == "Leaf pickup on Elm St too?" and held.edit_count == 1
+    # The time given by the platform is kept over one derived from the id.
+    assert held.posted_at == datetime(2026, 5, 4, 15, 5, tzinfo=UTC) and not held.posted_at_derived
+    texts = list(held.history.order_by("history_date").values_list("text", flat=True))
+    assert texts == ["Leaf pickup on Elm St?", "Leaf pickup on Elm St too?"]
+    assert not Comment.objects.filter(site=site, platform_item_id=EDIT_SECOND).exists()
+
+
 def test_files_with_a_byte_order_mark_import():
     site = city_site()
     bom = b"\xef\xbb\xbf"
