@@ -91,6 +91,7 @@ class _Run:
         self._committed = dict(self.resume) or None
         self.requested_by = requested_by
         self.actor = system_user()
+        self.listings_finished = False
 
     # -- the run ----------------------------------------------------------------------------
     def go(self) -> CaptureRun:
@@ -119,6 +120,7 @@ class _Run:
                     site=self.site, account_id=self.connection.account_id, client=client, context=self.context
                 )
                 self._listings(connector)
+                self.listings_finished = True
                 self._block_list(connector)
         except TokenRejected as exc:
             outcome, error = CaptureRun.Outcome.FAILED, exc.message
@@ -156,6 +158,10 @@ class _Run:
             state.update(last_success_at=self.now, stale_notified_at=None, last_error="", last_error_at=None)
             if self.rescan or self.full:
                 state["last_rescan_at"] = self.now
+            cursors = {"newest": self.context.newest}
+        elif self.listings_finished:
+            # Every listing was done; the block list failed: nothing to carry on, and a
+            # resume point listing them all as done would have the next runs skip them.
             cursors = {"newest": self.context.newest}
         else:
             # What the last commit recorded: the items of a page not yet committed are fetched again.

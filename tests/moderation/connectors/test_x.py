@@ -384,3 +384,30 @@ def test_a_post_captured_by_the_connector_and_from_a_file_is_one_item(x, platfor
     assert run.created == 0 and run.updated == 0
     reply = Comment.objects.get(platform_item_id=replies[0].id)
     assert reply.history.count() == 1
+
+
+def test_a_block_list_x_refuses_leaves_the_run_partial_and_the_next_run_lists_everything(x, platform_server):
+    app, site = x
+    root, _replies = _conversation(app, hours_ago=2, replies=1)
+    # An app-only token may read posts but not the block list (OAuth 2.0 user context only).
+    refused = Response(
+        403,
+        {
+            "title": "Unsupported Authentication",
+            "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  "
+            "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+            "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+            "status": 403,
+        },
+    )
+    platform_server.fail_next("/blocking", refused, times=2)
+    run = engine.capture(site=site)
+    assert run.outcome == CaptureRun.Outcome.PARTIAL
+    assert "HTTP 403: Authenticating with OAuth 2.0 Application-Only is forbidden" in run.error
+    assert run.created == 2
+    later = app.post("And Wednesday?", at=_ago(minutes=1), author_id="703", replying_to=root)
+    run = engine.capture(site=site)
+    assert run.outcome == CaptureRun.Outcome.PARTIAL
+    # The listings all ran again: a failed block list is nothing to resume from.
+    assert Comment.objects.filter(platform_item_id=later.id).exists()
+    assert len(platform_server.requests_to(f"/2/users/{app.user_id}/tweets")) == 2
