@@ -384,6 +384,15 @@ def test_a_post_captured_by_the_connector_and_from_a_file_is_one_item(x, platfor
     assert run.created == 0 and run.updated == 0
     reply = Comment.objects.get(platform_item_id=replies[0].id)
     assert reply.history.count() == 1
+    # And the other way round: the file imported after the connector changes nothing.
+    again = captures_import_file(
+        actor=system_user(),
+        site=site,
+        format_name="x-api",
+        stream=io.BytesIO(page.encoded()),
+        source_name="conversation.json",
+    )
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
 
 def test_a_block_list_x_refuses_leaves_the_run_partial_and_the_next_run_lists_everything(x, platform_server):
