@@ -441,16 +441,13 @@ def _edited_originals(response: _Response) -> dict[str, str]:
 
 
 def _latest_versions(items: list[CapturedItem]) -> list[CapturedItem]:
-    """Two versions of one edited post in one response: the latest (a later version has a
-    later, so larger, snowflake id) is the post as it is now, whatever the order."""
-    latest: dict[str, CapturedItem] = {}
+    """Without the earlier versions of an edited post when a later one is in the same list:
+    a later version has a later, so larger, snowflake id, and is the post as it is now,
+    whatever the order. Copies of one version are left for the writer (it keeps the last)."""
+    latest: dict[str, int] = {}
     for item in items:
-        held = latest.get(item.platform_item_id)
-        if held is None or _version_id(item) > _version_id(held):
-            latest[item.platform_item_id] = item
-    if len(latest) == len(items):
-        return items
-    return [item for item in items if latest[item.platform_item_id] is item]
+        latest[item.platform_item_id] = max(latest.get(item.platform_item_id, 0), _version_id(item))
+    return [item for item in items if _version_id(item) >= latest[item.platform_item_id]]
 
 
 def _version_id(item: CapturedItem) -> int:
