@@ -169,6 +169,10 @@ class XFake(FakeApp):
         """A new version with an id of its own, the chain in ``edit_history_tweet_ids``; the
         earlier version is no longer listed. An edited post that started its conversation
         starts it under its new id (replies already made keep the id they had)."""
+        parent = self.posts.get(post.replied_to)
+        if parent is not None and parent.author_id != post.author_id:
+            # "Replies to others (non-self-thread)" are not editable (X, "Edit Posts").
+            raise ValueError("X does not let a reply to someone else's post be edited")
         moment = at or datetime.now(UTC)
         version_id = self._new_id(moment)
         is_root = post.conversation_id == post.id
