@@ -47,8 +47,9 @@ def capture_due_sites() -> list[int]:
             state.next_run_at = now + timedelta(minutes=minutes)
             state.save(update_fields=["next_run_at"])
             queued.append(state.connection.site_id)
-        for site_id in queued:
-            capture_site.apply_async(args=[site_id], queue=settings.CAPTURE_QUEUE)
+    # Queued once the schedule is committed: a capture never runs inside this transaction.
+    for site_id in queued:
+        capture_site.apply_async(args=[site_id], queue=settings.CAPTURE_QUEUE)
     return queued
 
 
