@@ -35,7 +35,7 @@ from moderation.capture.models import Comment
 from moderation.capture.services import captures_import
 from moderation.connectors import services
 from moderation.connectors.base import Listing, RunContext
-from moderation.connectors.client import PlatformClient, PlatformFault, TokenRejected
+from moderation.connectors.client import PlatformClient, PlatformFault, PlatformRefused, TokenRejected
 from moderation.connectors.crypto import CredentialsUnreadable
 from moderation.connectors.platforms import connector_class
 from moderation.models import CaptureRun, CaptureState, SiteConnection
@@ -91,6 +91,10 @@ class _Run:
         self._committed = dict(self.resume) or None
         self.requested_by = requested_by
         self.actor = system_user()
+        self.refused: list[str] = []
+        # The run went through every listing (some may have been refused): it is a success for
+        # the schedule (nothing to carry on), though not a clean one.
+        self.completed = False
 
     # -- the run ----------------------------------------------------------------------------
     def go(self) -> CaptureRun:
@@ -120,6 +124,11 @@ class _Run:
                 )
                 self._listings(connector)
                 self._block_list(connector)
+            if self.refused:
+                outcome = CaptureRun.Outcome.PARTIAL
+                more = len(self.refused) - 3
+                error = "; ".join(self.refused[:3]) + (f"; and {more} more" if more > 0 else "")
+                self.completed = True
         except TokenRejected as exc:
             outcome, error = CaptureRun.Outcome.FAILED, exc.message
             if services.connection_needs_reauthorization(connection=self.connection, message=exc.message):
@@ -152,8 +161,10 @@ class _Run:
         self.run.finished_at = finished
         self.run.save()
         state = {"last_error": error, "last_error_at": finished if error else None}
-        if outcome == CaptureRun.Outcome.SUCCEEDED:
-            state.update(last_success_at=self.now, stale_notified_at=None, last_error="", last_error_at=None)
+        if outcome == CaptureRun.Outcome.SUCCEEDED or self.completed:
+            state.update(last_success_at=self.now, stale_notified_at=None)
+            if not error:
+                state.update(last_error="", last_error_at=None)
             if self.rescan or self.full:
                 state["last_rescan_at"] = self.now
             cursors = {"newest": self.context.newest}
@@ -181,8 +192,13 @@ class _Run:
                 current = followups.popleft()
                 if current.key in self.done:
                     continue
-                for followup in self._listing(connector, current):
-                    followups.append(followup)
+                try:
+                    followups.extend(self._listing(connector, current))
+                except PlatformRefused as exc:
+                    # One object the platform will not list (a post deleted since, say): the rest
+                    # of the run goes on, and the run says what was refused. Not complete, so
+                    # nothing in it is marked deleted.
+                    self.refused.append(f"{current.what}: {exc.message}")
                 self.done.append(current.key)
 
     def _listing(self, connector, listing: Listing) -> list[Listing]:

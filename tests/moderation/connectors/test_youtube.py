@@ -145,3 +145,20 @@ def test_a_second_run_while_one_holds_the_site_does_nothing(youtube, postgresql)
     finally:
         other.close()
     assert engine.capture(site=site) is not None
+
+
+def test_a_listing_the_platform_refuses_is_reported_and_the_rest_of_the_run_goes_on(youtube, platform_server):
+    app, site = youtube
+    for n in range(3):
+        app.add_thread(_thread(n, replies=1))
+    platform_server.fail_next(
+        "parentId=Ugthread0001",
+        Response(404, google_error(404, "commentNotFound", "The comment could not be found.")),
+    )
+    run = engine.capture(site=site, rescan=True)
+    assert run.outcome == CaptureRun.Outcome.PARTIAL
+    assert "replies to comment Ugthread0001" in run.error and "could not be found" in run.error
+    assert Comment.objects.filter(site=site, kind="reply").count() == 3  # the thread gave its reply
+    state = CaptureState.objects.get(connection__site=site)
+    assert state.last_success_at == run.started_at and "resume" not in state.cursors
+    assert "could not be found" in state.last_error
