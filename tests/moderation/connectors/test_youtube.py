@@ -132,18 +132,17 @@ def test_throttling_waits_as_asked_and_quota_stops_the_run(youtube, platform_ser
 
 
 def test_a_second_run_while_one_holds_the_site_does_nothing(youtube, postgresql):
-    from django.db import connections
+    import psycopg
 
     from config.portal import locks
+    from tests.e2e.worker import test_database_url
 
     app, site = youtube
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
+    # Another session on the same database (advisory locks are per database).
+    with psycopg.connect(test_database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
         assert engine.capture(site=site) is None
-    finally:
-        other.close()
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
     assert engine.capture(site=site) is not None
 
 
