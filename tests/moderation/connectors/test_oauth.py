@@ -3,6 +3,7 @@ token refresh before a run, against a local token endpoint over HTTP."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -70,6 +71,7 @@ def _start(client, site, **data):
 def test_authorizing_on_the_platform_connects_the_site_and_keeps_no_token_in_sight(
     client_as, superuser, oauth_for, caplog, slug, authorize_prefix, pkce, extra
 ):
+    caplog.set_level(logging.DEBUG)  # every logger, every level: no token in any of them
     fake = oauth_for(slug)
     site = site_on(slug)
     client = client_as(superuser)

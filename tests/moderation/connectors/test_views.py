@@ -3,6 +3,7 @@ admin: who may reach them, what they show, and that no token ever shows."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,7 @@ def test_refused_roles_change_nothing(client_as, users, superuser):
 
 
 def test_connecting_with_a_pasted_token_never_shows_it_again(client_as, superuser, caplog):
+    caplog.set_level(logging.DEBUG)
     site = site_on("facebook")
     client = client_as(superuser)
     url = reverse("moderation:connection-connect", args=[site.pk])
