@@ -377,14 +377,19 @@ _FACEBOOK_OAUTH = {
     "extra": {},
 }
 CAPTURE_OAUTH = {
+    # Facebook's user token is exchanged for a long-lived one, then for the Page's own token.
     "facebook": {
         **_FACEBOOK_OAUTH,
         "scope": "pages_show_list pages_read_engagement pages_read_user_content pages_manage_engagement",
+        "exchange": "facebook",
+        "page_token": True,
     },
     # Instagram professional accounts are reached through the Facebook app and its Page.
     "instagram": {
         **_FACEBOOK_OAUTH,
         "scope": "instagram_basic instagram_manage_comments pages_show_list pages_read_engagement",
+        "exchange": "facebook",
+        "page_token": False,
     },
     "x": {
         "client_id": env_str("X_CLIENT_ID", ""),

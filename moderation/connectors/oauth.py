@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import httpx
 from authlib.common.security import generate_token
@@ -95,7 +96,10 @@ def _credentials(token: dict) -> dict:
 def _said(exc: Exception) -> str:
     """What went wrong, without anything the platform echoed back (which could be a secret)."""
     if isinstance(exc, OAuthError):
-        return f"the platform refused ({exc.error})"
+        error = exc.error
+        if isinstance(error, dict):  # the Graph API's shape: {"message", "type", "code"}
+            error = error.get("type") or error.get("code") or "error"
+        return f"the platform refused ({error})"
     if isinstance(exc, httpx.HTTPStatusError):
         return f"the platform answered HTTP {exc.response.status_code}"
     if isinstance(exc, httpx.TimeoutException):
@@ -105,7 +109,7 @@ def _said(exc: Exception) -> str:
     return "the platform's answer was not a token"
 
 
-def authorization_finish(slug: str, *, code: str, verifier: str) -> dict:
+def authorization_finish(slug: str, *, code: str, verifier: str, account_id: str) -> dict:
     """Exchange the code the platform sent back for the connection's credentials."""
     config = platform_config(slug)
     if config is None:
@@ -123,7 +127,45 @@ def authorization_finish(slug: str, *, code: str, verifier: str) -> dict:
     credentials = _credentials(token)
     if not credentials["access_token"]:
         raise AuthorizationFailed("No token was issued: the platform's answer held no access token.")
+    if config.get("exchange") == "facebook":
+        credentials = _facebook_credentials(config, slug, credentials["access_token"], account_id)
     return credentials
+
+
+def _facebook_credentials(config: dict, slug: str, user_token: str, account_id: str) -> dict:
+    """Facebook Login gives a user token that lasts a few hours, without a refresh token. It is
+    exchanged for a long-lived one (about 60 days: enough for Instagram, whose API takes the
+    user's token), and for a Facebook Page, for the Page's own token, which does not expire
+    while the person who authorized keeps their role on the Page."""
+    try:
+        with _client(config) as client:
+            token = client.fetch_token(
+                config["token_url"], grant_type="fb_exchange_token", fb_exchange_token=user_token
+            )
+    except (OAuthError, httpx.HTTPError, ValueError) as exc:
+        raise AuthorizationFailed(f"No long-lived token was issued: {_said(exc)}. Try again.") from None
+    long_lived = _credentials(token)
+    if not long_lived["access_token"]:
+        raise AuthorizationFailed("No long-lived token was issued: the answer held no access token.")
+    if not config.get("page_token"):
+        return long_lived
+    try:
+        response = httpx.get(
+            f"{settings.CAPTURE_API_URLS[slug].rstrip('/')}/{quote(account_id, safe='')}",
+            params={"fields": "access_token"},
+            headers={"Authorization": f"Bearer {long_lived['access_token']}"},
+            timeout=settings.CAPTURE_HTTP_TIMEOUT,
+        )
+        data = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise AuthorizationFailed(f"The Page's token could not be read: {_said(exc)}. Try again.") from None
+    page_token = data.get("access_token") if isinstance(data, dict) and response.is_success else None
+    if not page_token:
+        raise AuthorizationFailed(
+            f"Facebook gave no token for Page {account_id}: is the id right, and is the person who "
+            "authorized an administrator of that Page?"
+        )
+    return {"access_token": str(page_token)}
 
 
 def fresh_credentials(connection: SiteConnection) -> dict:

@@ -150,7 +150,10 @@ def connection_oauth_callback(request):
         return redirect("moderation:connection-connect", site_pk=site.pk)
     try:
         credentials = oauth.authorization_finish(
-            site.platform.slug, code=request.GET["code"], verifier=entry.get("verifier", "")
+            site.platform.slug,
+            code=request.GET["code"],
+            verifier=entry.get("verifier", ""),
+            account_id=entry["account_id"],
         )
         services.site_connect(
             actor=request.user,

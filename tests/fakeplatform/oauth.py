@@ -36,6 +36,10 @@ class OAuthFake(FakeApp):
     expires_in: int = 3600
     rotate_refresh_tokens: bool = False
     access_token: str = ""  # when set, every access token issued is this one
+    # Facebook: errors in the Graph API's shape, and the exchange of a user token for a
+    # long-lived one (grant_type=fb_exchange_token).
+    graph: bool = False
+    long_lived_expires_in: int = 60 * 24 * 3600
     codes: dict[str, _Grant] = field(default_factory=dict)
     refresh_tokens: set[str] = field(default_factory=set)
     issued: list[dict] = field(default_factory=list)
@@ -75,15 +79,21 @@ class OAuthFake(FakeApp):
         )
 
     def _error(self, status: int, error: str, description: str) -> Response:
+        if self.graph:
+            code = 190 if error == "invalid_grant" else 100
+            return Response(
+                status, {"error": {"message": description, "type": "OAuthException", "code": code}}
+            )
         return Response(status, {"error": error, "error_description": description})
 
-    def _token(self, refresh: str | None = None) -> Response:
+    def _token(self, refresh: str | None = None, *, prefix: str = "access", expires_in: int = 0) -> Response:
         body = {
-            "access_token": self.access_token or f"access-{next(self._numbers)}",
+            "access_token": self.access_token or f"{prefix}-{next(self._numbers)}",
             "token_type": "bearer",
-            "expires_in": self.expires_in,
-            "scope": "read",
+            "expires_in": expires_in or self.expires_in,
         }
+        if not self.graph:
+            body["scope"] = "read"
         if refresh:
             body["refresh_token"] = refresh
         self.issued.append(body)
@@ -106,7 +116,7 @@ class OAuthFake(FakeApp):
                 return self._error(400, "invalid_grant", "redirect_uri does not match")
             if grant.challenge and s256(request.query.get("code_verifier", "")) != grant.challenge:
                 return self._error(400, "invalid_grant", "code_verifier does not match the challenge")
-            return self._token(self.new_refresh_token())
+            return self._token(None if self.graph else self.new_refresh_token())
         if grant_type == "refresh_token":
             refresh = request.query.get("refresh_token", "")
             if refresh not in self.refresh_tokens:
@@ -115,4 +125,35 @@ class OAuthFake(FakeApp):
                 self.refresh_tokens.discard(refresh)
                 return self._token(self.new_refresh_token())
             return self._token()
+        if grant_type == "fb_exchange_token" and self.graph:
+            short = request.query.get("fb_exchange_token", "")
+            if short not in {token["access_token"] for token in self.issued}:
+                return self._error(400, "invalid_grant", "Error validating access token")
+            return self._token(prefix="long-lived", expires_in=self.long_lived_expires_in)
         return self._error(400, "unsupported_grant_type", str(grant_type))
+
+
+class GraphPagesFake(FakeApp):
+    """The Graph API's ``GET /{page-id}?fields=access_token``: a Page's own token, for a
+    long-lived user token of one of the Page's administrators (issued by ``oauth``)."""
+
+    def __init__(self, oauth: OAuthFake, pages: dict[str, str]):
+        self.oauth = oauth
+        self.pages = pages  # page id -> the Page's token
+
+    def handle(self, request: Request) -> Response | None:
+        if request.query.get("fields") != "access_token":
+            return None
+        long_lived = {
+            t["access_token"] for t in self.oauth.issued if t["access_token"].startswith("long-lived")
+        }
+        if request.token not in long_lived:
+            return Response(
+                400,
+                {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}},
+            )
+        page_id = request.path.strip("/")
+        if page_id not in self.pages:
+            message = f"(#100) Object with ID '{page_id}' does not exist or cannot be loaded (permissions)"
+            return Response(400, {"error": {"message": message, "type": "GraphMethodException", "code": 100}})
+        return Response(200, {"access_token": self.pages[page_id], "id": page_id})

@@ -17,7 +17,7 @@ from moderation.connectors.client import TokenRejected, Transient
 from moderation.models import CaptureRun, SiteConnection
 from tests.factories import site_on
 from tests.fakeplatform import Response
-from tests.fakeplatform.oauth import OAuthFake, s256
+from tests.fakeplatform.oauth import GraphPagesFake, OAuthFake, s256
 from tests.fakeplatform.youtube import YouTubeFake, YtComment
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,6 @@ def _start(client, site, **data):
     [
         ("x", "https://x.com/i/oauth2/authorize?", True, {}),
         ("youtube", "https://accounts.google.com/o/oauth2/v2/auth?", True, {"access_type": "offline"}),
-        ("facebook", "https://www.facebook.com/v23.0/dialog/oauth?", False, {}),
     ],
 )
 def test_authorizing_on_the_platform_connects_the_site_and_keeps_no_token_in_sight(
@@ -115,6 +114,74 @@ def test_authorizing_on_the_platform_connects_the_site_and_keeps_no_token_in_sig
     history = str(list(connection.history.values()))
     for secret in secrets:
         assert secret not in after and secret not in history and secret not in caplog.text
+
+
+@pytest.fixture
+def facebook_login(oauth_for, platform_server, settings):
+    """Facebook Login: the token endpoint (codes, then the long-lived exchange) and the Graph
+    API giving a Page's own token."""
+    fake = oauth_for("facebook", graph=True)
+    pages = GraphPagesFake(fake, {"104857600": "page-token-of-104857600"})
+    settings.CAPTURE_API_URLS = {
+        **settings.CAPTURE_API_URLS,
+        "facebook": platform_server.mount("graph", pages),
+    }
+    return fake
+
+
+def test_a_facebook_page_is_connected_with_the_pages_own_token(client_as, superuser, facebook_login, caplog):
+    caplog.set_level(logging.DEBUG)
+    site = site_on("facebook")
+    client = client_as(superuser)
+    authorize = _start(client, site, account_id="104857600")["Location"]
+    assert authorize.startswith("https://www.facebook.com/v23.0/dialog/oauth?")
+    assert "code_challenge" not in _query(authorize)
+    code, state, _ = facebook_login.issue_code(authorize)
+    client.get(reverse(CALLBACK), {"code": code, "state": state})
+
+    connection = SiteConnection.objects.get(site=site)
+    # The Page's token: it does not expire, so nothing to refresh.
+    assert services.credentials_of(connection) == {"access_token": "page-token-of-104857600"}
+    short, long_lived = (t["access_token"] for t in facebook_login.issued)
+    assert short.startswith("access-") and long_lived.startswith("long-lived-")
+    exchange = facebook_login.token_requests[1]
+    assert (
+        exchange.query["grant_type"] == "fb_exchange_token" and exchange.query["fb_exchange_token"] == short
+    )
+    page = client.get(reverse("moderation:connection-connect", args=[site.pk])).content.decode()
+    for secret in (short, long_lived, "page-token-of-104857600"):
+        assert secret not in page and secret not in caplog.text
+        assert secret not in str(list(connection.history.values()))
+
+
+def test_a_page_the_authorizing_person_does_not_manage_is_refused(client_as, superuser, facebook_login):
+    site = site_on("facebook")
+    client = client_as(superuser)
+    code, state, _ = facebook_login.issue_code(_start(client, site, account_id="999")["Location"])
+    response = client.get(reverse(CALLBACK), {"code": code, "state": state}, follow=True)
+    assert "Facebook gave no token for Page 999" in response.content.decode()
+    assert not SiteConnection.objects.filter(site=site).exists()
+
+
+def test_facebooks_refusal_in_the_graph_shape_is_said_plainly(client_as, superuser, facebook_login):
+    site = site_on("facebook")
+    client = client_as(superuser)
+    code, state, _ = facebook_login.issue_code(_start(client, site, account_id="104857600")["Location"])
+    facebook_login.codes.clear()
+    response = client.get(reverse(CALLBACK), {"code": code, "state": state}, follow=True)
+    assert "No token was issued: the platform refused (OAuthException)" in response.content.decode()
+
+
+def test_an_instagram_account_keeps_the_long_lived_user_token(client_as, superuser, oauth_for):
+    fake = oauth_for("instagram", graph=True)
+    site = site_on("instagram")
+    client = client_as(superuser)
+    code, state, _ = fake.issue_code(_start(client, site, account_id="17841400000000001")["Location"])
+    client.get(reverse(CALLBACK), {"code": code, "state": state})
+    credentials = services.credentials_of(SiteConnection.objects.get(site=site))
+    assert credentials["access_token"] == fake.issued[1]["access_token"]
+    assert credentials["access_token"].startswith("long-lived-") and "refresh_token" not in credentials
+    assert credentials["expires_at"] > time.time() + 59 * 24 * 3600
 
 
 def test_a_state_the_session_did_not_start_is_refused_and_nothing_is_exchanged(
