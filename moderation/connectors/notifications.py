@@ -10,6 +10,7 @@ here, apart from tasks.py, so the engine can queue them without importing the ta
 
 from __future__ import annotations
 
+import logging
 import smtplib
 
 from celery import shared_task
@@ -25,6 +26,7 @@ from moderation.connectors import selectors
 from moderation.models import CaptureState, SiteConnection
 
 _MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
+log = logging.getLogger(__name__)
 
 
 def _one_line(text: str, limit: int = 150) -> str:
@@ -52,7 +54,12 @@ def reauthorization_needed(connection_id: int) -> None:
     """Tell TST that the platform refused a connection's token. Queued once the caller's
     transaction commits; run at once where tasks run in-process (no broker)."""
     if send_reauthorization_needed.app.conf.task_always_eager:
-        send_reauthorization_needed.apply(args=[connection_id])
+        # In-process, once: a mail server down must not break the capture run that found the
+        # refusal, and the hourly check sends what was not sent.
+        try:
+            send_reauthorization_needed.run(connection_id)
+        except _MAIL_ERRORS as exc:
+            log.warning("the reauthorization e-mail for connection %s was not sent: %s", connection_id, exc)
     else:
         send_reauthorization_needed.delay_on_commit(connection_id)
 
@@ -115,7 +122,15 @@ def capture_health_check() -> int:
     """Hourly (beat): one e-mail to TST listing the connected sites that have gone without a
     successful capture for ``CAPTURE_STALE_HOURS`` and were not yet reported; each is
     reported once until a capture succeeds again (the engine then clears
-    ``stale_notified_at``). Returns how many sites the e-mail listed."""
+    ``stale_notified_at``). Returns how many sites the e-mail listed.
+
+    It also sends any reauthorization e-mail not sent yet (the mail server was down when the
+    platform refused the token), so none is lost."""
+    unsent = CaptureState.objects.filter(
+        connection__state=SiteConnection.State.NEEDS_REAUTHORIZATION, reauthorization_notified_at__isnull=True
+    ).values_list("connection_id", flat=True)
+    for connection_id in list(unsent):
+        send_reauthorization_needed(connection_id)
     now = timezone.now()
     with transaction.atomic():
         states = list(

@@ -72,6 +72,33 @@ def test_a_refused_token_tells_tst_once_per_episode(youtube, platform_server, se
     assert len(mail.outbox) == 2
 
 
+def test_a_mail_server_down_neither_breaks_the_run_nor_loses_the_e_mail(youtube, platform_server, settings):
+    _app, site = youtube
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
+    settings.EMAIL_USE_TLS = False
+    _refuse_token(platform_server)
+    run = engine.capture(site=site)
+    assert run.outcome == CaptureRun.Outcome.FAILED and run.finished_at is not None
+    assert CaptureState.objects.get(connection__site=site).reauthorization_notified_at is None
+    # The mail server is back: the hourly check sends what was not sent, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    notifications.capture_health_check()
+    notifications.capture_health_check()
+    assert [m.subject for m in mail.outbox if "needs reauthorization" in m.subject] == [
+        mail.outbox[0].subject
+    ]
+    assert len(mail.outbox) == 1
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_no_e_mail_when_the_connection_was_reauthorized_meanwhile(youtube):
     _app, site = youtube
     state = CaptureState.objects.get(connection__site=site)
