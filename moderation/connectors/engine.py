@@ -33,7 +33,7 @@ from config.portal.audit import system_user
 from moderation.capture.importers import FORMATS, CaptureError
 from moderation.capture.models import Comment
 from moderation.capture.services import captures_import
-from moderation.connectors import services
+from moderation.connectors import oauth, services
 from moderation.connectors.base import Listing, RunContext
 from moderation.connectors.client import PlatformClient, PlatformFault, PlatformRefused, TokenRejected
 from moderation.connectors.crypto import CredentialsUnreadable
@@ -113,7 +113,7 @@ class _Run:
         outcome, error = CaptureRun.Outcome.SUCCEEDED, ""
         try:
             self._check_connection()
-            credentials = services.credentials_of(self.connection)
+            credentials = oauth.fresh_credentials(self.connection)  # renewed first when about to expire
             with PlatformClient(
                 platform=self.site.platform.name,
                 base_url=settings.CAPTURE_API_URLS[self.site.platform.slug],
