@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import logging
 import socket
-from collections import deque
 from datetime import timedelta
 
 from django.conf import settings
@@ -185,21 +184,30 @@ class _Run:
 
     # -- listings ---------------------------------------------------------------------------
     def _listings(self, connector) -> None:
-        followups: deque[Listing] = deque()
         for listing in connector.plan():
-            followups.append(listing)
-            while followups:
-                current = followups.popleft()
-                if current.key in self.done:
-                    continue
-                try:
-                    followups.extend(self._listing(connector, current))
-                except PlatformRefused as exc:
-                    # One object the platform will not list (a post deleted since, say): the rest
-                    # of the run goes on, and the run says what was refused. Not complete, so
-                    # nothing in it is marked deleted.
-                    self.refused.append(f"{current.what}: {exc.message}")
-                self.done.append(current.key)
+            self._listing_and_followups(connector, listing)
+
+    def _listing_and_followups(self, connector, listing: Listing) -> None:
+        """A listing, then the listings its pages called for; it counts as done (for a run that
+        carries on after a stop) only once they are all done, so a stop inside a follow-up
+        fetches its parent again and with it the follow-ups still to do."""
+        if listing.key in self.done:
+            return
+        try:
+            followups = self._listing(connector, listing)
+        except PlatformRefused as exc:
+            # One object the platform will not list (a post deleted since, say): the rest of the
+            # run goes on, and the run says what was refused. Not complete, so nothing in it is
+            # marked deleted.
+            self.refused.append(f"{listing.what}: {exc.message}")
+            followups = []
+        for followup in followups:
+            self._listing_and_followups(connector, followup)
+        self.done.append(listing.key)
+        self._committed = self._point()
+        CaptureState.objects.filter(pk=self.state.pk).update(
+            cursors={"newest": self.context.newest, "resume": self._committed}
+        )
 
     def _listing(self, connector, listing: Listing) -> list[Listing]:
         reader = FORMATS[listing.format].reader
@@ -273,8 +281,7 @@ class _Run:
                 self.run.unchanged += result.unchanged
             self.run.save(update_fields=["created", "updated", "unchanged", "pages"])
             if next_params is None:
-                point = self._point()
-                point["done"].append(listing.key)
+                point = self._point()  # done once its follow-ups are (_listing_and_followups)
             else:
                 point = self._point(listing.key, next_params)
             self._committed = point
