@@ -1,0 +1,117 @@
+"""Facebook: a Page's posts, every comment and reply on its posts in the window, and the
+Page's block list, from the Meta Graph API with a Page access token.
+
+- ``/{page-id}/posts?since=…``: the Page's own posts (City posts) since the window start
+  (``CAPTURE_ACTIVE_DAYS``; the daily re-scan ``CAPTURE_RESCAN_DAYS``; ``--full`` all of
+  them). Complete, it accounts for every City post in the window, so a post deleted on
+  Facebook is found.
+- ``/{post-id}/comments?filter=stream``: for every City post in the window (just listed or
+  held from earlier runs), every comment and reply, replies flat with ``parent``. Comments
+  the Page hid are listed to the Page's token too (``is_hidden``), so a hidden comment is
+  never taken for deleted. Complete, it accounts for the post's comments and their replies.
+- ``/{page-id}/blocked``: the profiles the Page has blocked (every page of it).
+
+Paging follows ``paging.cursors.after`` while ``paging.next`` is given, never the ``next``
+URL itself, which carries the token. Both listings are the ``facebook`` importer format;
+each page is read with the URL it came from (``listing_url``), as a last page names no edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Q
+
+from moderation.capture.importers import Author
+from moderation.capture.importers.base import dump_payload
+from moderation.capture.models import Comment
+from moderation.connectors.base import Connector, Coverage, Listing, since_param
+
+POST_FIELDS = "id,message,created_time,permalink_url,from{id,name},updated_time"
+COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,permalink_url"
+# Graph API pages hold at most 100 items.
+PAGE_LIMIT = "100"
+# Posts known gone are not asked for their comments: the Graph API refuses them (code 100).
+_GONE = (Comment.PlatformState.DELETED, Comment.PlatformState.UNAVAILABLE)
+
+
+def graph_next(listing: Listing, data) -> dict | None:
+    """The parameters of the page after a Graph API page: its ``after`` cursor, when the page
+    says there is a next one (``paging.next``)."""
+    paging = data.get("paging") if isinstance(data, dict) else None
+    if not isinstance(paging, dict) or not paging.get("next"):
+        return None
+    cursors = paging.get("cursors")
+    after = cursors.get("after") if isinstance(cursors, dict) else None
+    return {**listing.params, "after": str(after)} if after else None
+
+
+class FacebookConnector(Connector):
+    platform = "facebook"
+    format = "facebook"
+
+    def plan(self):
+        window = self.context.window_start
+        yield self._listing(
+            key="posts",
+            path=f"{self.account_id}/posts",
+            params={"fields": POST_FIELDS, "limit": PAGE_LIMIT, **since_param(window)},
+            what=f"the posts of Page {self.account_id}",
+            coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window),
+            of_kinds=(Comment.Kind.CITY_POST,),
+        )
+        # Asked after the posts are stored: the posts just captured and those held already.
+        posts = Comment.objects.filter(site=self.site, kind=Comment.Kind.CITY_POST).exclude(
+            platform_state__in=_GONE
+        )
+        if window is not None:
+            posts = posts.filter(posted_at__gte=window)
+        for post_id in posts.order_by("-posted_at", "platform_item_id").values_list(
+            "platform_item_id", flat=True
+        ):
+            yield self._listing(
+                key=f"comments:{post_id}",
+                path=f"{post_id}/comments",
+                params={"filter": "stream", "fields": COMMENT_FIELDS, "limit": PAGE_LIMIT},
+                what=f"the comments on post {post_id}",
+                coverage=Coverage(where=Q(parent_platform_item_id=post_id), descendants=1),
+            )
+
+    def _listing(self, *, key: str, path: str, **fields) -> Listing:
+        return Listing(
+            key=key,
+            path=path,
+            format=self.format,
+            reader_options={"listing_url": self.client.url(path)},
+            **fields,
+        )
+
+    def next_params(self, listing, page):
+        return graph_next(listing, page.data)
+
+    def block_list(self) -> Iterator[tuple[Author, str]]:
+        listing = Listing(
+            key="blocked",
+            path=f"{self.account_id}/blocked",
+            params={"limit": PAGE_LIMIT},
+            what=f"the profiles Page {self.account_id} blocked",
+            format=self.format,
+        )
+        params = dict(listing.params)
+        while True:
+            page = self.client.get(listing.path, params)
+            entries = page.data.get("data") if isinstance(page.data, dict) else None
+            for entry in entries or []:
+                if isinstance(entry, dict) and entry.get("id"):
+                    user_id = str(entry["id"])
+                    yield (
+                        Author(
+                            platform_user_id=user_id,
+                            display_name=str(entry.get("name") or "")[:500],
+                            profile_url=f"https://www.facebook.com/{user_id}",
+                        ),
+                        dump_payload(entry),
+                    )
+            params = graph_next(listing, page.data)
+            if params is None:
+                return
