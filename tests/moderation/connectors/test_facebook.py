@@ -105,9 +105,11 @@ def test_an_edit_is_a_new_version_and_deletions_are_found_by_complete_listings(f
     doomed_post = _post_with_comments(app, 2, comments=1)
     edited, deleted, kept = post.comments
     reply = app.add_comment(post, "Agreed", kept.created + timedelta(minutes=5), reply_to=kept.id)
+    hushed = app.add_comment(post, "Hidden by the Page later", kept.created + timedelta(minutes=6))
     _succeeded(engine.capture(site=site))
 
     edited.message = "Comment 0 on post 1 (edited)"
+    hushed.is_hidden = True
     app.delete(deleted.id)
     app.delete(reply.id)
     app.delete(doomed_post.id)
@@ -121,6 +123,8 @@ def test_an_edit_is_a_new_version_and_deletions_are_found_by_complete_listings(f
         assert gone.platform_state == Comment.PlatformState.DELETED and gone.found_missing_at
     assert Comment.objects.get(platform_item_id=deleted.id).text == "Comment 1 on post 1"
     assert Comment.objects.get(platform_item_id=kept.id).platform_state == "visible"
+    # Hidden by the Page: still listed to its token, so hidden, not deleted.
+    assert Comment.objects.get(platform_item_id=hushed.id).platform_state == Comment.PlatformState.HIDDEN
     assert run.deletions_found == 3
     # The deleted post's comments are not asked for again (the Graph API refuses them).
     assert Comment.objects.get(platform_item_id=doomed_post.comments[0].id).platform_state == "visible"

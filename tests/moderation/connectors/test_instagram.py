@@ -99,6 +99,7 @@ def test_an_edit_is_a_new_version_and_deletions_are_found_by_complete_listings(i
     _succeeded(engine.capture(site=site))
 
     edited.text = "Comment 2 on post 1 (edited)"
+    kept_reply.hidden = True
     app.delete(deleted.id)
     app.delete(reply.id)
     app.delete(doomed_media.id)
@@ -117,7 +118,7 @@ def test_an_edit_is_a_new_version_and_deletions_are_found_by_complete_listings(i
     # The re-scan lists the replies of every comment with replies held, and finds it.
     run = _succeeded(engine.capture(site=site, rescan=True))
     assert Comment.objects.get(platform_item_id=reply.id).platform_state == "deleted"
-    assert Comment.objects.get(platform_item_id=kept_reply.id).platform_state == "visible"
+    assert Comment.objects.get(platform_item_id=kept_reply.id).platform_state == Comment.PlatformState.HIDDEN
     assert Comment.objects.get(platform_item_id=deleted.id).text == "Comment 1 on post 1"
     assert run.deletions_found == 1
     assert [r.path for r in platform_server.requests_to("/replies")] == [f"/{VERSION}/{threaded.id}/replies"]
