@@ -22,10 +22,11 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 
-from moderation.capture.importers import Author
-from moderation.capture.importers.base import dump_payload
+from moderation.capture.importers import Author, CaptureError
+from moderation.capture.importers.base import MAX_NAME_LENGTH, Fields, dump_payload
 from moderation.capture.models import Comment
 from moderation.connectors.base import Connector, Coverage, Listing, since_param
+from moderation.connectors.client import PlatformFault
 
 POST_FIELDS = "id,message,created_time,permalink_url,from{id,name},updated_time"
 COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,permalink_url"
@@ -98,20 +99,29 @@ class FacebookConnector(Connector):
             format=self.format,
         )
         params = dict(listing.params)
+        number = 0
         while True:
+            number += 1
             page = self.client.get(listing.path, params)
             entries = page.data.get("data") if isinstance(page.data, dict) else None
-            for entry in entries or []:
-                if isinstance(entry, dict) and entry.get("id"):
-                    user_id = str(entry["id"])
-                    yield (
-                        Author(
-                            platform_user_id=user_id,
-                            display_name=str(entry.get("name") or "")[:500],
-                            profile_url=f"https://www.facebook.com/{user_id}",
-                        ),
-                        dump_payload(entry),
-                    )
+            if not isinstance(entries, list):
+                # Read as an empty list, it would take every block for lifted.
+                raise PlatformFault(
+                    f"{listing.what}, page {number}: not a Graph API listing (no “data” list)"
+                )
+            for index, entry in enumerate(entries):
+                try:
+                    fields = Fields(entry, f"data[{index}]")
+                    user_id = fields.identifier("id")
+                    name = fields.text("name", required=False, max_length=MAX_NAME_LENGTH)
+                except CaptureError as exc:
+                    raise PlatformFault(f"{listing.what}, page {number}: {exc}") from None
+                author = Author(
+                    platform_user_id=user_id,
+                    display_name=name,
+                    profile_url=f"https://www.facebook.com/{user_id}",
+                )
+                yield author, dump_payload(entry)
             params = graph_next(listing, page.data)
             if params is None:
                 return

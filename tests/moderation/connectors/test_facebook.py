@@ -226,17 +226,27 @@ def test_block_list_first_and_last_seen_and_gone_after_unblocking(facebook):
     assert unblocked.gone_at is not None and unblocked.last_seen_at == seen
 
 
-def test_block_list_failing_midway_records_nothing(facebook, platform_server):
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Response(503, graph_error(2, "Service temporarily unavailable")),
+        Response(200, {"data": [{"name": "no id"}]}),
+        Response(200, {"paging": {}}),
+    ],
+    ids=["unavailable", "entry-without-id", "not-a-listing"],
+)
+def test_block_list_failing_midway_records_nothing(facebook, platform_server, fault):
     app, site = facebook
     app.blocked = [(f"55500000000001{n}", f"Blocked {n}") for n in range(3)]
     _succeeded(engine.capture(site=site))
-    app.blocked = app.blocked[:1]
-    platform_server.fail_next(
-        "blocked", Response(503, graph_error(2, "Service temporarily unavailable")), times=10
-    )
+    # Two unblocked, two more blocked: the second of two pages fails.
+    app.blocked = app.blocked[:1] + [("5550000000000198", "Later"), ("5550000000000199", "Later too")]
+    platform_server.fail_next("blocked?limit=100&after=", fault, times=10)
     run = engine.capture(site=site)
     assert run.outcome == CaptureRun.Outcome.PARTIAL
+    assert "blocked" in run.error or "HTTP 503" in run.error
     assert not PlatformBlock.objects.filter(site=site, gone_at__isnull=False).exists()
+    assert PlatformBlock.objects.filter(site=site).count() == 3
 
 
 def _exported_comments(app, post) -> bytes:
