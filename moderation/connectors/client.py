@@ -5,7 +5,8 @@ no URL the portal logs or keeps holds a token. A fault is classified once, here,
 status and the platforms' documented error bodies:
 
 - throttling (HTTP 429 with ``Retry-After`` or X's ``x-rate-limit-reset``; Graph API error
-  codes 4, 17, 32 and 613; YouTube ``rateLimitExceeded``): waited out as the platform asks,
+  codes 4, 17, 32 and 613, with ``X-Business-Use-Case-Usage``'s estimated time to regain
+  access; YouTube ``rateLimitExceeded``): waited out as the platform asks,
   up to ``CAPTURE_HTTP_MAX_WAIT`` seconds, else the run stops and the next carries on;
 - 5xx, time-outs and broken connections: retried with exponential back-off and jitter
   (stamina), ``CAPTURE_HTTP_ATTEMPTS`` attempts in all;
@@ -97,7 +98,27 @@ def _retry_after(response: httpx.Response) -> float | None:
             return max(0.0, float(reset) - time.time())
         except ValueError:
             return None
-    return None
+    return _graph_regain_access(response.headers.get("x-business-use-case-usage"))
+
+
+def _graph_regain_access(header: str | None) -> float | None:
+    """Seconds until the Graph API lifts a throttle: the largest ``estimated_time_to_regain_access``
+    (minutes) of ``X-Business-Use-Case-Usage``. Calls made while throttled prolong it."""
+    if not header:
+        return None
+    try:
+        usage = json.loads(header)
+    except ValueError:
+        return None
+    minutes = [
+        entry.get("estimated_time_to_regain_access")
+        for entries in (usage.values() if isinstance(usage, dict) else ())
+        if isinstance(entries, list)
+        for entry in entries
+        if isinstance(entry, dict)
+    ]
+    minutes = [m for m in minutes if isinstance(m, (int, float)) and not isinstance(m, bool)]
+    return max(0.0, float(max(minutes)) * 60) if minutes else None
 
 
 def _error_of(data) -> tuple[int | None, str, set[str]]:

@@ -11,6 +11,7 @@ The paging helpers and error bodies are the Instagram fake's too (the same Graph
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -41,15 +42,30 @@ def token_expired() -> Response:
     )
 
 
-def throttled(code: int = 4, status: int = 400) -> Response:
-    """Graph API throttling: 4 (application), 17 (user), 32 (Page), 613 (custom rate)."""
+def throttled(code: int = 4, status: int = 400, *, regain_minutes: int | None = None) -> Response:
+    """Graph API throttling: 4 (application), 17 (user), 32 (Page), 613 (custom rate); with
+    ``regain_minutes``, the ``X-Business-Use-Case-Usage`` header that says when it ends."""
     messages = {
         4: "Application request limit reached",
         17: "User request limit reached",
         32: "Page request limit reached",
         613: "Calls to this api have exceeded the rate limit.",
     }
-    return Response(status, graph_error(code, messages.get(code, "Rate limited"), subcode=2446079))
+    headers = {}
+    if regain_minutes is not None:
+        usage = {
+            "104729384756123": [
+                {
+                    "type": "pages",
+                    "call_count": 100,
+                    "total_cputime": 25,
+                    "total_time": 25,
+                    "estimated_time_to_regain_access": regain_minutes,
+                }
+            ]
+        }
+        headers["X-Business-Use-Case-Usage"] = json.dumps(usage)
+    return Response(status, graph_error(code, messages.get(code, "Rate limited"), subcode=2446079), headers)
 
 
 def graph_time(moment: datetime) -> str:

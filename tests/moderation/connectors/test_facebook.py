@@ -173,6 +173,19 @@ def test_graph_throttling_is_waited_out_and_retried(facebook, platform_server, c
     assert Comment.objects.filter(site=site).count() == 2
 
 
+def test_throttling_for_longer_than_the_portal_waits_stops_at_once(facebook, platform_server, settings):
+    app, site = facebook
+    _post_with_comments(app, 1, comments=1)
+    # Calls made while throttled prolong the throttle: not retried, the next run carries on.
+    platform_server.fail_next("/comments", throttled(32, 403, regain_minutes=30), times=5)
+    run = engine.capture(site=site)
+    assert run.outcome == CaptureRun.Outcome.PARTIAL and "slow down" in run.error
+    assert len(platform_server.requests_to("/comments")) == 1
+    platform_server.faults.clear()
+    platform_server.fail_next("/comments", throttled(4, 400, regain_minutes=0))
+    _succeeded(engine.capture(site=site))
+
+
 def test_throttling_that_does_not_end_stops_the_run_part_way(facebook, platform_server, settings):
     app, site = facebook
     _post_with_comments(app, 1, comments=1)
