@@ -25,35 +25,23 @@ from django.db.models import Q
 from moderation.capture.importers import Author, CaptureError
 from moderation.capture.importers.base import MAX_NAME_LENGTH, Fields, dump_payload
 from moderation.capture.models import Comment
-from moderation.connectors.base import Connector, Coverage, Listing, since_param
+from moderation.connectors.base import Coverage, Listing, since_param
 from moderation.connectors.client import PlatformFault
+from moderation.connectors.platforms.graph import GraphConnector, graph_next
 
 POST_FIELDS = "id,message,created_time,permalink_url,from{id,name},updated_time"
 COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,permalink_url"
 # Graph API pages hold at most 100 items.
 PAGE_LIMIT = "100"
-# Posts known gone are not asked for their comments: the Graph API refuses them (code 100).
-_GONE = (Comment.PlatformState.DELETED, Comment.PlatformState.UNAVAILABLE)
 
 
-def graph_next(listing: Listing, data) -> dict | None:
-    """The parameters of the page after a Graph API page: its ``after`` cursor, when the page
-    says there is a next one (``paging.next``)."""
-    paging = data.get("paging") if isinstance(data, dict) else None
-    if not isinstance(paging, dict) or not paging.get("next"):
-        return None
-    cursors = paging.get("cursors")
-    after = cursors.get("after") if isinstance(cursors, dict) else None
-    return {**listing.params, "after": str(after)} if after else None
-
-
-class FacebookConnector(Connector):
+class FacebookConnector(GraphConnector):
     platform = "facebook"
     format = "facebook"
 
     def plan(self):
         window = self.context.window_start
-        yield self._listing(
+        yield self.listing(
             key="posts",
             path=f"{self.account_id}/posts",
             params={"fields": POST_FIELDS, "limit": PAGE_LIMIT, **since_param(window)},
@@ -62,33 +50,14 @@ class FacebookConnector(Connector):
             of_kinds=(Comment.Kind.CITY_POST,),
         )
         # Asked after the posts are stored: the posts just captured and those held already.
-        posts = Comment.objects.filter(site=self.site, kind=Comment.Kind.CITY_POST).exclude(
-            platform_state__in=_GONE
-        )
-        if window is not None:
-            posts = posts.filter(posted_at__gte=window)
-        for post_id in posts.order_by("-posted_at", "platform_item_id").values_list(
-            "platform_item_id", flat=True
-        ):
-            yield self._listing(
+        for post_id in self.city_posts():
+            yield self.listing(
                 key=f"comments:{post_id}",
                 path=f"{post_id}/comments",
                 params={"filter": "stream", "fields": COMMENT_FIELDS, "limit": PAGE_LIMIT},
                 what=f"the comments on post {post_id}",
                 coverage=Coverage(where=Q(parent_platform_item_id=post_id), descendants=1),
             )
-
-    def _listing(self, *, key: str, path: str, **fields) -> Listing:
-        return Listing(
-            key=key,
-            path=path,
-            format=self.format,
-            reader_options={"listing_url": self.client.url(path)},
-            **fields,
-        )
-
-    def next_params(self, listing, page):
-        return graph_next(listing, page.data)
 
     def block_list(self) -> Iterator[tuple[Author, str]]:
         listing = Listing(

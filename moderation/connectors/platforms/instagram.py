@@ -23,8 +23,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from moderation.capture.models import Comment
-from moderation.connectors.base import Connector, Coverage, Listing, since_param
-from moderation.connectors.platforms.facebook import graph_next
+from moderation.connectors.base import Coverage, Listing, since_param
+from moderation.connectors.platforms.graph import GONE, GraphConnector
 
 # ``owner`` is returned only for the account's own media: its id is the one the account's
 # own comments have in ``from``, so the City is one commenter whichever it wrote.
@@ -35,16 +35,15 @@ COMMENT_FIELDS = (
 )
 # Instagram's pages hold at most 50 items.
 PAGE_LIMIT = "50"
-_GONE = (Comment.PlatformState.DELETED, Comment.PlatformState.UNAVAILABLE)
 
 
-class InstagramConnector(Connector):
+class InstagramConnector(GraphConnector):
     platform = "instagram"
     format = "instagram"
 
     def plan(self):
         window = self.context.window_start
-        yield self._listing(
+        yield self.listing(
             key="media",
             path=f"{self.account_id}/media",
             params={"fields": MEDIA_FIELDS, "limit": PAGE_LIMIT, **since_param(window)},
@@ -53,33 +52,14 @@ class InstagramConnector(Connector):
             of_kinds=(Comment.Kind.CITY_POST,),
         )
         # Asked after the posts are stored: the posts just captured and those held already.
-        posts = Comment.objects.filter(site=self.site, kind=Comment.Kind.CITY_POST).exclude(
-            platform_state__in=_GONE
-        )
-        if window is not None:
-            posts = posts.filter(posted_at__gte=window)
-        for media_id in posts.order_by("-posted_at", "platform_item_id").values_list(
-            "platform_item_id", flat=True
-        ):
-            yield self._listing(
+        for media_id in self.city_posts():
+            yield self.listing(
                 key=f"comments:{media_id}",
                 path=f"{media_id}/comments",
                 params={"fields": COMMENT_FIELDS, "limit": PAGE_LIMIT},
                 what=f"the comments on post {media_id}",
                 coverage=Coverage(where=Q(parent_platform_item_id=media_id)),
             )
-
-    def _listing(self, *, key: str, path: str, **fields) -> Listing:
-        return Listing(
-            key=key,
-            path=path,
-            format=self.format,
-            reader_options={"listing_url": self.client.url(path)},
-            **fields,
-        )
-
-    def next_params(self, listing, page):
-        return graph_next(listing, page.data)
 
     def follow(self, listing, page, items):
         if not listing.key.startswith("comments:") or not isinstance(page.data, dict):
@@ -93,7 +73,7 @@ class InstagramConnector(Connector):
                 Comment.objects.filter(
                     site=self.site, parent_platform_item_id__any_of=[str(c["id"]) for c in comments]
                 )
-                .exclude(platform_state__in=_GONE)
+                .exclude(platform_state__in=GONE)
                 .values_list("parent_platform_item_id", flat=True)
             )
         for comment in comments:
@@ -105,7 +85,7 @@ class InstagramConnector(Connector):
                 yield self.replies(comment_id)
 
     def replies(self, comment_id: str) -> Listing:
-        return self._listing(
+        return self.listing(
             key=f"replies:{comment_id}",
             path=f"{comment_id}/replies",
             params={"fields": REPLY_FIELDS, "limit": PAGE_LIMIT},
