@@ -1,7 +1,8 @@
 """HTTP to the platforms: one GET of one page, with the platforms' limits respected.
 
 Every request carries the credentials in the ``Authorization`` header, never in the URL, so
-no URL the portal logs or keeps holds a token. A fault is classified once, here, from the
+no URL the portal logs or keeps holds a token; a token a platform repeats in a page (Graph
+API paging URLs) is taken out before the page is read. A fault is classified once, here, from the
 status and the platforms' documented error bodies:
 
 - throttling (HTTP 429 with ``Retry-After`` or X's ``x-rate-limit-reset``; Graph API error
@@ -31,6 +32,8 @@ GRAPH_THROTTLING_CODES = frozenset({4, 17, 32, 613})
 GRAPH_TOKEN_CODES = frozenset({190})
 YOUTUBE_THROTTLING_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 YOUTUBE_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+# What stands for the connection's token wherever a platform repeats it in a page.
+REDACTED = b"REDACTED"
 
 
 class PlatformFault(Exception):
@@ -184,6 +187,9 @@ class PlatformClient:
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             follow_redirects=False,
         )
+        # Graph API paging URLs repeat the token (the ``next`` of replies nested in a comment
+        # too, which is kept in the comment's payload): taken out of every page received.
+        self._secret = token.encode() if len(token) >= 8 else b""
         self.requests = 0
 
     def close(self) -> None:
@@ -233,6 +239,8 @@ class PlatformClient:
                     raise PageTooLarge(f"{self.platform} sent a page of more than {limit:,} bytes")
                 chunks.append(chunk)
         body = b"".join(chunks)
+        if self._secret and self._secret in body:
+            body = body.replace(self._secret, REDACTED)
         try:
             data = json.loads(body) if body else None
         except ValueError:

@@ -109,6 +109,7 @@ class GraphApp(FakeApp):
     """What Facebook and Instagram's fakes share: the token check and cursor paging."""
 
     prefix = ""  # the path it is mounted under (to write paging URLs that point back at it)
+    token = "EAAKankakee0TestPage0Token0ZCZBx7dQ9"  # Graph tokens are long; paging URLs repeat them
     page_size = 25
 
     def handle(self, request: Request) -> Response | None:

@@ -205,3 +205,17 @@ def test_an_item_captured_by_the_connector_and_from_a_file_is_one_item(instagram
     assert sorted(rows) == sorted(ids)
     for comment in media.comments:
         assert Comment.objects.get(platform_item_id=comment.id).parent.platform_item_id == media.id
+
+
+def test_the_token_graph_repeats_in_nested_paging_urls_is_never_kept(instagram, platform_server):
+    app, site = instagram
+    media = _media_with_comments(app, 1, comments=1)
+    for r in range(4):
+        app.add_reply(media.comments[0], f"Reply {r}", media.comments[0].created + timedelta(minutes=r + 1))
+    _succeeded(engine.capture(site=site))
+    comment = Comment.objects.get(platform_item_id=media.comments[0].id)
+    nested = json.loads(comment.raw_payload)["replies"]
+    # The nested replies' "next" URL carried the token: kept with it taken out.
+    assert "access_token=REDACTED" in nested["paging"]["next"]
+    for row in Comment.history.filter(site=site):
+        assert app.token not in row.raw_payload
