@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check-deploy worker beat bench clean
+.PHONY: install run test lint check-deploy worker worker-capture beat bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -34,11 +34,17 @@ lint: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	CONNECTOR_TOKEN_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	ALLOWED_HOSTS=social.citykankakee-il.gov DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The default queue: e-mails, FOIA exports, the purge, the beat's small jobs.
 worker: install
 	$(BIN)/celery -A config worker -l INFO
+
+# Automatic capture on a queue of its own (CAPTURE_QUEUE), so a slow platform never delays the rest.
+worker-capture: install
+	$(BIN)/celery -A config worker -l INFO -Q $${CAPTURE_QUEUE:-capture}
 
 beat: install
 	$(BIN)/celery -A config beat -l INFO

@@ -360,3 +360,67 @@ CELERY_BEAT_SCHEDULE["moderation-capture-due-sites"] = {
     "task": "moderation.capture_due_sites",
     "schedule": 60.0,
 }
+# Where the Technical Services Team is told that a site needs reauthorization or has not
+# been captured for CAPTURE_STALE_HOURS (comma-separated).
+TECHNICAL_SERVICES_EMAIL = env_list("TECHNICAL_SERVICES_EMAIL", ["technicalservices@citykankakee-il.gov"])
+# Connecting a site through the platform's own consent page (OAuth 2 authorization code).
+# The "Authorize with …" button shows only for a platform whose client id is set; without
+# one, an administrator pastes a long-lived token instead. The redirect URI to register
+# with each platform is PORTAL_BASE_URL + /portal/moderation/connections/oauth/callback/.
+_FACEBOOK_OAUTH = {
+    "client_id": env_str("FACEBOOK_APP_ID", ""),
+    "client_secret": env_str("FACEBOOK_APP_SECRET", ""),
+    "authorize_url": "https://www.facebook.com/v23.0/dialog/oauth",
+    "token_url": "https://graph.facebook.com/v23.0/oauth/access_token",
+    "token_endpoint_auth_method": "client_secret_post",
+    "pkce": False,
+    "extra": {},
+}
+CAPTURE_OAUTH = {
+    # Facebook's user token is exchanged for a long-lived one, then for the Page's own token.
+    "facebook": {
+        **_FACEBOOK_OAUTH,
+        "scope": "pages_show_list pages_read_engagement pages_read_user_content pages_manage_engagement",
+        "exchange": "facebook",
+        "page_token": True,
+    },
+    # Instagram professional accounts are reached through the Facebook app and its Page.
+    "instagram": {
+        **_FACEBOOK_OAUTH,
+        "scope": "instagram_basic instagram_manage_comments pages_show_list pages_read_engagement",
+        "exchange": "facebook",
+        "page_token": False,
+    },
+    "x": {
+        "client_id": env_str("X_CLIENT_ID", ""),
+        "client_secret": env_str("X_CLIENT_SECRET", ""),
+        "authorize_url": "https://x.com/i/oauth2/authorize",
+        "token_url": "https://api.x.com/2/oauth2/token",
+        "token_endpoint_auth_method": "client_secret_basic",
+        "pkce": True,  # X requires PKCE (S256)
+        "scope": "tweet.read users.read block.read offline.access",
+        "extra": {},
+    },
+    "youtube": {
+        "client_id": env_str("GOOGLE_CLIENT_ID", ""),
+        "client_secret": env_str("GOOGLE_CLIENT_SECRET", ""),
+        "authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+        "token_url": "https://oauth2.googleapis.com/token",
+        "token_endpoint_auth_method": "client_secret_post",
+        "pkce": True,
+        "scope": "https://www.googleapis.com/auth/youtube.force-ssl",
+        # A refresh token, so the capture goes on after the hour the access token lasts.
+        "extra": {"access_type": "offline", "prompt": "consent"},
+    },
+}
+# TST is told by e-mail, once per episode, of every connected site without a successful
+# capture for CAPTURE_STALE_HOURS; the Communications Office gets a summary each month.
+CELERY_BEAT_SCHEDULE["moderation-capture-health-check"] = {
+    "task": "moderation.capture_health_check",
+    "schedule": crontab(minute=20),
+}
+CELERY_BEAT_SCHEDULE["moderation-capture-monthly-summary"] = {
+    "task": "moderation.capture_monthly_summary",
+    # 07:30 on the first of the month, City time (CELERY_TIMEZONE).
+    "schedule": crontab(hour=7, minute=30, day_of_month=1),
+}

@@ -1,19 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
 
-from config.portal.admin import ReadOnlyInline, ReadOnlyRecordAdmin, UndeletableRecordAdmin
+from config.portal.admin import ReadOnlyInline, ReadOnlyMixin, ReadOnlyRecordAdmin, UndeletableRecordAdmin
 from config.portal.audit import stamp
 from moderation.capture.services import integration_token_revoke
 from moderation.models import (
     AccountRestriction,
+    CaptureRun,
     Comment,
     Commenter,
     CommenterNotice,
     IntegrationToken,
     NoticeTemplate,
+    PlatformBlock,
     Referral,
     Removal,
     RemovalCategory,
+    SiteConnection,
     ViolationReport,
 )
 
@@ -124,3 +127,62 @@ class AccountRestrictionAdmin(ReadOnlyRecordAdmin):
 @admin.register(NoticeTemplate)
 class NoticeTemplateAdmin(UndeletableRecordAdmin):
     list_display = ["name", "is_active", "updated_at"]
+
+
+# --- Automatic capture ------------------------------------------------------------------
+# Shown, never changed here: connecting and disconnecting go through the connection page
+# (moderation.connectors.views), which records who did it. ConnectionSecret is not
+# registered at all: no admin page ever shows a site's credentials, not even encrypted.
+
+
+@admin.register(SiteConnection)
+class SiteConnectionAdmin(ReadOnlyRecordAdmin):
+    list_display = [
+        "site",
+        "state",
+        "method",
+        "account_id",
+        "interval_minutes",
+        "connected_by",
+        "connected_at",
+    ]
+    list_filter = ["state", "method"]
+    fields = [
+        "site",
+        "state",
+        "state_reason",
+        "method",
+        "account_id",
+        "interval_minutes",
+        "connected_by",
+        "connected_at",
+    ]
+    list_select_related = ["site__platform", "connected_by"]
+
+
+@admin.register(CaptureRun)
+class CaptureRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "site",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "rescan",
+        "full",
+        "created",
+        "updated",
+        "deletions_found",
+        "requested_by",
+    ]
+    list_filter = ["outcome", "rescan", "full", "site"]
+    date_hierarchy = "started_at"
+    list_select_related = ["site__platform", "requested_by"]
+    show_full_result_count = False
+
+
+@admin.register(PlatformBlock)
+class PlatformBlockAdmin(ReadOnlyRecordAdmin):
+    list_display = ["commenter", "site", "first_seen_at", "last_seen_at", "gone_at"]
+    list_filter = ["site", ("gone_at", admin.EmptyFieldListFilter)]
+    search_fields = ["commenter__display_name", "commenter__platform_user_id"]
+    list_select_related = ["site__platform", "commenter"]

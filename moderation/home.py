@@ -1,10 +1,13 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from config.portal import roles
 from config.portal.portal_apps import Panel
 from moderation.capture.models import Comment
+from moderation.connectors import selectors as connector_selectors
+from moderation.models import SiteConnection
 from moderation.removals.models import Removal, ViolationReport
 
 # The home page counts at most this many: an exact count of a million-row queue costs
@@ -18,7 +21,7 @@ def _capped(queryset) -> tuple[int, bool]:
 
 
 def panels(request) -> list[Panel]:
-    return [*_capture_panels(request), *_removal_panels(request)]
+    return [*_capture_panels(request), *_connector_panels(request), *_removal_panels(request)]
 
 
 def _capture_panels(request) -> list[Panel]:
@@ -40,6 +43,27 @@ def _capture_panels(request) -> list[Panel]:
                 "questions_more": questions_more,
             },
             order=20,
+        )
+    ]
+
+
+def _connector_panels(request) -> list[Panel]:
+    """TST: the connected sites whose automatic capture is failing, stale or needs
+    reauthorization (nothing when no site is connected)."""
+    if not roles.has_role(request.user, roles.TECHNICAL_SERVICES):
+        return []
+    connected = SiteConnection.objects.exclude(state=SiteConnection.State.DISCONNECTED).count()
+    if not connected:
+        return []
+    return [
+        Panel(
+            "moderation/_home_connectors.html",
+            {
+                "troubles": connector_selectors.capture_troubles(),
+                "connected_count": connected,
+                "stale_hours": settings.CAPTURE_STALE_HOURS,
+            },
+            order=19,
         )
     ]
 

@@ -15,6 +15,8 @@ def items(user) -> list[NavItem]:
         entries.append(NavItem("Captured comments", reverse("moderation:comment-search")))
     if roles.has_role(user, roles.TECHNICAL_SERVICES):
         entries.append(NavItem("Import captures", reverse("moderation:capture-upload")))
+    if roles.has_role(user, roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE):
+        entries.append(NavItem("Capture health", reverse("moderation:capture-health")))
     # Removals, reports, referrals and restrictions
     if roles.has_role(user, roles.COMMUNICATIONS_OFFICE):
         entries.append(NavItem("Reports", reverse("moderation:report-list")))

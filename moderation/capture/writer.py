@@ -36,6 +36,7 @@ _UPDATE_FIELDS = [
     "text",
     "platform_state",
     "platform_deleted_at",
+    "found_missing_at",
     "private_hints",
     "raw_payload",
     "payload_sha256",
@@ -429,6 +430,9 @@ class CaptureWriter:
                 comment.platform_state = item.platform_state
             if item.platform_deleted_at is not None:
                 comment.platform_deleted_at = item.platform_deleted_at
+            if comment.found_missing_at is not None and item.platform_state == Comment.PlatformState.VISIBLE:
+                # Found missing once, listed again since (the history keeps when it was missing).
+                comment.found_missing_at = None
             if links_parent:
                 reasons.append("linked to its parent")
                 comment.parent_id = parent_id

@@ -1,11 +1,13 @@
 """HTTP to the platforms: one GET of one page, with the platforms' limits respected.
 
 Every request carries the credentials in the ``Authorization`` header, never in the URL, so
-no URL the portal logs or keeps holds a token. A fault is classified once, here, from the
+no URL the portal logs or keeps holds a token; a token a platform repeats in a page (Graph
+API paging URLs) is taken out before the page is read. A fault is classified once, here, from the
 status and the platforms' documented error bodies:
 
 - throttling (HTTP 429 with ``Retry-After`` or X's ``x-rate-limit-reset``; Graph API error
-  codes 4, 17, 32 and 613; YouTube ``rateLimitExceeded``): waited out as the platform asks,
+  codes 4, 17, 32 and 613, with ``X-Business-Use-Case-Usage``'s estimated time to regain
+  access; YouTube ``rateLimitExceeded``): waited out as the platform asks,
   up to ``CAPTURE_HTTP_MAX_WAIT`` seconds, else the run stops and the next carries on;
 - 5xx, time-outs and broken connections: retried with exponential back-off and jitter
   (stamina), ``CAPTURE_HTTP_ATTEMPTS`` attempts in all;
@@ -30,6 +32,8 @@ GRAPH_THROTTLING_CODES = frozenset({4, 17, 32, 613})
 GRAPH_TOKEN_CODES = frozenset({190})
 YOUTUBE_THROTTLING_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 YOUTUBE_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+# What stands for the connection's token wherever a platform repeats it in a page.
+REDACTED = b"REDACTED"
 
 
 class PlatformFault(Exception):
@@ -97,7 +101,27 @@ def _retry_after(response: httpx.Response) -> float | None:
             return max(0.0, float(reset) - time.time())
         except ValueError:
             return None
-    return None
+    return _graph_regain_access(response.headers.get("x-business-use-case-usage"))
+
+
+def _graph_regain_access(header: str | None) -> float | None:
+    """Seconds until the Graph API lifts a throttle: the largest ``estimated_time_to_regain_access``
+    (minutes) of ``X-Business-Use-Case-Usage``. Calls made while throttled prolong it."""
+    if not header:
+        return None
+    try:
+        usage = json.loads(header)
+    except ValueError:
+        return None
+    minutes = [
+        entry.get("estimated_time_to_regain_access")
+        for entries in (usage.values() if isinstance(usage, dict) else ())
+        if isinstance(entries, list)
+        for entry in entries
+        if isinstance(entry, dict)
+    ]
+    minutes = [m for m in minutes if isinstance(m, (int, float)) and not isinstance(m, bool)]
+    return max(0.0, float(max(minutes)) * 60) if minutes else None
 
 
 def _error_of(data) -> tuple[int | None, str, set[str]]:
@@ -163,6 +187,9 @@ class PlatformClient:
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             follow_redirects=False,
         )
+        # Graph API paging URLs repeat the token (the ``next`` of replies nested in a comment
+        # too, which is kept in the comment's payload): taken out of every page received.
+        self._secret = token.encode() if len(token) >= 8 else b""
         self.requests = 0
 
     def close(self) -> None:
@@ -212,6 +239,8 @@ class PlatformClient:
                     raise PageTooLarge(f"{self.platform} sent a page of more than {limit:,} bytes")
                 chunks.append(chunk)
         body = b"".join(chunks)
+        if self._secret and self._secret in body:
+            body = body.replace(self._secret, REDACTED)
         try:
             data = json.loads(body) if body else None
         except ValueError:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import logging
 import socket
-from collections import deque
 from datetime import timedelta
 
 from django.conf import settings
@@ -33,9 +32,9 @@ from config.portal.audit import system_user
 from moderation.capture.importers import FORMATS, CaptureError
 from moderation.capture.models import Comment
 from moderation.capture.services import captures_import
-from moderation.connectors import services
+from moderation.connectors import oauth, services
 from moderation.connectors.base import Listing, RunContext
-from moderation.connectors.client import PlatformClient, PlatformFault, TokenRejected
+from moderation.connectors.client import PlatformClient, PlatformFault, PlatformRefused, TokenRejected
 from moderation.connectors.crypto import CredentialsUnreadable
 from moderation.connectors.platforms import connector_class
 from moderation.models import CaptureRun, CaptureState, SiteConnection
@@ -91,7 +90,10 @@ class _Run:
         self._committed = dict(self.resume) or None
         self.requested_by = requested_by
         self.actor = system_user()
-        self.listings_finished = False
+        self.refused: list[str] = []
+        # The run went through every listing (some may have been refused): it is a success for
+        # the schedule (nothing to carry on), though not a clean one.
+        self.completed = False
 
     # -- the run ----------------------------------------------------------------------------
     def go(self) -> CaptureRun:
@@ -110,7 +112,7 @@ class _Run:
         outcome, error = CaptureRun.Outcome.SUCCEEDED, ""
         try:
             self._check_connection()
-            credentials = services.credentials_of(self.connection)
+            credentials = oauth.fresh_credentials(self.connection)  # renewed first when about to expire
             with PlatformClient(
                 platform=self.site.platform.name,
                 base_url=settings.CAPTURE_API_URLS[self.site.platform.slug],
@@ -120,8 +122,12 @@ class _Run:
                     site=self.site, account_id=self.connection.account_id, client=client, context=self.context
                 )
                 self._listings(connector)
-                self.listings_finished = True
                 self._block_list(connector)
+            if self.refused:
+                outcome = CaptureRun.Outcome.PARTIAL
+                more = len(self.refused) - 3
+                error = "; ".join(self.refused[:3]) + (f"; and {more} more" if more > 0 else "")
+                self.completed = True
         except TokenRejected as exc:
             outcome, error = CaptureRun.Outcome.FAILED, exc.message
             if services.connection_needs_reauthorization(connection=self.connection, message=exc.message):
@@ -154,14 +160,12 @@ class _Run:
         self.run.finished_at = finished
         self.run.save()
         state = {"last_error": error, "last_error_at": finished if error else None}
-        if outcome == CaptureRun.Outcome.SUCCEEDED:
-            state.update(last_success_at=self.now, stale_notified_at=None, last_error="", last_error_at=None)
+        if outcome == CaptureRun.Outcome.SUCCEEDED or self.completed:
+            state.update(last_success_at=self.now, stale_notified_at=None)
+            if not error:
+                state.update(last_error="", last_error_at=None)
             if self.rescan or self.full:
                 state["last_rescan_at"] = self.now
-            cursors = {"newest": self.context.newest}
-        elif self.listings_finished:
-            # Every listing was done; the block list failed: nothing to carry on, and a
-            # resume point listing them all as done would have the next runs skip them.
             cursors = {"newest": self.context.newest}
         else:
             # What the last commit recorded: the items of a page not yet committed are fetched again.
@@ -180,16 +184,30 @@ class _Run:
 
     # -- listings ---------------------------------------------------------------------------
     def _listings(self, connector) -> None:
-        followups: deque[Listing] = deque()
         for listing in connector.plan():
-            followups.append(listing)
-            while followups:
-                current = followups.popleft()
-                if current.key in self.done:
-                    continue
-                for followup in self._listing(connector, current):
-                    followups.append(followup)
-                self.done.append(current.key)
+            self._listing_and_followups(connector, listing)
+
+    def _listing_and_followups(self, connector, listing: Listing) -> None:
+        """A listing, then the listings its pages called for; it counts as done (for a run that
+        carries on after a stop) only once they are all done, so a stop inside a follow-up
+        fetches its parent again and with it the follow-ups still to do."""
+        if listing.key in self.done:
+            return
+        try:
+            followups = self._listing(connector, listing)
+        except PlatformRefused as exc:
+            # One object the platform will not list (a post deleted since, say): the rest of the
+            # run goes on, and the run says what was refused. Not complete, so nothing in it is
+            # marked deleted.
+            self.refused.append(f"{listing.what}: {exc.message}")
+            followups = []
+        for followup in followups:
+            self._listing_and_followups(connector, followup)
+        self.done.append(listing.key)
+        self._committed = self._point()
+        CaptureState.objects.filter(pk=self.state.pk).update(
+            cursors={"newest": self.context.newest, "resume": self._committed}
+        )
 
     def _listing(self, connector, listing: Listing) -> list[Listing]:
         reader = FORMATS[listing.format].reader
@@ -263,8 +281,7 @@ class _Run:
                 self.run.unchanged += result.unchanged
             self.run.save(update_fields=["created", "updated", "unchanged", "pages"])
             if next_params is None:
-                point = self._point()
-                point["done"].append(listing.key)
+                point = self._point()  # done once its follow-ups are (_listing_and_followups)
             else:
                 point = self._point(listing.key, next_params)
             self._committed = point
@@ -304,7 +321,13 @@ class _Run:
         entries = connector.block_list()
         if entries is None:
             return
-        listed = list(entries)  # every page, or a fault raised before anything is written
+        try:
+            listed = list(entries)  # every page, or a fault raised before anything is written
+        except PlatformRefused as exc:
+            # Refused as a listing is (X gives it to user-context tokens only): the run says
+            # so, and the listings done are not carried on by the next runs as if undone.
+            self.refused.append(f"the block list: {exc.message}")
+            return
         self.run.blocked_accounts = services.platform_blocks_record(
             site=self.site, entries=listed, seen_at=self.now, complete=True
         )

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -47,8 +48,9 @@ def capture_due_sites() -> list[int]:
             state.next_run_at = now + timedelta(minutes=minutes)
             state.save(update_fields=["next_run_at"])
             queued.append(state.connection.site_id)
-        for site_id in queued:
-            capture_site.apply_async(args=[site_id], queue=settings.CAPTURE_QUEUE)
+    # Queued once the schedule is committed: a capture never runs inside this transaction.
+    for site_id in queued:
+        capture_site.apply_async(args=[site_id], queue=settings.CAPTURE_QUEUE)
     return queued
 
 
@@ -59,10 +61,12 @@ def capture_due_sites() -> list[int]:
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
 )
-def capture_site(site_id: int, full: bool = False) -> str:
-    """Capture one site now; returns what the run did, in words."""
+def capture_site(site_id: int, full: bool = False, requested_by_id: int | None = None) -> str:
+    """Capture one site now; returns what the run did, in words. ``requested_by_id``: the user
+    who asked for it ("Capture now"), recorded on the run; None for the schedule."""
     site = Site.objects.get(pk=site_id)
-    run = engine.capture(site=site, full=full)
+    requested_by = get_user_model().objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    run = engine.capture(site=site, full=full, requested_by=requested_by)
     if run is None:
         return f"{site}: a capture of this site is already running"
     return f"{site}: {run.get_outcome_display().lower()}; {run.created} new, {run.updated} changed, " + (

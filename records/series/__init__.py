@@ -23,6 +23,10 @@ OUTSIDE = {
     "moderation.RemovalCategory": "Part of its removal: destroyed with it (a dependent of removals).",
     "moderation.NoticeTemplate": "Configuration: the wording of notices; each notice keeps its own text.",
     "moderation.IntegrationToken": "A credential of the Capture API, not a record; never exported.",
+    "moderation.SiteConnection": (
+        "Configuration of automatic capture: which platform account a site is captured from; its "
+        "credentials are kept apart, encrypted, and never exported."
+    ),
     "records.FoiaRequester": (
         "The requester's contact details, kept for the recurrent-requester test (5 ILCS 140 §2(g)) "
         "across requests; each request names its requester."

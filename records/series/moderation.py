@@ -261,6 +261,45 @@ ACCOUNT_RESTRICTIONS = register(
 )
 
 
+# --- Block lists captured from the platforms ------------------------------------------------------
+
+PLATFORM_BLOCK_COLUMNS = (
+    ("id", "Entry"),
+    ("site", "Site"),
+    ("platform", "Platform"),
+    ("commenter_platform_user_id", "Account id on the platform"),
+    ("commenter_name", "Account name"),
+    ("first_seen_at", "First seen on the block list"),
+    ("last_seen_at", "Last seen on the block list"),
+    ("gone_at", "No longer listed from"),
+)
+PLATFORM_BLOCK_LISTS = register(
+    RecordSeries(
+        key="platform-block-lists",
+        label="Block lists captured from the platforms",
+        model_label="moderation.PlatformBlock",
+        # An account still blocked is seen again on every capture: never eligible while listed.
+        record_date_field="last_seen_at",
+        **text_content("raw_payload"),
+        export_columns=PLATFORM_BLOCK_COLUMNS,
+        value_fields=(
+            "pk",
+            "site__account_name",
+            "site__platform__name",
+            "commenter__platform_user_id",
+            "commenter__display_name",
+            "first_seen_at",
+            "last_seen_at",
+            "gone_at",
+        ),  # fmt: skip
+        record=plain_record(PLATFORM_BLOCK_COLUMNS),
+        redactable_columns=("commenter_name",),
+        sample_columns=("last_seen_at", "site", "commenter_name"),
+        scope=ScopePaths(site="site", commenter="commenter", date_fields=("first_seen_at",)),
+    )
+)
+
+
 # --- Removals ---------------------------------------------------------------------------------
 
 REMOVAL_COLUMNS = (
@@ -409,13 +448,14 @@ CAPTURED_COLUMNS = (
     ("platform_state", "State on the platform"),
     ("posted_at_derived", "Time derived from the item's id"),
     ("platform_deleted_at", "Deleted on the platform at"),
+    ("found_missing_at", "Found missing from a complete listing at"),
 )
 
 
 def _captured_record(row: tuple) -> ExportRecord:
     (pk, site, platform, item_id, kind, parent_id, author_id, author_name, author_url, text,
      posted_at, captured_at, permalink, platform_state, posted_at_derived, platform_deleted_at,
-     raw_payload, sha256) = row  # fmt: skip
+     found_missing_at, raw_payload, sha256) = row  # fmt: skip
     values = {
         "id": str(pk),
         "site": site,
@@ -434,6 +474,8 @@ def _captured_record(row: tuple) -> ExportRecord:
         # The platform gave no time: posted_at was derived from the item's id.
         "posted_at_derived": "yes" if posted_at_derived else "",
         "platform_deleted_at": iso(platform_deleted_at),
+        # Automatic capture: when a complete listing of its parent first lacked the item.
+        "found_missing_at": iso(found_missing_at),
     }
     return ExportRecord(id=pk, values=values, native=raw_payload, native_sha256=sha256)
 
@@ -465,6 +507,7 @@ CAPTURED_ITEMS = register(
             "platform_state",
             "posted_at_derived",
             "platform_deleted_at",
+            "found_missing_at",
             "raw_payload",
             "payload_sha256",
         ),  # fmt: skip

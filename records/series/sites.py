@@ -12,7 +12,15 @@ import datetime as dt
 
 from django.db.models import OuterRef, Q, Subquery
 
-from records.series.base import Blocker, RecordSeries, ScopePaths, plain_record, register, text_content
+from records.series.base import (
+    Blocker,
+    Dependent,
+    RecordSeries,
+    ScopePaths,
+    plain_record,
+    register,
+    text_content,
+)
 
 DECISION_COLUMNS = (
     ("id", "Decision"),
@@ -170,6 +178,12 @@ SITES = register(
             Blocker("moderation.AccountRestriction", "site"),
             Blocker("moderation.IntegrationToken_sites", "site"),
             Blocker("records.FoiaRequest_sites", "site"),
+            Blocker("moderation.PlatformBlock", "site"),
+            # A site still connected for automatic capture is disconnected (and its connection
+            # removed) before it can go.
+            Blocker("moderation.SiteConnection", "site"),
         ),
+        # The log of its automatic captures: operational, destroyed with the site.
+        dependents=(Dependent("moderation.CaptureRun", "site"),),
     )
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k" * 30 + "-production-secret-key-for-the-settings-test-" + "z" * 20
+CONNECTOR_KEY = "mZ5nJ0bJ2m1q8m3bXH0o8h2Hq1Vb7b9nq6l2G4xk0aE="
 
 
 def _manage(*args, **env_overrides):
@@ -43,9 +44,23 @@ def test_check_deploy_is_clean_under_production_settings():
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="social.citykankakee-il.gov",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        CONNECTOR_TOKEN_KEYS=CONNECTOR_KEY,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_connector_token_keys():
+    result = _manage(
+        "check",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="social.citykankakee-il.gov",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        CONNECTOR_TOKEN_KEYS="",
+    )
+    assert result.returncode != 0
+    assert "moderation.E001" in result.stderr and "CONNECTOR_TOKEN_KEYS is not set" in result.stderr
 
 
 def test_a_mistyped_boolean_stops_the_portal_with_the_variable_named():

@@ -9,7 +9,8 @@ format         what                                                       platfo
 facebook       Meta Graph API ``/{post-id}/comments``, ``/{page-id}/posts``  facebook
                or ``/feed`` (with nested comments)
 instagram      Instagram Graph API ``/{media-id}/comments``, one IG       instagram
-               Comment, or an ``?ids=`` lookup
+               Comment, an ``?ids=`` lookup, or ``/{ig-user-id}/media``
+               (the account's posts)
 x-api          X API v2 responses: one, several, or twarc2 JSON Lines      x
 x-archive      ``data/tweets.js`` or ``data/deleted-tweets.js`` from an    x
                X account archive
@@ -42,7 +43,7 @@ FORMATS: dict[str, Format] = {
         Format("facebook", "Facebook Graph API comments or Page posts (JSON)", facebook.read, "facebook"),
         Format(
             "instagram",
-            "Instagram Graph API comments: a page, one comment or an ?ids= lookup (JSON)",
+            "Instagram Graph API comments (a page, one comment or an ?ids= lookup) or media listing (JSON)",
             instagram.read,
             "instagram",
         ),

@@ -8,8 +8,9 @@ Two listings, both ``{"data": [...], "paging": {...}}``:
 - **Posts**: ``GET /{page-id}/posts`` (or ``/feed``, ``/published_posts``): the Page's posts
   at the top level, each perhaps with its comments nested under ``comments.data``.
 
-Which listing a file is comes from its paging URLs (the edge: ``…/comments``, ``…/posts``)
-or, without them, from fields only posts have (``story``, ``status_type``, ``full_picture``,
+Which listing a file is comes from its paging URLs (the edge: ``…/comments``, ``…/posts``),
+or the URL a connector fetched the page from (``listing_url``), or, without them, from
+fields only posts have (``story``, ``status_type``, ``full_picture``,
 ``attachments``, …); the file is read once for that, then item by item.
 
 What the Graph API leaves out, and what is done instead:
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from moderation.capture.importers.base import Author, CapturedItem, CaptureError, Fields, dump_payload
-from moderation.capture.importers.graph import survey
+from moderation.capture.importers.graph import graph_edge, survey
 from moderation.capture.importers.stream import json_array_items, nested_items
 
 PLATFORM = "facebook"
@@ -104,7 +105,9 @@ class Listing:
     edge: str
 
 
-def read(stream, *, site):
+def read(stream, *, site, listing_url: str = ""):
+    """``listing_url``: the URL the page was fetched from (a connector's), which says what
+    the listing is when the page's own paging URLs do not (a last or only page has none)."""
     shape = survey(stream, watch=POST_FIELDS)
     if not shape.has_data_array:
         raise CaptureError(
@@ -112,6 +115,8 @@ def read(stream, *, site):
             f"object with a “data” list, found {shape.describe()}"
         )
     object_id, edge = shape.edge
+    if not edge:
+        object_id, edge = graph_edge(listing_url)
     posts = edge in POST_EDGES if edge else bool(shape.item_keys)
     listing = Listing(posts=posts, visitors=edge in VISITOR_EDGES, object_id=object_id, edge=edge)
     stream.seek(0)

@@ -138,15 +138,18 @@ def _in_data_item(stack: list[list]) -> bool:
 
 
 def graph_edge(url: str) -> tuple[str, str]:
-    """``(object id, edge)`` of a Graph API URL: ``…/v11.0/19292868552_1015…/comments?…``."""
+    """``(object id, edge)`` of a Graph API URL: ``…/v11.0/19292868552_1015…/comments?…``.
+
+    What precedes the API version is the server's (a proxy's or a test server's prefix)."""
     if not url:
         return "", ""
     try:
         parts = [part for part in urlsplit(url).path.split("/") if part]
     except ValueError:
         return "", ""
-    if parts and _VERSION.match(parts[0]):
-        parts = parts[1:]
+    versions = [index for index, part in enumerate(parts) if _VERSION.match(part)]
+    if versions:
+        parts = parts[versions[0] + 1 :]
     if len(parts) != 2:
         return "", ""
     return parts[0], parts[1]

@@ -1,11 +1,21 @@
-"""Instagram comments from the Instagram Graph API.
+"""Instagram posts and comments from the Instagram Graph API.
 
-Three shapes, all of IG Comment objects:
+Four shapes:
 
-- a page: ``GET /{ig-media-id}/comments`` (or ``/{ig-comment-id}/replies``) answers
-  ``{"data": [...], "paging": {...}}``, replies nested under ``replies.data``;
+- a page of comments: ``GET /{ig-media-id}/comments`` (or ``/{ig-comment-id}/replies``)
+  answers ``{"data": [...], "paging": {...}}``, replies nested under ``replies.data``;
+- a page of the account's posts: ``GET /{ig-user-id}/media`` answers IG Media objects in
+  the same shape; each is a City post (``caption`` its text, ``timestamp``, ``permalink``),
+  with its comments if they were requested nested (``comments{…}``);
 - one comment: ``GET /{ig-comment-id}`` answers the comment object itself;
 - a lookup: ``GET /?ids=A,B`` answers an object keyed by id, each value a comment.
+
+Which listing a page is comes from its paging URLs (the edge: ``…/media``, ``…/comments``,
+``…/replies``), or the URL a connector fetched it from (``listing_url``), or, with neither
+(a last or only page has no paging URL), from fields only media have (``caption``,
+``media_type``, …). Media anywhere else (one object, a page of comments, another
+account's media listed by ``/tags``) are refused: they are not the City's posts, and a
+post read as a comment would keep its caption as no one's words.
 
 Only ``id``, ``text`` and ``timestamp`` are returned unless more fields are requested, so
 the author may be unknown (None). Where the payload names the author, the key is the
@@ -22,7 +32,9 @@ platform's stable user id, not the username, which the account holder can change
 The username is the display name and handle. A top-level comment's parent is the media
 (the City's post) it is on, from ``media{id}`` or, for a page of ``/{media-id}/comments``,
 the paging URL; a reply's parent is its comment (``parent_id``, or the comment it is
-nested in, or ``/{comment-id}/replies``). Payloads are the exact text in the file.
+nested in, or ``/{comment-id}/replies``). A post's author is its owner (``owner{id}``,
+returned to the account that posted it) or, without it, its ``username``. Payloads are
+the exact text in the file.
 """
 
 from __future__ import annotations
@@ -38,7 +50,7 @@ from moderation.capture.importers.base import (
     dump_payload,
     json_kind,
 )
-from moderation.capture.importers.graph import survey, whole_object
+from moderation.capture.importers.graph import graph_edge, survey, whole_object
 from moderation.capture.importers.stream import json_array_items, nested_items
 
 PLATFORM = "instagram"
@@ -47,14 +59,26 @@ TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z",)
 MAX_OBJECT_FILE = 8 * 1024 * 1024
 # Fields of an IG Media object that an IG Comment never has.
 MEDIA_FIELDS = ("caption", "media_type", "media_url", "media_product_type", "comments", "comments_count")
+# The account's own posts: ``GET /{ig-user-id}/media``.
+MEDIA_EDGE = "media"
 
 
-def read(stream, *, site):
-    shape = survey(stream)
+def read(stream, *, site, listing_url: str = ""):
+    """``listing_url``: the URL the page was fetched from (a connector's), which says what
+    the listing is when the page's own paging URLs do not."""
+    shape = survey(stream, watch=frozenset(MEDIA_FIELDS))
     stream.seek(0)
     if shape.has_data_array:
         media_id, replies_to = "", ""
         object_id, edge = shape.edge
+        if not edge:
+            object_id, edge = graph_edge(listing_url)
+        if edge == MEDIA_EDGE or (not edge and shape.item_keys):
+            for index, obj, raw in json_array_items(
+                stream, "data", what="an Instagram Graph API media listing"
+            ):
+                yield from _media(Fields(obj, f"data[{index}]"), raw, site=site)
+            return
         if edge == "comments":
             media_id = object_id
         elif edge == "replies":
@@ -93,6 +117,39 @@ def read(stream, *, site):
         "“data” list), one comment (an object with an “id”) or an ?ids= lookup (an object of "
         f"comments keyed by id), found {shape.describe()}"
     )
+
+
+def _media(fields: Fields, raw: str | None, *, site):
+    """An IG Media object of the account's own listing: a City post, and the comments nested in it."""
+    media_id = fields.identifier("id")
+    username = fields.text("username", required=False, max_length=500)
+    owner = fields.child("owner")
+    owner_id = owner.identifier("id", required=False) if owner is not None else ""
+    key = owner_id or username
+    author = (
+        Author(
+            platform_user_id=key,
+            display_name=username,
+            profile_url=f"https://www.instagram.com/{username}/" if username else "",
+            handle=username,
+        )
+        if key
+        else None
+    )
+    yield CapturedItem(
+        platform_item_id=media_id,
+        kind="city_post",
+        text=fields.body("caption"),
+        posted_at=fields.timestamp("timestamp", formats=TIME_FORMATS),
+        raw_payload=raw if raw is not None else dump_payload(fields.obj),
+        author=author,
+        from_city=True,
+        permalink=fields.url("permalink"),
+        location=fields.location,
+        content=fields.obj,
+    )
+    for comment, comment_raw in nested_items(fields, raw, "comments", "data"):
+        yield from _item(comment, comment_raw, site=site, parent_id="", media_id=media_id)
 
 
 def _item(fields: Fields, raw: str | None, *, site, parent_id: str, media_id: str, listed_id: str = ""):

@@ -134,6 +134,48 @@ def test_facebook_permalink_that_hides_the_post_number_uses_the_listing_url():
 
 
 @pytest.mark.django_db
+def test_facebook_page_without_paging_urls_is_read_as_the_listing_it_was_fetched_from():
+    comment = {
+        "message": "Thank you!",
+        "created_time": "2026-05-04T13:02:11+0000",
+        "permalink_url": "https://www.facebook.com/CityofKankakee/posts/pfbid02AbCdEf?comment_id=777",
+    }
+    content = json.dumps({"data": [comment], "paging": {"cursors": {"before": "a", "after": "b"}}}).encode()
+    site = facebook_site()
+    (alone,) = items(facebook, content, site)
+    assert alone.platform_item_id == "777" and alone.parent_platform_item_id == ""  # nothing names the post
+    listing_url = f"https://graph.facebook.com/v23.0/{PAGE_POST}/comments"
+    (item,) = facebook.read(io.BytesIO(content), site=site, listing_url=listing_url)
+    assert item.platform_item_id == "871234500001234_777" and item.parent_platform_item_id == PAGE_POST
+    # The page's own paging URL, when it has one, says what it is.
+    paged = json.dumps(
+        {
+            "data": [comment],
+            "paging": {"next": listing_url.replace(PAGE_POST, "104729384756123_55") + "?after=x"},
+        }
+    ).encode()
+    (item,) = facebook.read(io.BytesIO(paged), site=site, listing_url=listing_url)
+    assert item.parent_platform_item_id == "104729384756123_55"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://graph.facebook.com/v19.0/1_2/comments?after=x", ("1_2", "comments")),
+        ("https://graph.facebook.com/1_2/comments", ("1_2", "comments")),
+        ("http://127.0.0.1:8000/graph-proxy/v23.0/1_2/comments", ("1_2", "comments")),
+        ("https://graph.facebook.com/v19.0/1_2", ("", "")),
+        ("https://example.org/a/b/c", ("", "")),
+        ("", ("", "")),
+    ],
+)
+def test_graph_edge_is_the_path_after_the_api_version(url, expected):
+    from moderation.capture.importers.graph import graph_edge
+
+    assert graph_edge(url) == expected
+
+
+@pytest.mark.django_db
 def test_facebook_listing_of_a_comments_replies_makes_replies():
     content = json.dumps(
         {
@@ -377,6 +419,82 @@ def test_instagram_renamed_account_stays_one_commenter():
     run(site, "instagram", "b.json", comment("river_walker_2026"))
     (commenter,) = Commenter.objects.all()
     assert commenter.platform_user_id == "6100000000000009" and commenter.display_name == "river_walker_2026"
+
+
+IG_MEDIA_PAGE = {
+    "data": [
+        {
+            "id": "17840000000000555",
+            "caption": "Splash pad opens Saturday! <3",
+            "timestamp": "2026-06-01T15:00:00+0000",
+            "permalink": "https://www.instagram.com/p/C1aBcDeFgHi/",
+            "username": "kankakeeparks",
+            "media_type": "IMAGE",
+            "comments_count": 1,
+            "owner": {"id": "17841400000000999"},
+            "comments": {
+                "data": [
+                    {
+                        "id": "17900000000000501",
+                        "text": "What time?",
+                        "timestamp": "2026-06-01T16:00:00+0000",
+                        "from": {"id": "6100000000000001", "username": "splash_mom"},
+                    }
+                ]
+            },
+        },
+        {"id": "17840000000000556", "timestamp": "2026-05-30T15:00:00+0000", "media_type": "VIDEO"},
+    ],
+    "paging": {"cursors": {"before": "QVFIUa", "after": "QVFIUb"}},
+}
+
+
+@pytest.mark.django_db
+def test_instagram_media_listing_reads_the_accounts_posts_as_city_posts():
+    site = site_on("instagram", handle="kankakeeparks")
+    result = run(site, "instagram", "media.json", json.dumps(IG_MEDIA_PAGE).encode())
+    assert result.created == 3
+    post = Comment.objects.get(platform_item_id="17840000000000555")
+    assert post.kind == Comment.Kind.CITY_POST and post.from_city
+    assert post.text == "Splash pad opens Saturday! <3"
+    assert post.permalink == "https://www.instagram.com/p/C1aBcDeFgHi/"
+    assert post.author.platform_user_id == "17841400000000999" and post.author.display_name == "kankakeeparks"
+    untitled = Comment.objects.get(platform_item_id="17840000000000556")
+    assert untitled.kind == Comment.Kind.CITY_POST and untitled.text == "" and untitled.author is None
+    question = Comment.objects.get(platform_item_id="17900000000000501")
+    assert question.parent == post and question.kind == Comment.Kind.COMMENT and not question.from_city
+    assert json.loads(post.raw_payload)["comments"]["data"][0]["id"] == "17900000000000501"
+
+
+@pytest.mark.django_db
+def test_instagram_media_listing_is_known_by_its_url_and_other_accounts_media_are_refused():
+    site = site_on("instagram", handle="kankakeeparks")
+    bare = {"data": [{"id": "17840000000000557", "timestamp": "2026-06-01T15:00:00+0000"}]}
+    content = json.dumps(bare).encode()
+    listing_url = "https://graph.facebook.com/v23.0/17841400000000999/media"
+    (post,) = instagram.read(io.BytesIO(content), site=site, listing_url=listing_url)
+    assert post.kind == "city_post" and post.from_city
+    # Without its URL, an item with only id and timestamp is a comment, as before.
+    (comment,) = items(instagram, content, site)
+    assert comment.kind == "comment"
+    # /tags lists other accounts' media that tag the City: not the City's posts.
+    tagged = dict(
+        IG_MEDIA_PAGE, paging={"next": "https://graph.facebook.com/v23.0/17841400000000999/tags?after=x"}
+    )
+    with pytest.raises(CaptureError, match="belongs to an IG Media object"):
+        items(instagram, json.dumps(tagged).encode(), site)
+
+
+@pytest.mark.django_db
+def test_instagram_comments_page_without_paging_is_read_as_the_listing_it_was_fetched_from():
+    site = site_on("instagram", handle="kankakeeparks")
+    content = (FIXTURES / "instagram_comments.json").read_bytes()
+    found = list(instagram.read(io.BytesIO(content), site=site))
+    assert found[0].parent_platform_item_id == ""
+    listing_url = "https://graph.facebook.com/v23.0/17840000000000555/comments"
+    found = list(instagram.read(io.BytesIO(content), site=site, listing_url=listing_url))
+    assert found[0].parent_platform_item_id == "17840000000000555"
+    assert found[1].parent_platform_item_id == found[0].platform_item_id
 
 
 @pytest.mark.parametrize(

@@ -132,16 +132,51 @@ def test_throttling_waits_as_asked_and_quota_stops_the_run(youtube, platform_ser
 
 
 def test_a_second_run_while_one_holds_the_site_does_nothing(youtube, postgresql):
-    from django.db import connections
+    import psycopg
 
     from config.portal import locks
+    from tests.e2e.worker import test_database_url
 
     app, site = youtube
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
+    # Another session on the same database (advisory locks are per database).
+    with psycopg.connect(test_database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
         assert engine.capture(site=site) is None
-    finally:
-        other.close()
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
     assert engine.capture(site=site) is not None
+
+
+def test_a_listing_the_platform_refuses_is_reported_and_the_rest_of_the_run_goes_on(youtube, platform_server):
+    app, site = youtube
+    for n in range(3):
+        app.add_thread(_thread(n, replies=1))
+    platform_server.fail_next(
+        "parentId=Ugthread0001",
+        Response(404, google_error(404, "commentNotFound", "The comment could not be found.")),
+    )
+    run = engine.capture(site=site, rescan=True)
+    assert run.outcome == CaptureRun.Outcome.PARTIAL
+    assert "replies to comment Ugthread0001" in run.error and "could not be found" in run.error
+    assert Comment.objects.filter(site=site, kind="reply").count() == 3  # the thread gave its reply
+    state = CaptureState.objects.get(connection__site=site)
+    assert state.last_success_at == run.started_at and "resume" not in state.cursors
+    assert "could not be found" in state.last_error
+
+
+def test_a_stop_inside_a_follow_up_listing_is_carried_on_by_the_next_run(youtube, platform_server):
+    app, site = youtube
+    app.add_thread(_thread(0, replies=8))  # 5 in the thread: the rest only from comments.list
+    app.add_thread(_thread(1, hours_ago=2, replies=8))
+    platform_server.fail_next("parentId=Ugthread0001", Response(503, {"error": {"code": 503}}), times=10)
+    run = engine.capture(site=site)
+    assert run.outcome == CaptureRun.Outcome.PARTIAL
+    assert Comment.objects.filter(parent_platform_item_id="Ugthread0001").count() == 5
+    platform_server.faults.clear()
+    first_run = len(platform_server.requests)
+    run = engine.capture(site=site, rescan=False)
+    assert run.outcome == CaptureRun.Outcome.SUCCEEDED, run.error
+    assert Comment.objects.filter(parent_platform_item_id="Ugthread0001").count() == 8
+    # The threads are listed again (their follow-ups were not all done), but the replies of
+    # the thread finished before the stop are not fetched again.
+    again = [r.query.get("parentId") for r in platform_server.requests[first_run:]]
+    assert "Ugthread0000" not in again and "Ugthread0001" in again
