@@ -89,6 +89,10 @@ class _Run:
         )
         self.done: list[str] = list(self.resume.get("done") or [])
         self._committed = dict(self.resume) or None
+        # Listings fetched to their end whose items wait for the next commit: a reply listing
+        # is often a handful of items, and a transaction each cost more than the items.
+        self._pending: list[tuple[Listing, list]] = []
+        self._pending_items = 0
         self.requested_by = requested_by
         self.actor = system_user()
 
@@ -167,7 +171,9 @@ class _Run:
 
     def _point(self, key: str = "", params: dict | None = None) -> dict:
         """Where a run carries on: the listings done, and the page of the one under way."""
-        point = {"run": self.run.pk, "full": self.full, "rescan": self.rescan, "done": list(self.done)}
+        waiting = {listing.key for listing, _items in self._pending}
+        done = [key for key in self.done if key not in waiting]
+        point = {"run": self.run.pk, "full": self.full, "rescan": self.rescan, "done": done}
         if key:
             point.update({"key": key, "params": params or {}})
         return point
@@ -175,15 +181,22 @@ class _Run:
     # -- listings ---------------------------------------------------------------------------
     def _listings(self, connector) -> None:
         followups: deque[Listing] = deque()
-        for listing in connector.plan():
-            followups.append(listing)
-            while followups:
-                current = followups.popleft()
-                if current.key in self.done:
-                    continue
-                for followup in self._listing(connector, current):
-                    followups.append(followup)
-                self.done.append(current.key)
+        try:
+            for listing in connector.plan():
+                followups.append(listing)
+                while followups:
+                    current = followups.popleft()
+                    if current.key in self.done:
+                        continue
+                    for followup in self._listing(connector, current):
+                        followups.append(followup)
+                    self.done.append(current.key)
+        except (PlatformFault, TokenRejected, RunStopped):
+            if self._pending:
+                self._commit()  # the listings fetched whole are kept, and not fetched again
+            raise
+        if self._pending:
+            self._commit()
 
     def _listing(self, connector, listing: Listing) -> list[Listing]:
         reader = FORMATS[listing.format].reader
@@ -220,7 +233,13 @@ class _Run:
             next_params = connector.next_params(listing, page)
             if listing.stop_before and oldest_of is not None and oldest_of < listing.stop_before:
                 next_params = None  # sorted newest first: the rest is older than the window
-            if next_params is None or len(buffer) >= settings.CAPTURE_COMMIT_ITEMS:
+            if next_params is None:
+                self._pending.append((listing, buffer))
+                self._pending_items += len(buffer)
+                if self._pending_items >= settings.CAPTURE_COMMIT_ITEMS:
+                    self._commit()
+                buffer = []
+            elif len(buffer) >= settings.CAPTURE_COMMIT_ITEMS:
                 self._commit(listing, buffer, next_params)
                 buffer = []
             if next_params is None:
@@ -242,25 +261,30 @@ class _Run:
             self.run.listings_complete += 1
         return followups
 
-    def _commit(self, listing: Listing, items: list, next_params: dict | None) -> None:
-        """Write a batch of items and where the run carries on from, in one transaction."""
+    def _commit(self, listing: Listing | None = None, items: list | None = None, next_params=None) -> None:
+        """Write, in one transaction, the items of the listings fetched whole since the last
+        commit and, for ``listing`` under way, a batch of its items with the parameters of the
+        page it carries on from; and where the run carries on from."""
+        finished, self._pending, self._pending_items = self._pending, [], 0
         with transaction.atomic():
-            if items:
+            batches = [*finished, (listing, items)] if listing is not None else finished
+            for of, batch in batches:
+                if not batch:
+                    continue
                 result = captures_import(
                     actor=self.actor,
                     site=self.site,
-                    items=items,
-                    reason=f"Captured from {self.site.platform.name} by the portal ({listing.what})",
+                    items=batch,
+                    reason=f"Captured from {self.site.platform.name} by the portal ({of.what})",
                 )
                 self.run.created += result.created
                 self.run.updated += result.updated
                 self.run.unchanged += result.unchanged
-            self.run.save(update_fields=["created", "updated", "unchanged", "pages"])
-            if next_params is None:
-                point = self._point()
-                point["done"].append(listing.key)
-            else:
-                point = self._point(listing.key, next_params)
+            self.run.save(update_fields=["created", "updated", "unchanged", "pages", "listings_complete"])
+            point = self._point(listing.key, next_params) if listing is not None else self._point()
+            for of, _batch in finished:
+                if of.key not in point["done"]:
+                    point["done"].append(of.key)
             self._committed = point
             CaptureState.objects.filter(pk=self.state.pk).update(
                 cursors={"newest": self.context.newest, "resume": point}

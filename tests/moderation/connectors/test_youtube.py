@@ -142,6 +142,10 @@ def test_a_second_run_while_one_holds_the_site_does_nothing(youtube, postgresql)
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
         assert engine.capture(site=site) is None
+        with other.cursor() as cursor:
+            # Released here, not by closing: a closed session's backend lets go of its locks
+            # a moment after the client has moved on.
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [locks.CAPTURE_RUN_NAMESPACE, site.pk])
     finally:
         other.close()
     assert engine.capture(site=site) is not None
