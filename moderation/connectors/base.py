@@ -47,6 +47,10 @@ class Listing:
     # these kinds are all older.
     of_kinds: tuple[str, ...] = ()
     stop_before: datetime | None = None
+    # The plan's later listings read what this one stored (the comments of every post in the
+    # window): its items are committed before the plan goes on. Otherwise the items of listings
+    # fetched whole wait to be written together, CAPTURE_COMMIT_ITEMS at a time.
+    settles: bool = False
 
 
 @dataclass

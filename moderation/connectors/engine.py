@@ -88,6 +88,10 @@ class _Run:
         )
         self.done: list[str] = list(self.resume.get("done") or [])
         self._committed = dict(self.resume) or None
+        # Listings fetched to their end whose items wait for the next commit: a reply listing
+        # is often a handful of items, and a transaction each cost more than the items.
+        self._pending: list[tuple[Listing, list]] = []
+        self._pending_items = 0
         self.requested_by = requested_by
         self.actor = system_user()
         self.refused: list[str] = []
@@ -177,20 +181,31 @@ class _Run:
 
     def _point(self, key: str = "", params: dict | None = None) -> dict:
         """Where a run carries on: the listings done, and the page of the one under way."""
-        point = {"run": self.run.pk, "full": self.full, "rescan": self.rescan, "done": list(self.done)}
+        waiting = {listing.key for listing, _items in self._pending}
+        done = [key for key in self.done if key not in waiting]
+        point = {"run": self.run.pk, "full": self.full, "rescan": self.rescan, "done": done}
         if key:
             point.update({"key": key, "params": params or {}})
         return point
 
     # -- listings ---------------------------------------------------------------------------
     def _listings(self, connector) -> None:
-        for listing in connector.plan():
-            self._listing_and_followups(connector, listing)
+        try:
+            for listing in connector.plan():
+                self._listing_and_followups(connector, listing)
+                if listing.settles and self._pending:
+                    self._commit()
+        except (PlatformFault, TokenRejected, RunStopped):
+            if self._pending:
+                self._commit()  # the listings fetched whole are kept, and not fetched again
+            raise
+        if self._pending:
+            self._commit()
 
     def _listing_and_followups(self, connector, listing: Listing) -> None:
         """A listing, then the listings its pages called for; it counts as done (for a run that
-        carries on after a stop) only once they are all done, so a stop inside a follow-up
-        fetches its parent again and with it the follow-ups still to do."""
+        carries on after a stop) only once they are all done and its items are committed, so a
+        stop inside a follow-up fetches its parent again and with it the follow-ups still to do."""
         if listing.key in self.done:
             return
         try:
@@ -204,10 +219,6 @@ class _Run:
         for followup in followups:
             self._listing_and_followups(connector, followup)
         self.done.append(listing.key)
-        self._committed = self._point()
-        CaptureState.objects.filter(pk=self.state.pk).update(
-            cursors={"newest": self.context.newest, "resume": self._committed}
-        )
 
     def _listing(self, connector, listing: Listing) -> list[Listing]:
         reader = FORMATS[listing.format].reader
@@ -244,7 +255,13 @@ class _Run:
             next_params = connector.next_params(listing, page)
             if listing.stop_before and oldest_of is not None and oldest_of < listing.stop_before:
                 next_params = None  # sorted newest first: the rest is older than the window
-            if next_params is None or len(buffer) >= settings.CAPTURE_COMMIT_ITEMS:
+            if next_params is None:
+                self._pending.append((listing, buffer))
+                self._pending_items += len(buffer)
+                if self._pending_items >= settings.CAPTURE_COMMIT_ITEMS:
+                    self._commit()
+                buffer = []
+            elif len(buffer) >= settings.CAPTURE_COMMIT_ITEMS:
                 self._commit(listing, buffer, next_params)
                 buffer = []
             if next_params is None:
@@ -266,24 +283,28 @@ class _Run:
             self.run.listings_complete += 1
         return followups
 
-    def _commit(self, listing: Listing, items: list, next_params: dict | None) -> None:
-        """Write a batch of items and where the run carries on from, in one transaction."""
+    def _commit(self, listing: Listing | None = None, items: list | None = None, next_params=None) -> None:
+        """Write, in one transaction, the items of the listings fetched whole since the last
+        commit and, for ``listing`` under way, a batch of its items with the parameters of the
+        page it carries on from; and where the run carries on from."""
+        finished, self._pending, self._pending_items = self._pending, [], 0
         with transaction.atomic():
-            if items:
+            batches = [*finished, (listing, items)] if listing is not None else finished
+            for of, batch in batches:
+                if not batch:
+                    continue
                 result = captures_import(
                     actor=self.actor,
                     site=self.site,
-                    items=items,
-                    reason=f"Captured from {self.site.platform.name} by the portal ({listing.what})",
+                    items=batch,
+                    reason=f"Captured from {self.site.platform.name} by the portal ({of.what})",
                 )
                 self.run.created += result.created
                 self.run.updated += result.updated
                 self.run.unchanged += result.unchanged
-            self.run.save(update_fields=["created", "updated", "unchanged", "pages"])
-            if next_params is None:
-                point = self._point()  # done once its follow-ups are (_listing_and_followups)
-            else:
-                point = self._point(listing.key, next_params)
+            self.run.save(update_fields=["created", "updated", "unchanged", "pages", "listings_complete"])
+            # A listing fetched whole is done once its follow-ups are (_listing_and_followups).
+            point = self._point(listing.key, next_params) if listing is not None else self._point()
             self._committed = point
             CaptureState.objects.filter(pk=self.state.pk).update(
                 cursors={"newest": self.context.newest, "resume": point}

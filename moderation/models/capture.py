@@ -173,6 +173,12 @@ class Comment(DetailPage, TrackedModel):
                 name="comment_orphan_idx",
                 condition=Q(parent__isnull=True) & ~Q(parent_platform_item_id=""),
             ),
+            # Automatic capture: the replies a complete listing of one item's replies accounts
+            # for (WHERE site_id = … AND parent_platform_item_id = …, the engine's missing-item
+            # check after every such listing), and the threads whose replies are held (… IN
+            # (the threads of a page), the YouTube re-scan). Without it each listing read every
+            # item of the site: a capture's time grew with the square of its size.
+            models.Index(fields=["site", "parent_platform_item_id"], name="comment_parent_item_idx"),
             # Comment.objects.awaiting_response(): Sec. V questions not yet answered.
             models.Index(
                 fields=["id"],

@@ -26,16 +26,12 @@ def test_database_url() -> str:
     return f"postgres://{auth}{host}:{port}/{params['NAME']}"
 
 
-@contextmanager
-def celery_worker(
-    redis_url: str, *, pool: str = "solo", extra_env: dict | None = None, log_path: Path | None = None
-):
-    """Run a worker on a queue of its own; yields (queue name, Popen).
+def private_queue() -> str:
+    return f"e2e-{uuid.uuid4().hex[:10]}"
 
-    A private queue keeps this worker's tasks away from any other worker on the same
-    Redis (another test run, a developer's worker).
-    """
-    queue = f"e2e-{uuid.uuid4().hex[:10]}"
+
+def service_env(redis_url: str, extra_env: dict | None = None) -> dict:
+    """The environment of a worker or beat process: the test database, the real Redis."""
     env = dict(os.environ)
     env.update(
         {
@@ -50,6 +46,25 @@ def celery_worker(
     )
     env.pop("PYTEST_CURRENT_TEST", None)
     env.update(extra_env or {})
+    return env
+
+
+@contextmanager
+def celery_worker(
+    redis_url: str,
+    *,
+    pool: str = "solo",
+    extra_env: dict | None = None,
+    log_path: Path | None = None,
+    queue: str | None = None,
+):
+    """Run a worker on a queue of its own; yields (queue name, Popen).
+
+    A private queue keeps this worker's tasks away from any other worker on the same
+    Redis (another test run, a developer's worker).
+    """
+    queue = queue or private_queue()
+    env = service_env(redis_url, extra_env)
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [
@@ -79,14 +94,53 @@ def celery_worker(
     try:
         yield queue, process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _stop(process)
         log.close()
+
+
+@contextmanager
+def celery_beat(redis_url: str, *, queue: str, every: float, folder: Path, extra_env: dict | None = None):
+    """Run ``celery beat`` with the portal's capture entry only, ticking every ``every``
+    seconds and sending to ``queue`` (tests/e2e/beat_app.py); yields (Popen, log path)."""
+    env = service_env(redis_url, extra_env)
+    env.update({"E2E_BEAT_QUEUE": queue, "E2E_BEAT_SECONDS": str(every)})
+    log_path = folder / "beat.log"
+    log = open(log_path, "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.e2e.beat_app",
+            "beat",
+            "-s",
+            str(folder / "celerybeat-schedule"),
+            "--max-interval",
+            str(max(1, int(every))),
+            "-l",
+            "DEBUG",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process, log_path
+    finally:
+        _stop(process)
+        log.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):

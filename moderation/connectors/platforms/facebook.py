@@ -48,6 +48,7 @@ class FacebookConnector(GraphConnector):
             what=f"the posts of Page {self.account_id}",
             coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window),
             of_kinds=(Comment.Kind.CITY_POST,),
+            settles=True,
         )
         # Asked after the posts are stored: the posts just captured and those held already.
         for post_id in self.city_posts():

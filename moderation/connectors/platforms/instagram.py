@@ -50,6 +50,7 @@ class InstagramConnector(GraphConnector):
             what=f"the posts of Instagram account {self.account_id}",
             coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window),
             of_kinds=(Comment.Kind.CITY_POST,),
+            settles=True,
         )
         # Asked after the posts are stored: the posts just captured and those held already.
         for media_id in self.city_posts():

@@ -92,6 +92,7 @@ class XConnector(Connector):
             # are not listed, and not deleted either.
             coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window) if window else None,
             of_kinds=(Comment.Kind.CITY_POST,),
+            settles=True,
         )
         # The posts listing is committed by now: the conversations of the City's posts,
         # first post first, as held.
