@@ -20,12 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Q
-
 from moderation.capture.importers import Author, CaptureError
 from moderation.capture.importers.base import MAX_NAME_LENGTH, Fields, dump_payload
-from moderation.capture.models import Comment
-from moderation.connectors.base import Coverage, Listing, since_param
+from moderation.connectors.base import Listing
 from moderation.connectors.client import PlatformFault
 from moderation.connectors.platforms.graph import GraphConnector, graph_next
 
@@ -39,26 +36,13 @@ class FacebookConnector(GraphConnector):
     platform = "facebook"
     format = "facebook"
 
-    def plan(self):
-        window = self.context.window_start
-        yield self.listing(
-            key="posts",
-            path=f"{self.account_id}/posts",
-            params={"fields": POST_FIELDS, "limit": PAGE_LIMIT, **since_param(window)},
-            what=f"the posts of Page {self.account_id}",
-            coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window),
-            of_kinds=(Comment.Kind.CITY_POST,),
-            settles=True,
-        )
-        # Asked after the posts are stored: the posts just captured and those held already.
-        for post_id in self.city_posts():
-            yield self.listing(
-                key=f"comments:{post_id}",
-                path=f"{post_id}/comments",
-                params={"filter": "stream", "fields": COMMENT_FIELDS, "limit": PAGE_LIMIT},
-                what=f"the comments on post {post_id}",
-                coverage=Coverage(where=Q(parent_platform_item_id=post_id), descendants=1),
-            )
+    posts_edge = "posts"
+    posts_fields = POST_FIELDS
+    account_label = "Page"
+    # filter=stream lists the replies too, flat, each with its parent.
+    comment_params = {"filter": "stream", "fields": COMMENT_FIELDS}
+    comment_descendants = 1
+    page_limit = PAGE_LIMIT
 
     def block_list(self) -> Iterator[tuple[Author, str]]:
         listing = Listing(

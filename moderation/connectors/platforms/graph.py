@@ -3,8 +3,10 @@ read with the URL they came from."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from moderation.capture.models import Comment
-from moderation.connectors.base import Connector, Listing
+from moderation.connectors.base import Connector, Coverage, Listing, since_param
 
 # Posts known gone are not asked for their comments: the Graph API refuses them (code 100).
 GONE = (Comment.PlatformState.DELETED, Comment.PlatformState.UNAVAILABLE)
@@ -23,6 +25,39 @@ def graph_next(listing: Listing, data) -> dict | None:
 
 
 class GraphConnector(Connector):
+    """The account's posts in the window (complete: a post deleted on the platform is found),
+    then the comments of every City post in the window, one listing each."""
+
+    posts_edge = ""  # "posts" (a Facebook Page) or "media" (an Instagram account)
+    posts_fields = ""
+    account_label = ""  # "Page", "Instagram account": for the run's words
+    comment_params: dict = {}
+    comment_descendants = 0  # levels of replies a comments listing includes
+    page_limit = "100"
+
+    def plan(self):
+        window = self.context.window_start
+        yield self.listing(
+            key=self.posts_edge,
+            path=f"{self.account_id}/{self.posts_edge}",
+            params={"fields": self.posts_fields, "limit": self.page_limit, **since_param(window)},
+            what=f"the posts of {self.account_label} {self.account_id}",
+            coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window),
+            of_kinds=(Comment.Kind.CITY_POST,),
+            settles=True,
+        )
+        # Asked after the posts are stored: the posts just captured and those held already.
+        for post_id in self.city_posts():
+            yield self.listing(
+                key=f"comments:{post_id}",
+                path=f"{post_id}/comments",
+                params={**self.comment_params, "limit": self.page_limit},
+                what=f"the comments on post {post_id}",
+                coverage=Coverage(
+                    where=Q(parent_platform_item_id=post_id), descendants=self.comment_descendants
+                ),
+            )
+
     def listing(self, *, key: str, path: str, **fields) -> Listing:
         """A listing of this connector's format whose pages are read with the URL they came
         from (``listing_url``): a last or only page has no paging URL to say what it lists."""

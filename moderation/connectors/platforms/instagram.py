@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from moderation.capture.models import Comment
-from moderation.connectors.base import Coverage, Listing, since_param
+from moderation.connectors.base import Coverage, Listing
 from moderation.connectors.platforms.graph import GONE, GraphConnector
 
 # ``owner`` is returned only for the account's own media: its id is the one the account's
@@ -41,26 +41,12 @@ class InstagramConnector(GraphConnector):
     platform = "instagram"
     format = "instagram"
 
-    def plan(self):
-        window = self.context.window_start
-        yield self.listing(
-            key="media",
-            path=f"{self.account_id}/media",
-            params={"fields": MEDIA_FIELDS, "limit": PAGE_LIMIT, **since_param(window)},
-            what=f"the posts of Instagram account {self.account_id}",
-            coverage=Coverage(where=Q(kind=Comment.Kind.CITY_POST), since=window),
-            of_kinds=(Comment.Kind.CITY_POST,),
-            settles=True,
-        )
-        # Asked after the posts are stored: the posts just captured and those held already.
-        for media_id in self.city_posts():
-            yield self.listing(
-                key=f"comments:{media_id}",
-                path=f"{media_id}/comments",
-                params={"fields": COMMENT_FIELDS, "limit": PAGE_LIMIT},
-                what=f"the comments on post {media_id}",
-                coverage=Coverage(where=Q(parent_platform_item_id=media_id)),
-            )
+    posts_edge = "media"
+    posts_fields = MEDIA_FIELDS
+    account_label = "Instagram account"
+    # Top-level comments, each with the first of its replies nested (followed below).
+    comment_params = {"fields": COMMENT_FIELDS}
+    page_limit = PAGE_LIMIT
 
     def follow(self, listing, page, items):
         if not listing.key.startswith("comments:") or not isinstance(page.data, dict):
