@@ -47,6 +47,18 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def real_broker(redis_url):
+    """Tasks go to the real Redis broker (for a real worker), not run in-process."""
+    from config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = redis_url
+    yield redis_url
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+
+
+@pytest.fixture
 def postgresql(db) -> None:
     if connection.vendor != "postgresql":
         missing_service("this test needs PostgreSQL (set DATABASE_URL)")

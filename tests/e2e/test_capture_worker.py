@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from config.celery import app as celery_app
 from moderation.capture.models import Comment
 from moderation.connectors import services
 from moderation.models import CaptureRun, CaptureState
@@ -29,15 +28,6 @@ from tests.fakeplatform.youtube import YouTubeFake, YtComment, google_error
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BEAT_SECONDS = 1.0
-
-
-@pytest.fixture
-def real_broker(redis_url):
-    previous = celery_app.conf.task_always_eager, celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = redis_url
-    yield redis_url
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
 
 
 @pytest.fixture

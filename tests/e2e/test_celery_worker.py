@@ -10,15 +10,6 @@ from tests.e2e.worker import celery_worker, wait_for
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def real_broker(redis_url):
-    previous = celery_app.conf.task_always_eager, celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = redis_url
-    yield redis_url
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
-
-
 def test_worker_runs_a_task_and_its_effect_is_in_the_database(postgresql, real_broker, tmp_path):
     assert not JobRun.objects.exists()
     with celery_worker(real_broker, log_path=tmp_path / "worker.log") as (queue, process):

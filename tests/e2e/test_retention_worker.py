@@ -24,15 +24,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CHICAGO = ZoneInfo("America/Chicago")
 
 
-@pytest.fixture
-def real_broker(redis_url):
-    previous = celery_app.conf.task_always_eager, celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = redis_url
-    yield redis_url
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
-
-
 def make_world(count: int):
     """``count`` eligible comments on an approved, due certificate; every tenth one held."""
     seed_schedules()

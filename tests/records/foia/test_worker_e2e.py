@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from django.core.files.storage import storages
 
-from config.celery import app as celery_app
 from config.portal.audit import stamp
 from moderation.models import Comment
 from records.foia import services
@@ -18,15 +17,6 @@ from tests.e2e.worker import celery_worker, wait_for
 from tests.factories import CommenterFactory, FoiaRequesterFactory, SiteFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_broker(redis_url):
-    previous = celery_app.conf.task_always_eager, celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = redis_url
-    yield redis_url
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
 
 
 def _children(pid: int) -> list[int]:
