@@ -239,18 +239,34 @@ def fake_youtube(routes: dict):
     return BenchYouTube()
 
 
+# Starts the measured process and writes its peak RSS to a file. A process's high-water mark
+# (``ru_maxrss``) starts at that of the process it was started from: measured straight from
+# this one (which holds the server's routes), every child would show this process's size.
+# Started from this small launcher, it shows its own.
+LAUNCHER = (
+    "import os, subprocess, sys; process = subprocess.Popen(sys.argv[2:]); "
+    "_pid, status, usage = os.wait4(process.pid, 0); "
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss)); sys.exit(os.waitstatus_to_exitcode(status) & 255)"
+)
+
+
 def run_measured(command: list[str], env: dict) -> tuple[float, float, str]:
     """(seconds, peak RSS MiB, stdout) of one child process, which must succeed."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, peak.name, *command], env=env, stdout=out, stderr=err
+        )
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        if os.waitstatus_to_exitcode(status):
+        if process.returncode:
             sys.exit(f"{' '.join(command[:4])}… failed:\n{err.read()[-3000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
+        return seconds, int(peak.read()) / 1024, out.read()
 
 
 def child_capture(site_id: int, profile: str) -> None:
