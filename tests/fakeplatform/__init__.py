@@ -79,6 +79,9 @@ class FakePlatformServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # A page is written in two parts (headers, body): without this the client's delayed
+            # ACK holds each page about 40 ms.
+            disable_nagle_algorithm = True
 
             def do_GET(self):  # noqa: N802
                 server._serve(self, "GET")
