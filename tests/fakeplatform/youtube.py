@@ -37,6 +37,9 @@ class YtComment:
     parent_id: str = ""
     updated: datetime | None = None
     replies: list = field(default_factory=list)  # of YtComment, for a top-level comment
+    # "published", or held by the channel: "heldForReview", "likelySpam" (listed only when asked
+    # for by moderationStatus, and then with it in the snippet)
+    status: str = "published"
 
     def resource(self, channel_id: str) -> dict:
         snippet = {
@@ -56,6 +59,8 @@ class YtComment:
         }
         if self.parent_id:
             snippet["parentId"] = self.parent_id
+        if self.status != "published":
+            snippet["moderationStatus"] = self.status
         return {"kind": "youtube#comment", "etag": f"etag-{self.id}", "id": self.id, "snippet": snippet}
 
 
@@ -112,7 +117,10 @@ class YouTubeFake(FakeApp):
         if request.query.get("allThreadsRelatedToChannelId") != self.channel_id:
             return Response(404, google_error(404, "channelNotFound", "The channel could not be found."))
         items = []
+        wanted = request.query.get("moderationStatus") or "published"
         for thread in self.threads:
+            if thread.status != wanted:
+                continue
             snippet = {
                 "channelId": self.channel_id,
                 "videoId": thread.video_id,

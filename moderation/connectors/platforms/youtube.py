@@ -8,10 +8,11 @@
   (``totalReplyCount`` above the replies included), and on a re-scan of every thread with
   replies; complete, it accounts for every published reply of the thread.
 
-Comments held for review are not listed by default, so a comment held as hidden is never
-taken for deleted. YouTube's API lists no blocked ("hidden") users. Both listings are the
-``youtube`` importer format. Quota: one unit a page; ``quotaExceeded`` stops the run until
-the quota resets (moderation.connectors.client).
+Comments held for review are not listed by default: a listing of its own
+(``moderationStatus=heldForReview``) captures them, as hidden, and decides no deletion; a
+comment held as hidden is never taken for deleted. YouTube's API lists no blocked ("hidden")
+users. Every listing is the ``youtube`` importer format. Quota: one unit a page;
+``quotaExceeded`` stops the run until the quota resets (moderation.connectors.client).
 """
 
 from __future__ import annotations
@@ -45,6 +46,26 @@ class YouTubeConnector(Connector):
             coverage=Coverage(
                 where=Q(kind=Comment.Kind.COMMENT, parent_platform_item_id="") & _PUBLISHED, since=window
             ),
+            of_kinds=(Comment.Kind.COMMENT,),
+            stop_before=window,
+        )
+
+        # Comments the channel holds for review are listed only when asked for: captured too
+        # (as hidden), since a held threat is a record as much as a published one. Never a
+        # deletion: a held comment leaves this listing when the channel publishes it.
+        yield Listing(
+            key="held",
+            path="commentThreads",
+            params={
+                "part": "snippet,replies",
+                "allThreadsRelatedToChannelId": self.account_id,
+                "moderationStatus": "heldForReview",
+                "order": "time",
+                "maxResults": "100",
+                "textFormat": "html",
+            },
+            what=f"the comments channel {self.account_id} holds for review",
+            format=self.format,
             of_kinds=(Comment.Kind.COMMENT,),
             stop_before=window,
         )

@@ -43,7 +43,7 @@ def test_listings_written_together_keep_their_own_history_reasons(youtube):
     with CaptureQueriesContext(connection) as queries:
         run = engine.capture(site=site)
     assert run.outcome == CaptureRun.Outcome.SUCCEEDED, run.error
-    # Each commit records where the run carries on: one for the five listings (52 items, far
+    # Each commit records where the run carries on: one for the six listings (52 items, far
     # below CAPTURE_COMMIT_ITEMS), and the run's end.
     cursor_writes = [
         q
@@ -52,7 +52,7 @@ def test_listings_written_together_keep_their_own_history_reasons(youtube):
     ]
     assert len(cursor_writes) == 2
     assert Comment.objects.filter(site=site).count() == 4 + 4 * 7
-    assert run.listings_complete == 5 and run.created == 32
+    assert run.listings_complete == 6 and run.created == 32  # and the (empty) held-for-review listing
     assert "the comment threads of channel" in _reason("Ugthread0001")
     assert "the comment threads of channel" in _reason("Ugthread0001.r4")  # shown in the thread
     assert "the replies to comment Ugthread0001" in _reason("Ugthread0001.r6")  # only in comments.list

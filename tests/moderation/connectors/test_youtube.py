@@ -26,6 +26,11 @@ def youtube(connect):
     return app, site
 
 
+def _published_threads(server) -> list:
+    """Requests for the published threads (not those held for review, a listing of their own)."""
+    return [r for r in server.requests if r.path == "/commentThreads" and "moderationStatus" not in r.query]
+
+
 def _thread(n: int, *, hours_ago: int = 1, replies: int = 0) -> YtComment:
     published = _now() - timedelta(hours=hours_ago)
     thread = YtComment(id=f"Ugthread{n:04d}", text=f"Comment {n} <b>", published=published)
@@ -105,10 +110,10 @@ def test_a_listing_that_fails_midway_marks_nothing_and_the_next_run_carries_on(
     assert state.cursors["resume"]["key"] == "threads"
     # The next run carries on from the page it stopped at: a resumed listing never marks.
     platform_server.faults.clear()
-    before = len(platform_server.requests_to("commentThreads"))
+    before = len(_published_threads(platform_server))
     run = engine.capture(site=site)
     assert run.outcome == CaptureRun.Outcome.SUCCEEDED, run.error
-    assert len(platform_server.requests_to("commentThreads")) - before == 2  # pages 2 and 3 only
+    assert len(_published_threads(platform_server)) - before == 2  # pages 2 and 3 only
     assert run.deletions_found == 0
     assert "resume" not in CaptureState.objects.get(pk=state.pk).cursors
 
@@ -122,13 +127,13 @@ def test_throttling_waits_as_asked_and_quota_stops_the_run(youtube, platform_ser
     )
     run = engine.capture(site=site)
     assert run.outcome == CaptureRun.Outcome.SUCCEEDED, run.error
-    assert len(platform_server.requests_to("commentThreads")) == 2
+    assert len(_published_threads(platform_server)) == 2
     platform_server.fail_next(
         "commentThreads", Response(403, google_error(403, "quotaExceeded", "Quota")), times=5
     )
     run = engine.capture(site=site)
     assert run.outcome == CaptureRun.Outcome.PARTIAL and "quota" in run.error
-    assert len(platform_server.requests_to("commentThreads")) == 3  # never retried
+    assert len(_published_threads(platform_server)) == 3  # never retried
 
 
 def test_a_second_run_while_one_holds_the_site_does_nothing(youtube, postgresql):
@@ -180,3 +185,18 @@ def test_a_stop_inside_a_follow_up_listing_is_carried_on_by_the_next_run(youtube
     # the thread finished before the stop are not fetched again.
     again = [r.query.get("parentId") for r in platform_server.requests[first_run:]]
     assert "Ugthread0000" not in again and "Ugthread0001" in again
+
+
+def test_comments_held_for_review_are_captured_hidden_and_never_taken_for_deleted(youtube):
+    app, site = youtube
+    held = app.add_thread(_thread(0))
+    held.status = "heldForReview"
+    app.add_thread(_thread(1))
+    run = engine.capture(site=site)
+    assert run.outcome == CaptureRun.Outcome.SUCCEEDED, run.error
+    item = Comment.objects.get(platform_item_id="Ugthread0000")
+    assert item.platform_state == Comment.PlatformState.HIDDEN and item.text == "Comment 0 <b>"
+    held.status = "published"  # the channel publishes it: it leaves the held listing
+    engine.capture(site=site, rescan=True)
+    item.refresh_from_db()
+    assert item.platform_state == Comment.PlatformState.VISIBLE and item.found_missing_at is None
