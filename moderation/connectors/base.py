@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Q
 
@@ -41,8 +41,7 @@ class Listing:
     format: str  # the importer format its pages are read by
     coverage: Coverage | None = None  # None: a listing that never decides a deletion
     reader_options: dict = field(default_factory=dict)
-    # Items of these kinds are what the listing is "of": the newest of them is kept as the
-    # cursor ``newest[key]`` of incremental capture, and for ``stop_before`` (a listing sorted
+    # Items of these kinds are what the listing is "of": with ``stop_before`` (a listing sorted
     # newest first, whose API takes no start time) paging stops after a page whose items of
     # these kinds are all older.
     of_kinds: tuple[str, ...] = ()
@@ -59,15 +58,6 @@ class RunContext:
     full: bool  # everything the platform lists, not a window
     rescan: bool  # the daily re-scan of CAPTURE_RESCAN_DAYS
     window_start: datetime | None  # posts from here on have their comments listed; None: all
-    newest: dict  # listing key -> ISO time of the newest item seen (incremental cursors)
-
-    def newest_at(self, key: str, *, overlap: timedelta = timedelta(hours=1)) -> datetime | None:
-        """Where incremental listing ``key`` starts: a little before the newest item seen
-        (an item published late with an earlier time is not missed); None on a full run."""
-        value = self.newest.get(key)
-        if self.full or not value:
-            return None
-        return datetime.fromisoformat(value) - overlap
 
 
 class Connector:

@@ -68,8 +68,7 @@ class _Run:
         self.connection = SiteConnection.objects.get(site=self.site)
         self.state, _ = CaptureState.objects.get_or_create(connection=self.connection)
         self.now = timezone.now()
-        cursors = dict(self.state.cursors or {})
-        self.resume = cursors.get("resume") or {}
+        self.resume = dict((self.state.cursors or {}).get("resume") or {})
         if rescan is None:
             last = self.state.last_rescan_at
             rescan = last is None or last <= self.now - timedelta(hours=settings.CAPTURE_RESCAN_HOURS)
@@ -84,7 +83,6 @@ class _Run:
             full=full,
             rescan=rescan,
             window_start=None if full else self.now - timedelta(days=days),
-            newest=dict(cursors.get("newest") or {}),
         )
         self.done: list[str] = list(self.resume.get("done") or [])
         self._committed = dict(self.resume) or None
@@ -170,10 +168,10 @@ class _Run:
                 state.update(last_error="", last_error_at=None)
             if self.rescan or self.full:
                 state["last_rescan_at"] = self.now
-            cursors = {"newest": self.context.newest}
+            cursors = {}
         else:
             # What the last commit recorded: the items of a page not yet committed are fetched again.
-            cursors = {"newest": self.context.newest, "resume": self._committed or self._point()}
+            cursors = {"resume": self._committed or self._point()}
         state["cursors"] = cursors
         CaptureState.objects.filter(pk=self.state.pk).update(**state)
         if error:
@@ -232,7 +230,6 @@ class _Run:
         seen: set[str] = set()
         buffer = []
         followups: list[Listing] = []
-        newest = None
         number = 0
         while True:
             number += 1
@@ -246,11 +243,8 @@ class _Run:
             for item in items:
                 seen.add(item.platform_item_id)
                 buffer.append(item)
-                if item.kind in listing.of_kinds:
-                    if newest is None or item.posted_at > newest:
-                        newest = item.posted_at
-                    if oldest_of is None or item.posted_at < oldest_of:
-                        oldest_of = item.posted_at
+                if item.kind in listing.of_kinds and (oldest_of is None or item.posted_at < oldest_of):
+                    oldest_of = item.posted_at
             followups.extend(connector.follow(listing, page, items))
             next_params = connector.next_params(listing, page)
             if listing.stop_before and oldest_of is not None and oldest_of < listing.stop_before:
@@ -267,10 +261,6 @@ class _Run:
             if next_params is None:
                 break
             params = next_params
-        if newest is not None:
-            known = self.context.newest.get(listing.key)
-            if not known or newest.isoformat() > known:
-                self.context.newest[listing.key] = newest.isoformat()
         if listing.coverage is not None and not resumed:
             missing = self._missing(listing, seen, started)
             if missing:
@@ -306,9 +296,7 @@ class _Run:
             # A listing fetched whole is done once its follow-ups are (_listing_and_followups).
             point = self._point(listing.key, next_params) if listing is not None else self._point()
             self._committed = point
-            CaptureState.objects.filter(pk=self.state.pk).update(
-                cursors={"newest": self.context.newest, "resume": point}
-            )
+            CaptureState.objects.filter(pk=self.state.pk).update(cursors={"resume": point})
 
     def _missing(self, listing: Listing, seen: set[str], started) -> list[str]:
         """Items the listing should have listed, stored before it began, and did not list."""

@@ -7,7 +7,7 @@ the block lists captured from the platforms.
 - ``ConnectionSecret`` (not tracked, on purpose): the credentials, encrypted with the keys in
   ``CONNECTOR_TOKEN_KEYS`` (moderation.connectors.crypto). Kept out of history, logs and
   exports; no page ever shows them again.
-- ``CaptureState`` (not tracked): where the next capture carries on (cursors), and the
+- ``CaptureState`` (not tracked): where a capture that stopped part-way carries on (cursors), and the
   last success and error, written by every run; operational, like ``JobRun``.
 - ``CaptureRun`` (not tracked): one capture of one site, with what it found.
 - ``PlatformBlock`` (tracked, the "platform-block-lists" series): an account the site has
@@ -77,8 +77,8 @@ class ConnectionSecret(models.Model):
 
 class CaptureState(models.Model):
     connection = models.OneToOneField(SiteConnection, on_delete=models.CASCADE, related_name="capture")
-    # Where the next run carries on: the newest post seen (incremental capture) and, for a
-    # run that stopped part-way, the listings it had done and the page it was on.
+    # Where the next run carries on, for a run that stopped part-way: the listings it had done
+    # and the page it was on.
     cursors = models.JSONField(default=dict, blank=True)
     next_run_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
