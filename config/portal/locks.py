@@ -16,6 +16,8 @@ writer to keep out.
   site at a time. Session-level, like the purge's: a run commits page by page, and a
   worker killed mid-run drops its connection and with it the lock.
 - ``foia_submission(token)``: two copies of one submitted request form arriving together.
+- ``LEDGER``: taken by the audit ledger's trigger function (SQL, ``config.portal.ledger``) when a
+  transaction that wrote ledgered rows commits, so its entries follow the last one, in one order.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.db import connection
 
 HOLDS = 7_205_040_001
 PURGE = 7_205_040_002
+LEDGER = 7_205_040_003
 # Two-key locks: (namespace, object key).
 CAPTURE_IMPORT_NAMESPACE = 4004
 CAPTURE_RUN_NAMESPACE = 4005

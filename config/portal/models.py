@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from config.portal.audit import TrackedModel
+from config.portal.ledger import LedgerSpec
 
 
 class JobRun(models.Model):
@@ -44,3 +46,88 @@ class CityClosure(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+class LedgerShape(models.Model):
+    """The columns of a ledgered table whose content an entry's SHA-256 covers.
+
+    A migration that adds a column to a history table must not make every earlier entry look
+    tampered with: each entry names the shape its table had when the entry was written, and the
+    verifier hashes a surviving row over exactly those columns. Written by ``migrate`` alone
+    (``config.portal.ledger.install``); append-only like the ledger.
+    """
+
+    subject = models.CharField(max_length=100)
+    columns = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject", "-id"], name="ledgershape_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} shape {self.pk}"
+
+
+class LedgerEntry(models.Model):
+    """One link of the audit ledger: a hash chain over every history row, disposal tombstone,
+    sign-in event and built export bundle. Holds no record content.
+
+    Written only by the database (``config.portal.ledger``: a trigger on every ledgered table,
+    fired when the writing transaction commits), in one order with no gaps: the sequence number
+    is taken under one advisory lock from the entry before it. Never updated or deleted (the
+    table refuses it, and the production grants give the portal INSERT and SELECT only).
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    recorded_at = models.DateTimeField()
+    # What the entry is about: the ledgered table (model label), the row (history id, tombstone
+    # id, ...), the record it belongs to, the kind of event and who did it.
+    subject = models.CharField(max_length=100)
+    row_id = models.BigIntegerField(null=True)
+    record_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=30)
+    actor_id = models.BigIntegerField(null=True)
+    shape_id = models.IntegerField(null=True)
+    content_sha256 = models.CharField(max_length=64)
+    # The record whose disposal tombstone (on an approved certificate) lawfully removes the row.
+    cover_series = models.CharField(max_length=60, null=True)
+    cover_record_id = models.BigIntegerField(null=True)
+    prev_sha256 = models.CharField(max_length=64)
+    entry_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "ledger entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.subject} {self.row_id}"
+
+    @property
+    def head(self) -> str:
+        return f"{self.seq}:{self.entry_sha256}"
+
+
+class SignInEvent(models.Model):
+    """A sign-in, failed sign-in or sign-out, with the address it came from (ledgered)."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign-in", "Signed in"
+        SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+        SIGN_OUT = "sign-out", "Signed out"
+
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for a failed sign-in.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    ledger_spec = LedgerSpec(kind="r.kind", record="r.user_id", actor="r.user_id")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["-at"], name="signinevent_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.portal.audit import DetailPage, TrackedModel, optional_actor_field
+from config.portal.ledger import LedgerSpec
 
 __all__ = [
     "DisposalCertificate",
@@ -230,6 +231,9 @@ class DisposalTombstone(models.Model):
         db_constraint=False,
     )
     destroyed_at = models.DateTimeField()
+
+    # Its ledger entry is the proof that the record's history rows were removed by law.
+    ledger_spec = LedgerSpec(kind="'tombstone'", record="r.original_id")
 
     class Meta:
         ordering = ["series", "original_id"]

@@ -1,0 +1,369 @@
+"""The audit ledger: an append-only hash chain over every history row, disposal tombstone,
+sign-in event and built export bundle.
+
+Every *ledgered table* (each django-simple-history table, ``records.DisposalTombstone``,
+``portal.SignInEvent``) carries a trigger that appends a ``LedgerEntry`` for each row inserted,
+whichever path wrote it: a service's ``save()``, ``bulk_create_with_history``, the capture
+writer's ``INSERT ... SELECT``, the purge's set-based statements, a data migration, the admin,
+``psql``. The trigger is a deferred constraint trigger: it fires when the writing transaction
+commits, so
+
+- the entry is written in the same transaction as the row (both commit or neither does);
+- the ledger's advisory lock is taken at commit, after every other lock the transaction holds,
+  and held only for the commit: a long import does not hold up other writers for its whole
+  length, and no lock cycle can form through the ledger;
+- a row written and removed again inside one transaction (the capture writer's undo of an
+  item repeated in a file) never existed for anyone else and gets no entry.
+
+Under the lock the trigger reads the last entry and writes the next one: one order, no gaps (a
+PostgreSQL sequence would leave gaps on rollback). An entry holds no record content: its
+sequence number, time, what it is about (ledgered table, row, record, kind of event, actor), the
+SHA-256 of the row's canonical content (``to_jsonb(row)::text`` in UTF-8, time zone UTC), the
+record whose disposal tombstone may lawfully remove the row, the previous entry's SHA-256 and its
+own (``entry_sha256``, computed the same way in SQL here and in Python by the verifier, so a
+replaced database function cannot vouch for itself).
+
+``install()`` (run after every ``migrate`` and by the ledger's migration) (re)creates the trigger
+of every ledgered table, so a new tracked model is covered by the next ``migrate``;
+``tests/config/portal/test_ledger.py`` fails if a ledgered table lacks its trigger.
+
+PostgreSQL only. On SQLite (the embedded ``make run``) sign-in events are kept but no entries are
+written, and ``verify_audit_ledger`` says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection
+from simple_history.models import HistoricalChanges
+
+from config.portal import locks
+
+GENESIS = "0" * 64
+TRIGGER = "portal_ledger"
+ENTRY_TABLE = "portal_ledgerentry"
+SHAPE_TABLE = "portal_ledgershape"
+
+
+@dataclass(frozen=True)
+class LedgerSpec:
+    """How a ledgered table's row becomes an entry: SQL expressions over the row ``r``."""
+
+    kind: str
+    record: str
+    actor: str = "NULL"
+    cover_series: str = "NULL"
+    cover_record: str = "NULL"
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _history_spec(model) -> LedgerSpec:
+    """A history table: create/change/delete by ``history_type``; the record whose tombstone covers it."""
+    from records.series import REGISTRY
+
+    tracked = model.instance_type
+    cover_series, cover_record = "NULL", "NULL"
+    entry = REGISTRY.for_model(tracked)
+    if entry is not None:
+        cover_series, cover_record = _literal(entry.key), "r.id"
+    else:
+        for series in REGISTRY.values():
+            dependent = next((d for d in series.dependents if d.model.lower() == tracked._meta.label_lower), None)
+            if dependent is not None:
+                column = tracked._meta.get_field(dependent.fk).column
+                cover_series, cover_record = _literal(series.key), f"r.{connection.ops.quote_name(column)}"
+                break
+    return LedgerSpec(
+        kind="CASE r.history_type WHEN '+' THEN 'create' WHEN '~' THEN 'change' WHEN '-' THEN 'delete' "
+        "ELSE 'history' END",
+        record="r.id",
+        actor="r.history_user_id",
+        cover_series=cover_series,
+        cover_record=cover_record,
+    )
+
+
+def ledgered_models() -> list:
+    """Every ledgered model: the history models, and models declaring ``ledger_spec``."""
+    found = []
+    for model in apps.get_models():
+        if issubclass(model, HistoricalChanges) or getattr(model, "ledger_spec", None) is not None:
+            found.append(model)
+    return sorted(found, key=lambda model: model._meta.label_lower)
+
+
+def spec_for(model) -> LedgerSpec:
+    if issubclass(model, HistoricalChanges):
+        return _history_spec(model)
+    return model.ledger_spec
+
+
+def subject_of(model) -> str:
+    return model._meta.label_lower
+
+
+def columns_of(model) -> list[str]:
+    """The table's columns as the database has them, in order (``to_jsonb`` keys)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+            "AND NOT attisdropped ORDER BY attnum",
+            [model._meta.db_table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def entry_sha256(
+    *,
+    seq: int,
+    recorded_at: dt.datetime,
+    subject: str,
+    row_id,
+    record_id,
+    kind: str,
+    actor_id,
+    shape_id,
+    content_sha256: str,
+    cover_series,
+    cover_record_id,
+    prev_sha256: str,
+) -> str:
+    """An entry's own SHA-256, exactly as ``portal_ledger_entry_sha256`` computes it in SQL."""
+    instant = recorded_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    parts = (
+        seq,
+        instant,
+        subject,
+        row_id,
+        record_id,
+        kind,
+        actor_id,
+        shape_id,
+        content_sha256,
+        cover_series,
+        cover_record_id,
+        prev_sha256,
+    )
+    text = "|".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FUNCTIONS_SQL = f"""
+CREATE OR REPLACE FUNCTION portal_ledger_entry_sha256(
+    seq bigint, recorded_at timestamptz, subject text, row_id bigint, record_id bigint, kind text,
+    actor_id bigint, shape_id integer, content_sha256 text, cover_series text, cover_record_id bigint,
+    prev_sha256 text
+) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT encode(sha256(convert_to(concat_ws('|',
+        seq::text,
+        to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        coalesce(subject, ''), coalesce(row_id::text, ''), coalesce(record_id::text, ''),
+        coalesce(kind, ''), coalesce(actor_id::text, ''), coalesce(shape_id::text, ''),
+        coalesce(content_sha256, ''), coalesce(cover_series, ''), coalesce(cover_record_id::text, ''),
+        coalesce(prev_sha256, '')
+    ), 'UTF8')), 'hex')
+$$;
+
+CREATE OR REPLACE FUNCTION portal_ledger_append(
+    p_subject text, p_row_id bigint, p_record_id bigint, p_kind text, p_actor_id bigint,
+    p_shape_id integer, p_content_sha256 text, p_cover_series text, p_cover_record_id bigint
+) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    last_seq bigint;
+    last_sha text;
+    at timestamptz;
+BEGIN
+    -- One writer at a time, until this transaction ends: one order, no gaps, no fork.
+    PERFORM pg_advisory_xact_lock({locks.LEDGER});
+    SELECT seq, entry_sha256 INTO last_seq, last_sha FROM {ENTRY_TABLE} ORDER BY seq DESC LIMIT 1;
+    last_seq := coalesce(last_seq, 0) + 1;
+    last_sha := coalesce(last_sha, '{GENESIS}');
+    at := date_trunc('microseconds', clock_timestamp());
+    INSERT INTO {ENTRY_TABLE} (seq, recorded_at, subject, row_id, record_id, kind, actor_id, shape_id,
+        content_sha256, cover_series, cover_record_id, prev_sha256, entry_sha256)
+    VALUES (last_seq, at, p_subject, p_row_id, p_record_id, p_kind, p_actor_id, p_shape_id,
+        p_content_sha256, p_cover_series, p_cover_record_id, last_sha,
+        portal_ledger_entry_sha256(last_seq, at, p_subject, p_row_id, p_record_id, p_kind, p_actor_id,
+            p_shape_id, p_content_sha256, p_cover_series, p_cover_record_id, last_sha));
+    RETURN last_seq;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION portal_ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'The audit ledger is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+DROP TRIGGER IF EXISTS portal_ledger_append_only ON {ENTRY_TABLE};
+CREATE TRIGGER portal_ledger_append_only BEFORE UPDATE OR DELETE ON {ENTRY_TABLE}
+    FOR EACH ROW EXECUTE FUNCTION portal_ledger_refuse_change();
+DROP TRIGGER IF EXISTS portal_ledger_append_only ON {SHAPE_TABLE};
+CREATE TRIGGER portal_ledger_append_only BEFORE UPDATE OR DELETE ON {SHAPE_TABLE}
+    FOR EACH ROW EXECUTE FUNCTION portal_ledger_refuse_change();
+"""
+
+
+def content_sql(alias: str, columns: list[str]) -> str:
+    """The SHA-256 of row ``alias``'s canonical content over ``columns`` (a shape): the JSON object
+    of those columns as ``jsonb`` writes it (keys in its fixed order, values as ``to_jsonb``)."""
+    quote = connection.ops.quote_name
+    pairs = [f"{_literal(column)}, {alias}.{quote(column)}" for column in columns]
+    # jsonb_build_object takes at most 100 arguments: 50 columns per object, merged.
+    objects = [f"jsonb_build_object({', '.join(pairs[i : i + 50])})" for i in range(0, len(pairs), 50)]
+    merged = " || ".join(objects) or "'{}'::jsonb"
+    return f"encode(sha256(convert_to(({merged})::text, 'UTF8')), 'hex')"
+
+
+def function_name(model) -> str:
+    return f"portal_ledger_{model._meta.db_table}"[:63]
+
+
+def _append_sql(model, shape_id: int, columns: list[str], alias: str = "r") -> str:
+    spec = spec_for(model)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    return (
+        f"portal_ledger_append({_literal(subject_of(model))}, {alias}.{pk}, ({spec.record})::bigint, "
+        f"({spec.kind})::text, ({spec.actor})::bigint, {shape_id}, {content_sql(alias, columns)}, "
+        f"({spec.cover_series})::text, ({spec.cover_record})::bigint)"
+    )
+
+
+def _trigger_function_sql(model, shape_id: int, columns: list[str]) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    return f"""
+CREATE OR REPLACE FUNCTION {function_name(model)}() RETURNS trigger LANGUAGE plpgsql
+SET timezone TO 'UTC' AS $$
+BEGIN
+    -- The row as it stands at commit: one written and removed in the same transaction
+    -- never existed for anyone else and gets no entry.
+    PERFORM {_append_sql(model, shape_id, columns)} FROM {table} AS r WHERE r.{pk} = NEW.{pk};
+    RETURN NULL;
+END
+$$;
+"""
+
+
+def _shape_for(model) -> tuple[int, list[str]]:
+    """The table's current shape (id, columns), recorded if its columns changed."""
+    from config.portal.models import LedgerShape
+
+    columns = columns_of(model)
+    subject = subject_of(model)
+    latest = LedgerShape.objects.filter(subject=subject).order_by("-id").first()
+    if latest is None or latest.columns != columns:
+        latest = LedgerShape.objects.create(subject=subject, columns=columns)
+    return latest.pk, columns
+
+
+def install(*, verbosity: int = 0) -> list[str]:
+    """(Re)create the ledger's functions and the trigger of every ledgered table; returns the tables."""
+    if connection.vendor != "postgresql":
+        return []
+    existing = connection.introspection.table_names()
+    if ENTRY_TABLE not in existing or SHAPE_TABLE not in existing:
+        return []
+    installed = []
+    with connection.cursor() as cursor:
+        cursor.execute(FUNCTIONS_SQL)
+        for model in ledgered_models():
+            if model._meta.db_table not in existing:
+                continue
+            cursor.execute(_trigger_function_sql(model, *_shape_for(model)))
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
+            cursor.execute(
+                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT ON {table} "
+                f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function_name(model)}()"
+            )
+            installed.append(model._meta.db_table)
+    return installed
+
+
+def install_on_migrate(sender, using="default", verbosity=1, **kwargs) -> None:
+    """post_migrate: every ledgered table has its trigger, whichever app migrated last."""
+    if using != "default" or connection.vendor != "postgresql":
+        return
+    install(verbosity=verbosity)
+
+
+def backfill() -> int:
+    """Entries for rows written before the ledger existed (its migration), oldest first per table."""
+    if connection.vendor != "postgresql":
+        return 0
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL timezone TO 'UTC'")
+        existing = connection.introspection.table_names()
+        for model in ledgered_models():
+            if model._meta.db_table not in existing:
+                continue
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(
+                f"SELECT count({_append_sql(model, *_shape_for(model))}) "
+                f"FROM (SELECT * FROM {table} ORDER BY {pk}) AS r"
+            )
+            total += cursor.fetchone()[0]
+    return total
+
+
+def missing_triggers() -> list[str]:
+    """Ledgered tables without the ledger's trigger (empty when every one has it)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
+            [TRIGGER],
+        )
+        have = {row[0] for row in cursor.fetchall()}
+    return [model._meta.db_table for model in ledgered_models() if model._meta.db_table not in have]
+
+
+def flush_pending() -> None:
+    """Fire the ledger triggers still waiting for the commit (tests, which never commit)."""
+    if connection.vendor == "postgresql":
+        connection.check_constraints()
+
+
+def append(*, subject: str, kind: str, content_sha256: str, record_id=None, actor_id=None) -> int | None:
+    """An entry that stands for itself (a built bundle's SHA-256), in the caller's transaction."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT portal_ledger_append(%s, NULL, %s, %s, %s, NULL, %s, NULL, NULL)",
+            [subject, record_id, kind, actor_id, content_sha256],
+        )
+        return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    sha256: str
+    recorded_at: dt.datetime | None
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.sha256}"
+
+
+def head() -> Head | None:
+    """The chain's last committed entry (None before the first, or off PostgreSQL)."""
+    from config.portal.models import LedgerEntry
+
+    if connection.vendor != "postgresql":
+        return None
+    last = LedgerEntry.objects.order_by("-seq").values_list("seq", "entry_sha256", "recorded_at").first()
+    return Head(*last) if last else None
