@@ -75,7 +75,9 @@ def _history_spec(model) -> LedgerSpec:
         cover_series, cover_record = _literal(entry.key), "r.id"
     else:
         for series in REGISTRY.values():
-            dependent = next((d for d in series.dependents if d.model.lower() == tracked._meta.label_lower), None)
+            dependent = next(
+                (d for d in series.dependents if d.model.lower() == tracked._meta.label_lower), None
+            )
             if dependent is not None:
                 column = tracked._meta.get_field(dependent.fk).column
                 cover_series, cover_record = _literal(series.key), f"r.{connection.ops.quote_name(column)}"

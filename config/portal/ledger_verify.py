@@ -140,11 +140,15 @@ class _ContentChecker:
             model = self.models.get(subject)
             shape = self.shapes.get(shape_id)
             if model is None:
-                problems.append(Problem(group[0].seq, f"{_describe(group[0])}: no ledgered table {subject!r}."))
+                problems.append(
+                    Problem(group[0].seq, f"{_describe(group[0])}: no ledgered table {subject!r}.")
+                )
                 continue
             if shape is None or shape[0] != subject:
                 problems.append(
-                    Problem(group[0].seq, f"{_describe(group[0])}: its shape {shape_id} is missing or altered.")
+                    Problem(
+                        group[0].seq, f"{_describe(group[0])}: its shape {shape_id} is missing or altered."
+                    )
                 )
                 continue
             gone = [column for column in shape[1] if column not in self._table_columns(model)]
@@ -207,7 +211,12 @@ class _ContentChecker:
                 "JOIN unnest(%s::text[], %s::bigint[]) AS w(series, original_id) "
                 "ON w.series = t.series AND w.original_id = t.original_id "
                 "WHERE c.state IN (%s, %s) AND c.approved_on IS NOT NULL",
-                [list(series), list(ids), DisposalCertificate.State.APPROVED, DisposalCertificate.State.EXECUTED],
+                [
+                    list(series),
+                    list(ids),
+                    DisposalCertificate.State.APPROVED,
+                    DisposalCertificate.State.EXECUTED,
+                ],
             )
             return {(row[0], row[1]) for row in cursor.fetchall()}
 

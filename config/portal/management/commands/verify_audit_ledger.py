@@ -27,7 +27,9 @@ class Command(BaseCommand):
                 since=since,
                 head=anchored,
                 batch_size=batch_size,
-                progress=(lambda r: self.stderr.write(f"  {r.checked:,} entries checked")) if verbosity > 1 else None,
+                progress=(lambda r: self.stderr.write(f"  {r.checked:,} entries checked"))
+                if verbosity > 1
+                else None,
             )
         except (ValueError, LedgerUnavailable) as exc:
             raise CommandError(str(exc)) from exc
