@@ -165,7 +165,8 @@ class _ContentChecker:
             pk = connection.ops.quote_name(model._meta.pk.column)
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT r.{pk}, {ledger.content_sql('r', shape[1])} FROM {table} AS r WHERE r.{pk} = ANY(%s)",
+                    f"SELECT r.{pk}, {ledger.content_sql('r', shape[1])} FROM {table} AS r "
+                    f"WHERE r.{pk} = ANY(%s)",
                     [[entry.row_id for entry in group]],
                 )
                 found = dict(cursor.fetchall())
@@ -331,8 +332,9 @@ def _walk(since, head, batch_size, progress) -> Report:
             if row[11] != expected_prev:
                 chain_problem = Problem(
                     seq,
-                    f"does not follow entry {seq - 1}: it names {row[11][:16]}… as the previous entry's hash, "
-                    f"which is {expected_prev[:16]}… (entries were removed, inserted or reordered).",
+                    f"does not follow entry {seq - 1}: it names {row[11][:16]}… as the previous "
+                    f"entry's hash, which is {expected_prev[:16]}… "
+                    "(entries were removed, inserted or reordered).",
                 )
                 break
             if computed != row[12]:
