@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Min
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.portal import calendar, roles
+from config.portal import calendar, ledger, roles
 from config.portal.forms import submit
 from config.portal.models import JobRun
 from records.models import DisposalCertificate, LegalHold, RetentionSchedule
@@ -186,6 +186,8 @@ def _certificate_context(certificate, request, **forms):
         "file_form": forms.get("file_form") or FileForm(held_count=holds.held),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        # Anchoring: the chain head, printed on the certificate, leaves the database on paper.
+        "ledger_head": ledger.head(),
     }
 
 
@@ -205,7 +207,11 @@ def certificate_print(request, pk: int):
     return render(
         request,
         "records/retention/certificate_print.html",
-        {"certificate": certificate, "holds": selectors.certificate_holds(certificate)},
+        {
+            "certificate": certificate,
+            "holds": selectors.certificate_holds(certificate),
+            "ledger_head": ledger.head(),
+        },
     )
 
 

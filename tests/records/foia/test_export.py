@@ -416,3 +416,64 @@ def test_verify_bundle_reports_a_malformed_manifest_instead_of_crashing(tmp_path
     assert problems and problems[0].startswith("manifest.json cannot be read")
     with pytest.raises(CommandError, match="does NOT match its manifest"):
         call_command("verify_bundle", str(path))
+
+
+def _rewritten(original, tmp_path, change) -> str:
+    """A copy of the bundle whose manifest was edited by ``change`` (every file still matches it)."""
+    tampered = tmp_path / "edited-manifest.zip"
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(tampered, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest, indent=2).encode()
+            target.writestr(name, data)
+    return str(tampered)
+
+
+def test_an_edited_manifest_still_matches_its_files_but_not_the_audit_ledger(
+    postgresql, scoped_request, clerk_user, tmp_path
+):
+    from config.portal.models import LedgerEntry
+
+    export = _export(scoped_request, clerk_user)
+    original = storages["exports"].path(export.file_name)
+    with zipfile.ZipFile(original) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+    assert manifest["audit_ledger_head"]["seq"] >= 1 and len(manifest["audit_ledger_head"]["sha256"]) == 64
+    kinds = set(
+        LedgerEntry.objects.filter(record_id=export.pk, subject="records.foiaexport").values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {"bundle-built", "bundle-manifest"}
+    out = io.StringIO()
+    call_command("verify_bundle", original, stdout=out)
+    assert "manifest.json is the one the portal built" in out.getvalue()
+    assert "The bundle file is the one the portal built" in out.getvalue()
+
+    def generated_by_someone_else(manifest):
+        manifest["generated_by"] = "Someone Else"
+        manifest["record_counts"] = {key: 0 for key in manifest["record_counts"]}
+
+    tampered = _rewritten(original, tmp_path, generated_by_someone_else)
+    assert verify_bundle(tampered) == []  # the files alone cannot tell
+    with pytest.raises(CommandError, match="manifest.json: its SHA-256 .* is not in the audit ledger"):
+        call_command("verify_bundle", tampered, stdout=io.StringIO())
+
+
+def test_verify_bundle_says_when_it_cannot_reach_the_ledger(scoped_request, clerk_user, monkeypatch):
+    from django.db import OperationalError, connection
+
+    export = _export(scoped_request, clerk_user)
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", unreachable)
+    out = io.StringIO()
+    call_command("verify_bundle", storages["exports"].path(export.file_name), stdout=out)
+    assert "every file matches the manifest" in out.getvalue()
+    assert "was NOT checked against the audit ledger" in out.getvalue()
+    assert "cannot be reached (OperationalError)" in out.getvalue()

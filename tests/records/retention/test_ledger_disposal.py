@@ -44,3 +44,14 @@ def test_a_history_row_of_a_dependent_is_covered_by_its_records_tombstone(clerk_
         row_id__in=history.objects.filter(id=category.pk).values("history_id"),
     )
     assert (entry.cover_series, entry.cover_record_id) == ("removals", removal.pk)
+
+
+def test_the_certificate_and_its_print_carry_the_ledger_head(client_as, clerk_user, today, eligible_year):
+    CommentFactory(posted_at=chicago(eligible_year))
+    certificate = certificate_draft(actor=clerk_user, as_of=today)
+    ledger.flush_pending()
+    head = ledger.head()
+    client = client_as(clerk_user)
+    for url in (certificate.get_absolute_url(), f"{certificate.get_absolute_url()}print/"):
+        body = client.get(url).content.decode()
+        assert f"--head {head.seq}:{head.sha256}" in body, url
