@@ -291,6 +291,15 @@ CELERY_BEAT_SCHEDULE["records-enforce-retention"] = {
     "schedule": crontab(hour=RETENTION_NIGHTLY_HOUR, minute=15),
 }
 
+# --- Audit ledger ---
+# The nightly verification of the whole chain (after the retention job), which e-mails the
+# Clerk and the administrators the day's chain head, or the first entry that does not verify.
+AUDIT_LEDGER_NIGHTLY_HOUR = env_int("AUDIT_LEDGER_NIGHTLY_HOUR", 4)
+CELERY_BEAT_SCHEDULE["portal-verify-audit-ledger"] = {
+    "task": "portal.verify_audit_ledger",
+    "schedule": crontab(hour=AUDIT_LEDGER_NIGHTLY_HOUR, minute=30),
+}
+
 # --- Capture: importers, search, monitoring queue ----------------------------
 # Screening hints in the TST queue (they never act on their own): words to flag, and the
 # phrases that mark a comment as asking the City for a response (Ordinance Sec. V).

@@ -19,3 +19,15 @@ def heartbeat() -> int:
         summary="Worker alive.",
     )
     return run.pk
+
+
+@shared_task(name="portal.verify_audit_ledger", time_limit=6 * 60 * 60, soft_time_limit=None)
+def verify_audit_ledger() -> str:
+    """Nightly (beat): verify the whole audit ledger and e-mail its head, or the first problem.
+
+    Read-only, so safe to run again; not acknowledged late, since a run killed half-way is
+    simply the next night's to do.
+    """
+    from config.portal.ledger_notifications import verify_and_report
+
+    return verify_and_report()

@@ -14,7 +14,7 @@ from django.db.utils import ProgrammingError
 from config.portal import ledger
 from config.portal.audit import stamp, system_user
 from config.portal.ledger_verify import parse_head, verify
-from config.portal.models import CityClosure, LedgerEntry, LedgerShape, SignInEvent
+from config.portal.models import CityClosure, JobRun, LedgerEntry, LedgerShape, SignInEvent
 from moderation.capture.services import captures_import_file
 from tests.factories import (
     IntegrationTokenFactory,
@@ -323,3 +323,32 @@ def test_a_restricted_role_writes_entries_but_cannot_change_them(tst_user):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+
+
+def test_the_nightly_job_mails_the_head_and_on_failure_the_first_problem(mailoutbox, superuser, settings):
+    from config.portal.tasks import verify_audit_ledger
+
+    settings.CITY_CLERK_EMAIL = ["clerk@example.org"]
+    superuser.email = "admin@example.org"
+    superuser.save()
+    record = closure()
+    verify_audit_ledger()
+    head = ledger.head()
+    (mail,) = mailoutbox
+    assert mail.subject == f"Audit ledger verified: head {head.seq}:{head.sha256}"
+    assert set(mail.to) == {"clerk@example.org", "admin@example.org"}
+    assert f"--head {head.seq}:{head.sha256}" in mail.body
+    assert JobRun.objects.get(name="portal.verify_audit_ledger").outcome == JobRun.Outcome.SUCCEEDED
+    with connection.cursor() as cursor:
+        cursor.execute(EDIT_REASON, [entries_for(record)[0].row_id])
+    verify_audit_ledger()
+    failed = mailoutbox[1]
+    assert failed.subject.startswith("AUDIT LEDGER DOES NOT VERIFY: entry")
+    assert "the row was altered" in failed.body
+    assert JobRun.objects.filter(name="portal.verify_audit_ledger", outcome=JobRun.Outcome.FAILED).exists()
+
+
+def test_the_nightly_job_is_scheduled():
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULE["portal-verify-audit-ledger"]["task"] == "portal.verify_audit_ledger"
