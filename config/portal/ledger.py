@@ -42,22 +42,12 @@ from django.db import connection
 from simple_history.models import HistoricalChanges
 
 from config.portal import locks
+from config.portal.ledger_spec import LedgerSpec
 
 GENESIS = "0" * 64
 TRIGGER = "portal_ledger"
 ENTRY_TABLE = "portal_ledgerentry"
 SHAPE_TABLE = "portal_ledgershape"
-
-
-@dataclass(frozen=True)
-class LedgerSpec:
-    """How a ledgered table's row becomes an entry: SQL expressions over the row ``r``."""
-
-    kind: str
-    record: str
-    actor: str = "NULL"
-    cover_series: str = "NULL"
-    cover_record: str = "NULL"
 
 
 def _literal(value: str) -> str:

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from config.portal.audit import TrackedModel
-from config.portal.ledger import LedgerSpec
+from config.portal.ledger_spec import LedgerSpec
 
 
 class JobRun(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.portal.audit import DetailPage, TrackedModel, optional_actor_field
-from config.portal.ledger import LedgerSpec
+from config.portal.ledger_spec import LedgerSpec
 
 __all__ = [
     "DisposalCertificate",
