@@ -352,3 +352,44 @@ def test_the_nightly_job_is_scheduled():
     from django.conf import settings
 
     assert settings.CELERY_BEAT_SCHEDULE["portal-verify-audit-ledger"]["task"] == "portal.verify_audit_ledger"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_make_one_chain_without_gaps():
+    """Writers committing at the same time, some rolling back: one order, no gap, no fork."""
+    import datetime as dt
+    import threading
+
+    from django.db import connections
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def writer(number: int) -> None:
+        try:
+            start.wait()
+            for i in range(15):
+                try:
+                    with transaction.atomic():
+                        day = dt.date(2030, 1, 1) + dt.timedelta(days=number * 100 + i)
+                        stamp(CityClosure(date=day, reason=f"w{number}"), actor=None, reason="race").save()
+                        if i % 5 == 4:
+                            raise RuntimeError("rolled back on purpose")
+                except RuntimeError:
+                    pass
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert CityClosure.objects.count() == 4 * 12
+    seqs = list(LedgerEntry.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    report = verify()
+    assert report.ok, report.problem
