@@ -48,6 +48,9 @@ GENESIS = "0" * 64
 TRIGGER = "portal_ledger"
 ENTRY_TABLE = "portal_ledgerentry"
 SHAPE_TABLE = "portal_ledgershape"
+PENDING_TABLE = "portal_ledgerpending"
+FLUSH_TABLE = "portal_ledgerflush"
+FLUSH_TRIGGER = "portal_ledger_flush"
 
 
 def _literal(value: str) -> str:
@@ -147,22 +150,145 @@ def entry_sha256(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def entry_sha256_sql(
+    *,
+    seq: str,
+    at_text: str,
+    subject: str,
+    row_id: str,
+    record_id: str,
+    kind: str,
+    actor_id: str,
+    shape_id: str,
+    content: str,
+    cover_series: str,
+    cover_record_id: str,
+    prev: str,
+) -> str:
+    """SQL (built-in functions only) for an entry's SHA-256 from SQL expressions of its fields."""
+    fields = (
+        seq,
+        at_text,
+        subject,
+        row_id,
+        record_id,
+        kind,
+        actor_id,
+        shape_id,
+        content,
+        cover_series,
+        cover_record_id,
+        prev,
+    )
+    parts = ", ".join(f"coalesce(({field})::text, '')" for field in fields)
+    return f"encode(sha256(convert_to(concat_ws('|', {parts}), 'UTF8')), 'hex')"
+
+
+AT_TEXT = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+_LOOP_HASH = entry_sha256_sql(
+    seq="last_seq",
+    at_text="at_text",
+    subject="item.subject",
+    row_id="item.row_id",
+    record_id="item.record_id",
+    kind="item.kind",
+    actor_id="item.actor_id",
+    shape_id="item.shape_id",
+    content="item.content_sha256",
+    cover_series="item.cover_series",
+    cover_record_id="item.cover_record_id",
+    prev="last_sha",
+)
+_APPEND_HASH = entry_sha256_sql(
+    seq="last_seq",
+    at_text="at_text",
+    subject="p_subject",
+    row_id="p_row_id",
+    record_id="p_record_id",
+    kind="p_kind",
+    actor_id="p_actor_id",
+    shape_id="p_shape_id",
+    content="p_content_sha256",
+    cover_series="p_cover_series",
+    cover_record_id="p_cover_record_id",
+    prev="last_sha",
+)
+
 FUNCTIONS_SQL = f"""
-CREATE OR REPLACE FUNCTION portal_ledger_entry_sha256(
-    seq bigint, recorded_at timestamptz, subject text, row_id bigint, record_id bigint, kind text,
-    actor_id bigint, shape_id integer, content_sha256 text, cover_series text, cover_record_id bigint,
-    prev_sha256 text
-) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT encode(sha256(convert_to(concat_ws('|',
-        seq::text,
-        to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        coalesce(subject, ''), coalesce(row_id::text, ''), coalesce(record_id::text, ''),
-        coalesce(kind, ''), coalesce(actor_id::text, ''), coalesce(shape_id::text, ''),
-        coalesce(content_sha256, ''), coalesce(cover_series, ''), coalesce(cover_record_id::text, ''),
-        coalesce(prev_sha256, '')
-    ), 'UTF8')), 'hex')
+DO $$ BEGIN
+    CREATE TYPE portal_ledger_item AS (
+        pending_id bigint, subject text, row_id bigint, record_id bigint, kind text, actor_id bigint,
+        shape_id integer, content_sha256 text, cover_series text, cover_record_id bigint
+    );
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION portal_ledger_collect(p_table text, tx bigint)
+RETURNS SETOF portal_ledger_item LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE format('SELECT * FROM %I($1)', 'portal_ledger_c_' || p_table) USING tx;
+END
 $$;
 
+-- The entries of transaction ``tx``'s ledgered rows, chained after the last entry. Runs once per
+-- transaction, when it commits (the deferred trigger on {FLUSH_TABLE}).
+CREATE OR REPLACE FUNCTION portal_ledger_flush_tx(tx bigint) RETURNS integer LANGUAGE plpgsql
+SET timezone TO 'UTC' AS $$
+DECLARE
+    item portal_ledger_item;
+    last_seq bigint;
+    last_sha text;
+    at timestamptz := date_trunc('microseconds', clock_timestamp());
+    at_text text := {AT_TEXT.format("at")};
+    seqs bigint[] := '{{}}'; subjects text[] := '{{}}'; row_ids bigint[] := '{{}}';
+    record_ids bigint[] := '{{}}'; kinds text[] := '{{}}'; actor_ids bigint[] := '{{}}';
+    shape_ids integer[] := '{{}}'; contents text[] := '{{}}'; cover_series text[] := '{{}}';
+    cover_ids bigint[] := '{{}}'; prevs text[] := '{{}}'; shas text[] := '{{}}';
+BEGIN
+    -- One writer at a time, until this transaction ends: one order, no gaps, no fork.
+    PERFORM pg_advisory_xact_lock({locks.LEDGER});
+    SELECT seq, entry_sha256 INTO last_seq, last_sha FROM {ENTRY_TABLE} ORDER BY seq DESC LIMIT 1;
+    last_seq := coalesce(last_seq, 0);
+    last_sha := coalesce(last_sha, '{GENESIS}');
+    -- The rows as they stand at commit: one written and removed in the same transaction never
+    -- existed for anyone else and has no entry (the join finds no row).
+    FOR item IN
+        SELECT c.* FROM (SELECT DISTINCT tbl FROM {PENDING_TABLE} WHERE txid = tx) AS t
+        CROSS JOIN LATERAL portal_ledger_collect(t.tbl, tx) AS c ORDER BY c.pending_id
+    LOOP
+        last_seq := last_seq + 1;
+        seqs := seqs || last_seq; subjects := subjects || item.subject; row_ids := row_ids || item.row_id;
+        record_ids := record_ids || item.record_id; kinds := kinds || item.kind;
+        actor_ids := actor_ids || item.actor_id; shape_ids := shape_ids || item.shape_id;
+        contents := contents || item.content_sha256; cover_series := cover_series || item.cover_series;
+        cover_ids := cover_ids || item.cover_record_id; prevs := prevs || last_sha;
+        last_sha := {_LOOP_HASH};
+        shas := shas || last_sha;
+    END LOOP;
+    INSERT INTO {ENTRY_TABLE} (seq, recorded_at, subject, row_id, record_id, kind, actor_id, shape_id,
+        content_sha256, cover_series, cover_record_id, prev_sha256, entry_sha256)
+    SELECT s, at, sj, r, rc, k, a, sh, c, cs, ci, p, h
+    FROM unnest(seqs, subjects, row_ids, record_ids, kinds, actor_ids, shape_ids, contents, cover_series,
+        cover_ids, prevs, shas) AS u(s, sj, r, rc, k, a, sh, c, cs, ci, p, h);
+    DELETE FROM {PENDING_TABLE} WHERE txid = tx;
+    RETURN coalesce(array_length(seqs, 1), 0);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION portal_ledger_flush() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM {FLUSH_TABLE} WHERE txid = NEW.txid;
+    PERFORM portal_ledger_flush_tx(NEW.txid);
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS {FLUSH_TRIGGER} ON {FLUSH_TABLE};
+CREATE CONSTRAINT TRIGGER {FLUSH_TRIGGER} AFTER INSERT ON {FLUSH_TABLE}
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION portal_ledger_flush();
+
+-- An entry that stands for itself (a built bundle's SHA-256), at once, in the caller's transaction.
 CREATE OR REPLACE FUNCTION portal_ledger_append(
     p_subject text, p_row_id bigint, p_record_id bigint, p_kind text, p_actor_id bigint,
     p_shape_id integer, p_content_sha256 text, p_cover_series text, p_cover_record_id bigint
@@ -170,20 +296,17 @@ CREATE OR REPLACE FUNCTION portal_ledger_append(
 DECLARE
     last_seq bigint;
     last_sha text;
-    at timestamptz;
+    at timestamptz := date_trunc('microseconds', clock_timestamp());
+    at_text text := {AT_TEXT.format("at")};
 BEGIN
-    -- One writer at a time, until this transaction ends: one order, no gaps, no fork.
     PERFORM pg_advisory_xact_lock({locks.LEDGER});
     SELECT seq, entry_sha256 INTO last_seq, last_sha FROM {ENTRY_TABLE} ORDER BY seq DESC LIMIT 1;
     last_seq := coalesce(last_seq, 0) + 1;
     last_sha := coalesce(last_sha, '{GENESIS}');
-    at := date_trunc('microseconds', clock_timestamp());
     INSERT INTO {ENTRY_TABLE} (seq, recorded_at, subject, row_id, record_id, kind, actor_id, shape_id,
         content_sha256, cover_series, cover_record_id, prev_sha256, entry_sha256)
     VALUES (last_seq, at, p_subject, p_row_id, p_record_id, p_kind, p_actor_id, p_shape_id,
-        p_content_sha256, p_cover_series, p_cover_record_id, last_sha,
-        portal_ledger_entry_sha256(last_seq, at, p_subject, p_row_id, p_record_id, p_kind, p_actor_id,
-            p_shape_id, p_content_sha256, p_cover_series, p_cover_record_id, last_sha));
+        p_content_sha256, p_cover_series, p_cover_record_id, last_sha, {_APPEND_HASH});
     RETURN last_seq;
 END
 $$;
@@ -215,32 +338,40 @@ def content_sql(alias: str, columns: list[str]) -> str:
     return f"encode(sha256(convert_to(({merged})::text, 'UTF8')), 'hex')"
 
 
-def function_name(model) -> str:
-    return f"portal_ledger_{model._meta.db_table}"[:63]
+def function_name(model, prefix: str = "s") -> str:
+    """``portal_ledger_s_<table>`` stages a statement's rows; ``portal_ledger_c_<table>`` collects them."""
+    return f"portal_ledger_{prefix}_{model._meta.db_table}"[:63]
 
 
-def _append_sql(model, shape_id: int, columns: list[str], alias: str = "r") -> str:
+def _item_sql(model, shape_id: int, columns: list[str], alias: str = "r") -> str:
+    """The ``portal_ledger_item`` fields (after the pending id) of row ``alias``."""
     spec = spec_for(model)
     pk = connection.ops.quote_name(model._meta.pk.column)
     return (
-        f"portal_ledger_append({_literal(subject_of(model))}, {alias}.{pk}, ({spec.record})::bigint, "
-        f"({spec.kind})::text, ({spec.actor})::bigint, {shape_id}, {content_sql(alias, columns)}, "
-        f"({spec.cover_series})::text, ({spec.cover_record})::bigint)"
+        f"{_literal(subject_of(model))}, {alias}.{pk}, ({spec.record})::bigint, ({spec.kind})::text, "
+        f"({spec.actor})::bigint, {shape_id}, {content_sql(alias, columns)}, ({spec.cover_series})::text, "
+        f"({spec.cover_record})::bigint"
     )
 
 
-def _trigger_function_sql(model, shape_id: int, columns: list[str]) -> str:
+def _trigger_functions_sql(model, shape_id: int, columns: list[str]) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
+    name = _literal(model._meta.db_table)
     return f"""
-CREATE OR REPLACE FUNCTION {function_name(model)}() RETURNS trigger LANGUAGE plpgsql
-SET timezone TO 'UTC' AS $$
+CREATE OR REPLACE FUNCTION {function_name(model, "s")}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- The row as it stands at commit: one written and removed in the same transaction
-    -- never existed for anyone else and gets no entry.
-    PERFORM {_append_sql(model, shape_id, columns)} FROM {table} AS r WHERE r.{pk} = NEW.{pk};
+    INSERT INTO {PENDING_TABLE} (txid, tbl, row_id) SELECT txid_current(), {name}, {pk} FROM new_rows;
+    INSERT INTO {FLUSH_TABLE} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
     RETURN NULL;
 END
+$$;
+
+CREATE OR REPLACE FUNCTION {function_name(model, "c")}(tx bigint) RETURNS SETOF portal_ledger_item
+LANGUAGE sql STABLE AS $$
+    SELECT p.id, {_item_sql(model, shape_id, columns)}
+    FROM {PENDING_TABLE} AS p JOIN {table} AS r ON r.{pk} = p.row_id
+    WHERE p.txid = tx AND p.tbl = {name}
 $$;
 """
 
@@ -262,20 +393,27 @@ def install(*, verbosity: int = 0) -> list[str]:
     if connection.vendor != "postgresql":
         return []
     existing = connection.introspection.table_names()
-    if ENTRY_TABLE not in existing or SHAPE_TABLE not in existing:
+    if not {ENTRY_TABLE, SHAPE_TABLE, PENDING_TABLE, FLUSH_TABLE} <= set(existing):
         return []
     installed = []
     with connection.cursor() as cursor:
         cursor.execute(FUNCTIONS_SQL)
+        # Work tables emptied by every commit: no need to write them to the WAL.
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname IN (%s, %s) AND relpersistence = 'p'",
+            [PENDING_TABLE, FLUSH_TABLE],
+        )
+        for (logged,) in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE {logged} SET UNLOGGED")
         for model in ledgered_models():
             if model._meta.db_table not in existing:
                 continue
-            cursor.execute(_trigger_function_sql(model, *_shape_for(model)))
+            cursor.execute(_trigger_functions_sql(model, *_shape_for(model)))
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
             cursor.execute(
-                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT ON {table} "
-                f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function_name(model)}()"
+                f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function_name(model, 's')}()"
             )
             installed.append(model._meta.db_table)
     return installed
@@ -292,21 +430,18 @@ def backfill() -> int:
     """Entries for rows written before the ledger existed (its migration), oldest first per table."""
     if connection.vendor != "postgresql":
         return 0
-    total = 0
+    existing = connection.introspection.table_names()
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL timezone TO 'UTC'")
-        existing = connection.introspection.table_names()
         for model in ledgered_models():
-            if model._meta.db_table not in existing:
-                continue
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            cursor.execute(
-                f"SELECT count({_append_sql(model, *_shape_for(model))}) "
-                f"FROM (SELECT * FROM {table} ORDER BY {pk}) AS r"
-            )
-            total += cursor.fetchone()[0]
-    return total
+            if model._meta.db_table in existing:
+                pk = connection.ops.quote_name(model._meta.pk.column)
+                cursor.execute(
+                    f"INSERT INTO {PENDING_TABLE} (txid, tbl, row_id) SELECT txid_current(), %s, {pk} "
+                    f"FROM {connection.ops.quote_name(model._meta.db_table)} ORDER BY {pk}",
+                    [model._meta.db_table],
+                )
+        cursor.execute("SELECT portal_ledger_flush_tx(txid_current())")
+        return cursor.fetchone()[0]
 
 
 def missing_triggers() -> list[str]:
@@ -320,7 +455,13 @@ def missing_triggers() -> list[str]:
             [TRIGGER],
         )
         have = {row[0] for row in cursor.fetchall()}
-    return [model._meta.db_table for model in ledgered_models() if model._meta.db_table not in have]
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s AND c.relname = %s AND t.tgenabled <> 'D'",
+            [FLUSH_TRIGGER, FLUSH_TABLE],
+        )
+        flush = [] if cursor.fetchone()[0] else [FLUSH_TABLE]
+    return flush + [model._meta.db_table for model in ledgered_models() if model._meta.db_table not in have]
 
 
 def flush_pending() -> None:

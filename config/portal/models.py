@@ -107,6 +107,37 @@ class LedgerEntry(models.Model):
         return f"{self.seq}:{self.entry_sha256}"
 
 
+class LedgerPending(models.Model):
+    """A ledgered row written by a transaction that has not committed yet (work table).
+
+    The statement trigger of a ledgered table lists its new rows here; when the transaction
+    commits, ``portal_ledger_flush_tx`` turns them into entries and empties this table of them.
+    Never holds a committed row; unlogged (see ``config.portal.ledger.install``).
+    """
+
+    txid = models.BigIntegerField()
+    tbl = models.CharField(max_length=63)
+    row_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # portal_ledger_flush_tx: the rows of one transaction, table by table.
+            models.Index(fields=["txid", "tbl"], name="ledgerpending_txid_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tbl} row {self.row_id} (transaction {self.txid})"
+
+
+class LedgerFlush(models.Model):
+    """One row per transaction with pending ledgered rows: its deferred trigger fires at commit."""
+
+    txid = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"transaction {self.txid}"
+
+
 class SignInEvent(models.Model):
     """A sign-in, failed sign-in or sign-out, with the address it came from (ledgered)."""
 
