@@ -65,7 +65,7 @@ def ledger_switch(on: bool) -> None:
             cursor.execute(f'ALTER TABLE "{model._meta.db_table}" {action} TRIGGER {ledger.TRIGGER}')
 
 
-def bench_verify(entries: int) -> None:
+def bench_verify(entries: int, keep: bool = False) -> None:
     from django.db import connection, transaction
 
     from config.portal.ledger_verify import verify
@@ -132,9 +132,10 @@ def bench_verify(entries: int) -> None:
         f"verify_audit_ledger: {report.checked:,} entries ({report.rows_checked:,} rows recomputed) "
         f"in {report.seconds:.1f} s = {report.checked / report.seconds:,.0f} entries/s; head {report.head}"
     )
-    with connection.cursor() as cursor:
-        # The benchmark's own database: the next parts start from empty history tables.
-        cursor.execute("TRUNCATE moderation_historicalcomment, portal_ledgerentry")
+    if not keep:
+        with connection.cursor() as cursor:
+            # The benchmark's own database: the next parts start from empty history tables.
+            cursor.execute("TRUNCATE moderation_historicalcomment, portal_ledgerentry")
 
 
 def bench_purge(records: int, batch_size: int) -> None:
@@ -244,7 +245,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database {args.bench_db}: migrated, ledger installed")
     if args.only in (None, "verify"):
-        bench_verify(args.verify_entries)
+        bench_verify(args.verify_entries, keep=args.only == "verify")
     if args.only in (None, "purge"):
         bench_purge(args.purge_records, args.purge_batch_size)
     if args.only in (None, "import"):

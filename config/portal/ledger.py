@@ -2,30 +2,32 @@
 sign-in event and built export bundle.
 
 Every *ledgered table* (each django-simple-history table, ``records.DisposalTombstone``,
-``portal.SignInEvent``) carries a trigger that appends a ``LedgerEntry`` for each row inserted,
-whichever path wrote it: a service's ``save()``, ``bulk_create_with_history``, the capture
-writer's ``INSERT ... SELECT``, the purge's set-based statements, a data migration, the admin,
-``psql``. The trigger is a deferred constraint trigger: it fires when the writing transaction
-commits, so
+``portal.SignInEvent``) carries a statement trigger that lists the rows each INSERT wrote, whichever
+path wrote them: a service's ``save()``, ``bulk_create_with_history``, the capture writer's
+``INSERT ... SELECT``, the purge's set-based statements, a data migration, the admin, ``psql``.
+When the writing transaction commits, one deferred trigger (on ``portal_ledgerflush``, one row per
+transaction) turns that list into entries (``portal_ledger_flush_tx``), so
 
-- the entry is written in the same transaction as the row (both commit or neither does);
+- the entries are written in the same transaction as the rows (both commit or neither does);
 - the ledger's advisory lock is taken at commit, after every other lock the transaction holds,
   and held only for the commit: a long import does not hold up other writers for its whole
   length, and no lock cycle can form through the ledger;
-- a row written and removed again inside one transaction (the capture writer's undo of an
-  item repeated in a file) never existed for anyone else and gets no entry.
+- a row written and removed again inside one transaction (the capture writer's undo of an item
+  repeated in a file) never existed for anyone else and gets no entry;
+- the work is set-based: a statement of 5,000 rows costs one insert into the work table, and
+  the entries of a transaction are written by one INSERT.
 
-Under the lock the trigger reads the last entry and writes the next one: one order, no gaps (a
-PostgreSQL sequence would leave gaps on rollback). An entry holds no record content: its
+Under the lock the flush reads the last entry and chains the new ones after it: one order, no
+gaps (a PostgreSQL sequence would leave gaps on rollback). An entry holds no record content: its
 sequence number, time, what it is about (ledgered table, row, record, kind of event, actor), the
-SHA-256 of the row's canonical content (``to_jsonb(row)::text`` in UTF-8, time zone UTC), the
-record whose disposal tombstone may lawfully remove the row, the previous entry's SHA-256 and its
-own (``entry_sha256``, computed the same way in SQL here and in Python by the verifier, so a
-replaced database function cannot vouch for itself).
+SHA-256 of the row's canonical content (``content_sql``: the row's columns, of the shape its table
+had, as PostgreSQL writes a record, with fixed date and number formats), the record whose disposal
+tombstone may lawfully remove the row, the previous entry's SHA-256 and its own (``entry_sha256``,
+the same in SQL and Python; the verifier recomputes it with built-in functions only).
 
-``install()`` (run after every ``migrate`` and by the ledger's migration) (re)creates the trigger
-of every ledgered table, so a new tracked model is covered by the next ``migrate``;
-``tests/config/portal/test_ledger.py`` fails if a ledgered table lacks its trigger.
+``install()`` (run after every ``migrate`` and by the ledger's migration) (re)creates the
+functions and the trigger of every ledgered table, so a new tracked model is covered by the next
+``migrate``; ``tests/config/portal/test_ledger.py`` fails if a ledgered table lacks its trigger.
 
 PostgreSQL only. On SQLite (the embedded ``make run``) sign-in events are kept but no entries are
 written, and ``verify_audit_ledger`` says so.
@@ -105,7 +107,7 @@ def subject_of(model) -> str:
 
 
 def columns_of(model) -> list[str]:
-    """The table's columns as the database has them, in order (``to_jsonb`` keys)."""
+    """The table's columns as the database has them, in order (a shape)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
@@ -215,6 +217,19 @@ _APPEND_HASH = entry_sha256_sql(
     prev="last_sha",
 )
 
+# The settings a row's text depends on, fixed wherever content is hashed (the flush function's SET
+# clause, the verifier's SET LOCAL), whatever the session says.
+CONTENT_SETTINGS = (
+    ("timezone", "UTC"),
+    ("datestyle", "ISO, YMD"),
+    ("intervalstyle", "postgres"),
+    ("extra_float_digits", "1"),
+    ("bytea_output", "hex"),
+)
+
+
+_SET_CLAUSES = " ".join(f"SET {name} TO '{value}'" for name, value in CONTENT_SETTINGS)
+
 FUNCTIONS_SQL = f"""
 DO $$ BEGIN
     CREATE TYPE portal_ledger_item AS (
@@ -234,7 +249,7 @@ $$;
 -- The entries of transaction ``tx``'s ledgered rows, chained after the last entry. Runs once per
 -- transaction, when it commits (the deferred trigger on {FLUSH_TABLE}).
 CREATE OR REPLACE FUNCTION portal_ledger_flush_tx(tx bigint) RETURNS integer LANGUAGE plpgsql
-SET timezone TO 'UTC' AS $$
+{_SET_CLAUSES} AS $$
 DECLARE
     item portal_ledger_item;
     last_seq bigint;
@@ -328,14 +343,11 @@ CREATE TRIGGER portal_ledger_append_only BEFORE UPDATE OR DELETE ON {SHAPE_TABLE
 
 
 def content_sql(alias: str, columns: list[str]) -> str:
-    """The SHA-256 of row ``alias``'s canonical content over ``columns`` (a shape): the JSON object
-    of those columns as ``jsonb`` writes it (keys in its fixed order, values as ``to_jsonb``)."""
+    """The SHA-256 of row ``alias``'s canonical content over ``columns`` (a shape): the text of the
+    row of those columns, in that order, as PostgreSQL writes a record (``CONTENT_SETTINGS``)."""
     quote = connection.ops.quote_name
-    pairs = [f"{_literal(column)}, {alias}.{quote(column)}" for column in columns]
-    # jsonb_build_object takes at most 100 arguments: 50 columns per object, merged.
-    objects = [f"jsonb_build_object({', '.join(pairs[i : i + 50])})" for i in range(0, len(pairs), 50)]
-    merged = " || ".join(objects) or "'{}'::jsonb"
-    return f"encode(sha256(convert_to(({merged})::text, 'UTF8')), 'hex')"
+    values = ", ".join(f"{alias}.{quote(column)}" for column in columns)
+    return f"encode(sha256(convert_to(ROW({values})::text, 'UTF8')), 'hex')"
 
 
 def function_name(model, prefix: str = "s") -> str:

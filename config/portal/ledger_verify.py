@@ -299,7 +299,8 @@ def _walk(since, head, batch_size, progress) -> Report:
     if ledger.ENTRY_TABLE not in connection.introspection.table_names():
         raise LedgerUnavailable("The audit ledger's table does not exist: run migrate.")
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL timezone TO 'UTC'")
+        for name, value in ledger.CONTENT_SETTINGS:
+            cursor.execute(f"SET LOCAL {name} TO '{value}'")
     checker = _ContentChecker()
     expected_prev = ledger.GENESIS
     if since > 1:
