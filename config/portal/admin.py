@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.portal.models import CityClosure, JobRun
+from config.portal.models import CityClosure, JobRun, LedgerEntry, SignInEvent
 
 
 class UndeletableMixin:
@@ -50,6 +50,35 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the database or by a signal, never by a person: shown, never changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "username", "user", "address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "recorded_at", "kind", "subject", "row_id", "record_id", "entry_sha256"]
+    list_filter = ["kind", "subject"]
+    search_fields = ["=seq", "=record_id", "content_sha256", "entry_sha256"]
+    show_full_result_count = False  # counting millions of entries on every page is not worth it
 
 
 @admin.register(CityClosure)

@@ -393,3 +393,13 @@ def test_concurrent_writers_make_one_chain_without_gaps():
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     report = verify()
     assert report.ok, report.problem
+
+
+def test_administrators_see_sign_in_events_and_entries_read_only(client_as, superuser):
+    client = client_as(superuser)
+    ledger.flush_pending()
+    assert client.get("/admin/portal/signinevent/").status_code == 200
+    assert client.get("/admin/portal/ledgerentry/").status_code == 200
+    assert client.get("/admin/portal/ledgerentry/add/").status_code == 403
+    entry = LedgerEntry.objects.order_by("-seq").first()
+    assert client.post(f"/admin/portal/ledgerentry/{entry.seq}/delete/", {"post": "yes"}).status_code == 403
