@@ -306,9 +306,7 @@ def test_a_restricted_role_writes_entries_but_cannot_change_them(tst_user):
         cursor.execute("GRANT USAGE ON SCHEMA public TO " + ROLE)
         cursor.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + ROLE)
         cursor.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + ROLE)
-        cursor.execute(
-            "REVOKE UPDATE, DELETE, TRUNCATE ON portal_ledgerentry FROM " + ROLE
-        )
+        cursor.execute("REVOKE UPDATE, DELETE, TRUNCATE ON portal_ledgerentry FROM " + ROLE)
         cursor.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON portal_ledgershape FROM " + ROLE)
         cursor.execute("SET ROLE " + ROLE)
     try:
