@@ -53,6 +53,7 @@ SHAPE_TABLE = "portal_ledgershape"
 PENDING_TABLE = "portal_ledgerpending"
 FLUSH_TABLE = "portal_ledgerflush"
 FLUSH_TRIGGER = "portal_ledger_flush"
+FLUSH_CHUNK = 10_000
 
 
 def _literal(value: str) -> str:
@@ -239,6 +240,18 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
 
+CREATE OR REPLACE FUNCTION portal_ledger_write(
+    at timestamptz, seqs bigint[], subjects text[], row_ids bigint[], record_ids bigint[], kinds text[],
+    actor_ids bigint[], shape_ids integer[], contents text[], cover_series text[], cover_ids bigint[],
+    prevs text[], shas text[]
+) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO {ENTRY_TABLE} (seq, recorded_at, subject, row_id, record_id, kind, actor_id, shape_id,
+        content_sha256, cover_series, cover_record_id, prev_sha256, entry_sha256)
+    SELECT s, at, sj, r, rc, k, a, sh, c, cs, ci, p, h
+    FROM unnest(seqs, subjects, row_ids, record_ids, kinds, actor_ids, shape_ids, contents, cover_series,
+        cover_ids, prevs, shas) AS u(s, sj, r, rc, k, a, sh, c, cs, ci, p, h);
+$$;
+
 CREATE OR REPLACE FUNCTION portal_ledger_collect(p_table text, tx bigint)
 RETURNS SETOF portal_ledger_item LANGUAGE plpgsql AS $$
 BEGIN
@@ -260,6 +273,7 @@ DECLARE
     record_ids bigint[] := '{{}}'; kinds text[] := '{{}}'; actor_ids bigint[] := '{{}}';
     shape_ids integer[] := '{{}}'; contents text[] := '{{}}'; cover_series text[] := '{{}}';
     cover_ids bigint[] := '{{}}'; prevs text[] := '{{}}'; shas text[] := '{{}}';
+    written integer := 0;
 BEGIN
     -- One writer at a time, until this transaction ends: one order, no gaps, no fork.
     PERFORM pg_advisory_xact_lock({locks.LEDGER});
@@ -280,14 +294,20 @@ BEGIN
         cover_ids := cover_ids || item.cover_record_id; prevs := prevs || last_sha;
         last_sha := {_LOOP_HASH};
         shas := shas || last_sha;
+        IF array_length(seqs, 1) >= {FLUSH_CHUNK} THEN
+            -- Bounded memory for a transaction of millions of rows (one file imported whole).
+            PERFORM portal_ledger_write(at, seqs, subjects, row_ids, record_ids, kinds, actor_ids,
+                shape_ids, contents, cover_series, cover_ids, prevs, shas);
+            written := written + array_length(seqs, 1);
+            seqs := '{{}}'; subjects := '{{}}'; row_ids := '{{}}'; record_ids := '{{}}'; kinds := '{{}}';
+            actor_ids := '{{}}'; shape_ids := '{{}}'; contents := '{{}}'; cover_series := '{{}}';
+            cover_ids := '{{}}'; prevs := '{{}}'; shas := '{{}}';
+        END IF;
     END LOOP;
-    INSERT INTO {ENTRY_TABLE} (seq, recorded_at, subject, row_id, record_id, kind, actor_id, shape_id,
-        content_sha256, cover_series, cover_record_id, prev_sha256, entry_sha256)
-    SELECT s, at, sj, r, rc, k, a, sh, c, cs, ci, p, h
-    FROM unnest(seqs, subjects, row_ids, record_ids, kinds, actor_ids, shape_ids, contents, cover_series,
-        cover_ids, prevs, shas) AS u(s, sj, r, rc, k, a, sh, c, cs, ci, p, h);
+    PERFORM portal_ledger_write(at, seqs, subjects, row_ids, record_ids, kinds, actor_ids, shape_ids,
+        contents, cover_series, cover_ids, prevs, shas);
     DELETE FROM {PENDING_TABLE} WHERE txid = tx;
-    RETURN coalesce(array_length(seqs, 1), 0);
+    RETURN written + coalesce(array_length(seqs, 1), 0);
 END
 $$;
 

@@ -31,6 +31,8 @@ def remove_ledger(apps, schema_editor):
             "portal_ledger_flush()",
             "portal_ledger_flush_tx(bigint)",
             "portal_ledger_collect(text, bigint)",
+            "portal_ledger_write(timestamptz, bigint[], text[], bigint[], bigint[], text[], bigint[], integer[], "
+            "text[], text[], bigint[], text[], text[])",
             "portal_ledger_append(text, bigint, bigint, text, bigint, integer, text, text, bigint)",
         ):
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}")

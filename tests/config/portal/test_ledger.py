@@ -402,3 +402,20 @@ def test_administrators_see_sign_in_events_and_entries_read_only(client_as, supe
     assert client.get("/admin/portal/ledgerentry/add/").status_code == 403
     entry = LedgerEntry.objects.order_by("-seq").first()
     assert client.post(f"/admin/portal/ledgerentry/{entry.seq}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_a_transaction_of_more_rows_than_one_flush_chunk_is_chained_whole():
+    count = ledger.FLUSH_CHUNK + 50
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO portal_historicalcityclosure (id, created_at, updated_at, date, reason, "
+            "history_date, history_change_reason, history_type, history_user_id) "
+            "SELECT g, now(), now(), date '2040-01-01' + g, 'bulk', now(), 'bulk', '+', NULL "
+            "FROM generate_series(1, %s) AS g",
+            [count],
+        )
+    before = ledger.head().seq if ledger.head() else 0
+    ledger.flush_pending()
+    assert ledger.head().seq == before + count
+    report = verify()
+    assert report.ok, report.problem
