@@ -275,6 +275,9 @@ DECLARE
     cover_ids bigint[] := '{{}}'; prevs text[] := '{{}}'; shas text[] := '{{}}';
     written integer := 0;
 BEGIN
+    IF NOT EXISTS (SELECT FROM {PENDING_TABLE} WHERE txid = tx) THEN
+        RETURN 0;
+    END IF;
     -- One writer at a time, until this transaction ends: one order, no gaps, no fork.
     PERFORM pg_advisory_xact_lock({locks.LEDGER});
     SELECT seq, entry_sha256 INTO last_seq, last_sha FROM {ENTRY_TABLE} ORDER BY seq DESC LIMIT 1;
@@ -394,7 +397,9 @@ def _trigger_functions_sql(model, shape_id: int, columns: list[str]) -> str:
 CREATE OR REPLACE FUNCTION {function_name(model, "s")}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO {PENDING_TABLE} (txid, tbl, row_id) SELECT txid_current(), {name}, {pk} FROM new_rows;
-    INSERT INTO {FLUSH_TABLE} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
+    IF FOUND THEN  -- a statement that inserted nothing leaves nothing to do at commit
+        INSERT INTO {FLUSH_TABLE} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
+    END IF;
     RETURN NULL;
 END
 $$;
