@@ -11,6 +11,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from config.portal import lookups, roles  # noqa: F401 (lookups: registers field__any_of)
+        from config.portal.accounts import checks, signin  # noqa: F401 (checks: registers the system check)
+
+        signin.connect()
 
         # After every app: permissions of later apps are created by their own post_migrate.
         post_migrate.connect(roles.sync_role_permissions_on_migrate, dispatch_uid="portal-role-permissions")

@@ -44,3 +44,6 @@ class CityClosure(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+from config.portal.accounts.models import SignInEvent  # noqa: E402,F401 (the sign-in log, app label "portal")
