@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import path, reverse_lazy
 
 from config.portal.accounts import views
 from config.portal.accounts.forms import PortalPasswordResetForm
@@ -13,8 +13,6 @@ urlpatterns = [
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("security/", views.security, name="security"),
     path("security/remove/<str:kind>/<int:pk>/", views.factor_remove, name="factor-remove"),
-    # Passkeys (WebAuthn): the JSON endpoints of django-otp-webauthn.
-    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/change/done/",
