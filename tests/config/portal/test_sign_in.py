@@ -58,7 +58,7 @@ def test_lockout_by_user_name_covers_every_address(client, clerk_user):
 
 
 def test_lockout_expires_after_the_cool_off(client, clerk_user, settings):
-    for n in range(10):
+    for _ in range(10):
         _try(client, "/accounts/login/", "clerk", "wrong")
     assert _try(client, "/accounts/login/", "clerk", TEST_PASSWORD).status_code == 429
     AccessAttempt.objects.update(
@@ -86,7 +86,7 @@ def test_address_behind_the_proxy_is_the_one_the_proxy_saw(client, clerk_user, s
 
 
 def test_administrator_unlocks_and_the_unlock_is_recorded(client, clerk_user, superuser):
-    for n in range(10):
+    for _ in range(10):
         _try(client, "/accounts/login/", "clerk", "wrong")
     assert _try(client, "/accounts/login/", "clerk", TEST_PASSWORD).status_code == 429
     admin_client = sign_in_verified(client.__class__(), superuser)
