@@ -80,7 +80,7 @@ def test_address_behind_the_proxy_is_the_one_the_proxy_saw(client, clerk_user, s
         "/accounts/login/",
         {"username": "clerk", "password": "wrong"},
         REMOTE_ADDR="127.0.0.1",
-        HTTP_X_FORWARDED_FOR="10.9.9.9, 192.0.2.80",  # the client wrote the first; the proxy appended the last
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 192.0.2.80",  # the proxy appended the last
     )
     assert SignInEvent.objects.get(kind=SignInEvent.Kind.SIGN_IN_FAILED).address == "192.0.2.80"
 
