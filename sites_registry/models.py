@@ -137,6 +137,13 @@ class SiteDecision(TrackedModel):
     decided_by = actor_field()
     decided_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
+    # An approval by the person who requested the site or confirmed one of its required
+    # disclosures, allowed only while SITE_APPROVAL_SEPARATION_OF_DUTIES is off (a one-person office).
+    separation_of_duties_relaxed = models.BooleanField(
+        default=False,
+        help_text="Approved by someone who requested the site or confirmed its disclosures, "
+        "with separation of duties switched off.",
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
