@@ -36,6 +36,9 @@ class CityClosure(TrackedModel):
     Closures are not business days for statutory clocks (5 ILCS 140 §3) or report timers.
     """
 
+    # Closure days move every statutory clock: every staff role may see who changed one.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
+
     date = models.DateField(unique=True)
     reason = models.CharField(max_length=200)
 
