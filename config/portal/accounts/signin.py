@@ -99,14 +99,23 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
     )
 
 
+def on_passkey_saved(sender, instance, created, **kwargs) -> None:
+    """A passkey registered through django-otp-webauthn's endpoint (no request reaches here)."""
+    if created and instance.confirmed:
+        record(SignInEvent.Kind.FACTOR_ENROLLED, user=instance.user, detail=f"passkey {instance.name}"[:500])
+
+
 def connect() -> None:
     from axes.signals import user_locked_out
     from django.contrib.auth import signals
+    from django.db.models.signals import post_save
+    from django_otp_webauthn.models import WebAuthnCredential
 
     signals.user_logged_in.connect(on_logged_in, dispatch_uid="portal-signin-logged-in")
     signals.user_logged_out.connect(on_logged_out, dispatch_uid="portal-signin-logged-out")
     signals.user_login_failed.connect(on_login_failed, dispatch_uid="portal-signin-failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="portal-signin-locked-out")
+    post_save.connect(on_passkey_saved, sender=WebAuthnCredential, dispatch_uid="portal-signin-passkey")
 
 
 def lockout_response(request, original_response=None, credentials=None):

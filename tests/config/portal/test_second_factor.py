@@ -177,3 +177,19 @@ def test_system_check_refuses_the_exemption_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(SystemCheckError, match="MFA_EXEMPT_USERNAMES"):
         call_command("check")
+
+
+def test_a_registered_passkey_is_recorded_and_counts_as_enrolment(clerk_user):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    WebAuthnCredential.objects.create(
+        user=clerk_user,
+        name="YubiKey",
+        confirmed=True,
+        credential_id=b"\x01" * 16,
+        credential_id_sha256="0" * 64,
+        public_key=b"\x02" * 32,
+        sign_count=0,
+    )
+    assert mfa.enrolled(clerk_user)
+    assert SignInEvent.objects.filter(user=clerk_user, kind="factor_enrolled", detail="passkey YubiKey").exists()
