@@ -20,7 +20,7 @@ urlpatterns = [
     # Second factor, passkeys, own password (config/portal/accounts).
     path("accounts/", include("config.portal.accounts.urls")),
     # Passkeys (WebAuthn): the JSON endpoints of django-otp-webauthn, reversed by its own namespace.
-    path("accounts/webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path("accounts/webauthn/", include("config.portal.accounts.webauthn_urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
     path("portal/sign-in/", include("config.portal.accounts.admin_urls")),

@@ -85,3 +85,54 @@ def test_the_csp_watch_catches_an_inline_script(chromium):
         caught = list(page.csp_violations)
         page.csp_violations.clear()  # caught on purpose: browser_page would fail this test
     assert any("inline script" in violation for violation in caught), caught
+
+
+def test_passkey_enrolment_and_sign_in_with_a_security_key(live_server, chromium, settings):
+    """A virtual security key (Chromium's WebAuthn test authenticator) enrols on first sign-in,
+    then is the second factor of the next sign-in."""
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url.replace("127.0.0.1", "localhost")]
+    base = live_server.url.replace("127.0.0.1", "localhost")
+    comms = make_user(roles.COMMUNICATIONS_OFFICE, username="passkey-comms")
+    with browser_page(chromium) as page:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable")
+        cdp.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "usb",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                    "automaticPresenceSimulation": True,
+                }
+            },
+        )
+
+        def password_step():
+            page.goto(f"{base}/accounts/login/")
+            page.get_by_label("Username").fill(comms.username)
+            page.get_by_label("Password").fill(TEST_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state("domcontentloaded")
+
+        password_step()
+        assert "/accounts/two-factor/setup/" in page.url
+        page.get_by_role("button", name="Set up a passkey or security key").click()
+        page.wait_for_url("**/accounts/two-factor/recovery-codes/")
+        assert page.locator("#recovery-codes li").count() == 10
+        page.get_by_role("button", name=f"Sign out {comms.username}").click()
+        page.wait_for_load_state("domcontentloaded")
+
+        password_step()
+        assert "/accounts/two-factor/" in page.url and "setup" not in page.url
+        page.get_by_role("button", name="Use a passkey or security key").click()
+        page.wait_for_url("**/portal/")
+        assert page.get_by_role("heading", name="Site requests awaiting your decision").is_visible()
+    from config.portal.accounts.models import SignInEvent
+
+    assert SignInEvent.objects.filter(
+        user=comms, kind="factor_enrolled", detail__startswith="passkey"
+    ).exists()

@@ -192,4 +192,6 @@ def test_a_registered_passkey_is_recorded_and_counts_as_enrolment(clerk_user):
         sign_count=0,
     )
     assert mfa.enrolled(clerk_user)
-    assert SignInEvent.objects.filter(user=clerk_user, kind="factor_enrolled", detail="passkey YubiKey").exists()
+    assert SignInEvent.objects.filter(
+        user=clerk_user, kind="factor_enrolled", detail="passkey YubiKey"
+    ).exists()
