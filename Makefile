@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The demo users of `make run` sign in without a second factor (development only: honoured with
+# DEBUG alone, refused by a system check in production). Set MFA_EXEMPT_USERNAMES= to try enrolment.
+DEMO_USERS := comms,tst,clerk,admin
 
 .PHONY: install run test lint check-deploy worker worker-capture beat bench clean
 
@@ -22,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	MFA_EXEMPT_USERNAMES=$${MFA_EXEMPT_USERNAMES-$(DEMO_USERS)} $(BIN)/python manage.py runserver $(HOST)
 
 # The whole suite. On PostgreSQL when DATABASE_URL is set, else SQLite; tests that need
 # Redis, a worker or Chromium skip with a reason unless REQUIRE_SERVICES=1.

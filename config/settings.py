@@ -8,10 +8,13 @@ start it with one command; production sets DATABASE_URL (PostgreSQL) and REDIS_U
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -47,6 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    # Sign-in: lockout (axes), second factor (django-otp: TOTP, recovery codes, passkeys).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "config.portal.apps.PortalConfig",
     "sites_registry",
     "moderation",
@@ -55,17 +64,28 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a request body above its limit from Content-Length, before anything reads it.
+    "config.portal.accounts.middleware.RequestBodyLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.portal.accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor passed in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in person who must use a second factor and has not reaches only the
+    # second-factor pages (enrolment on first sign-in) and sign-out.
+    "config.portal.accounts.middleware.SecondFactorRequiredMiddleware",
     # Secure by default: every page needs a login unless its view is marked
     # @login_not_required (the public pages, the login page, the token API).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,10 +169,46 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = [
+    # Counts failures and refuses a locked-out user name or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "public-home"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Password reset links by e-mail stay valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+
+# Lockout (django-axes): every sign-in (portal and admin) is counted per user name and, apart,
+# per address; AXES_FAILURE_LIMIT failures lock that user name or address out for
+# AXES_COOLOFF_MINUTES (a further failure while locked out starts the wait again).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.portal.accounts.signin.lockout_response"
+# The address is the one the portal's proxy saw (BEHIND_TLS_PROXY), not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "config.portal.accounts.signin.client_address"
+# Sign-ins are recorded by the portal's own sign-in log (config.portal.accounts.models.SignInEvent),
+# and unlocking goes through its service, so axes keeps neither a log nor an admin of its own.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Second factor (django-otp). Required for the City Clerk, the Communications Office and
+# administrators; for the Technical Services Team while MFA_REQUIRED_FOR_TST is on.
+MFA_REQUIRED_FOR_TST = env_bool("MFA_REQUIRED_FOR_TST", default=True)
+# Development only (honoured only with DEBUG; a system check refuses it in production):
+# user names that sign in without a second factor, so the demo users of `make run` just work.
+MFA_EXEMPT_USERNAMES = env_list("MFA_EXEMPT_USERNAMES", [])
+OTP_TOTP_ISSUER = "Kankakee Social Media Portal"
+OTP_WEBAUTHN_RP_NAME = "Kankakee Social Media Portal"
+# A passkey is a second factor here, after the password: never a way round the lockout.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Recovery codes issued at enrolment (each works once).
+MFA_RECOVERY_CODES = 10
 
 # --- Time, language ----------------------------------------------------------------
 # Calendar years, business days and every date a person sees are in the City's time
@@ -223,6 +279,52 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. Every script
+# and style sheet is a file under static/ (USWDS is served from node_modules, no CDN).
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"report-uri": [CSP_REPORT_URI]} if CSP_REPORT_URI else {}),
+    }
+}
+# Permissions-Policy: the browser features the portal never uses are off for every page;
+# passkeys (WebAuthn) work on the portal's own pages only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
+# Bodies: Django keeps at most this much of a form in memory; a request whose Content-Length
+# is above PORTAL_MAX_REQUEST_BYTES is refused (413) before its body is read. The largest
+# legitimate body is an upload of CAPTURE_UPLOAD_MAX_BYTES (below) with its form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2621440)
 
 # --- Simple history --------------------------------------------------------------------
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -242,10 +344,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every sign-in at INFO; the sign-in log (SignInEvent) already keeps them.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Sites registry ---
+# The person who requested a site, or confirmed one of its required disclosures, may not
+# approve it. Off only for a one-person office: the decision then records that it was relaxed.
+SITE_APPROVAL_SEPARATION_OF_DUTIES = env_bool("SITE_APPROVAL_SEPARATION_OF_DUTIES", default=True)
 # Approved sites not re-certified for this many months are flagged to the Communications Office.
 SITES_RECERTIFY_AFTER_MONTHS = env_int("SITES_RECERTIFY_AFTER_MONTHS", 12)
 
@@ -255,6 +361,22 @@ SITES_RECERTIFY_AFTER_MONTHS = env_int("SITES_RECERTIFY_AFTER_MONTHS", 12)
 MODERATION_REPORT_RESPONSE_BUSINESS_DAYS = env_int("MODERATION_REPORT_RESPONSE_BUSINESS_DAYS", 3)
 # Links in e-mails point here (the portal's public address).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Passkeys are bound to the portal's own host name and accepted from its own origin only
+# (both from PORTAL_BASE_URL). Changing the host name means enrolling passkeys again.
+# A passkey cannot be bound to an IP address: the development address 127.0.0.1 becomes
+# localhost (open http://localhost:8000 to try passkeys with `make run`).
+_PORTAL_ORIGIN = urlsplit(PORTAL_BASE_URL)
+_PORTAL_HOST = _PORTAL_ORIGIN.hostname or "localhost"
+if _PORTAL_HOST.replace(".", "").isdigit() or ":" in _PORTAL_HOST:
+    _PORTAL_HOST = "localhost"
+OTP_WEBAUTHN_RP_ID = env_str("OTP_WEBAUTHN_RP_ID", _PORTAL_HOST)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    [
+        f"{_PORTAL_ORIGIN.scheme}://{_PORTAL_HOST}"
+        + (f":{_PORTAL_ORIGIN.port}" if _PORTAL_ORIGIN.port else "")
+    ],
+)
 # Each business morning, the Communications Office gets a list of overdue reports.
 CELERY_BEAT_SCHEDULE["moderation-overdue-report-digest"] = {
     "task": "moderation.overdue_report_digest",
@@ -325,6 +447,8 @@ CAPTURE_RESPONSE_PHRASES = env_list(
 CAPTURE_IMPORT_BATCH_SIZE = env_int("CAPTURE_IMPORT_BATCH_SIZE", 5000)
 # Largest file the upload form accepts (bytes); bigger files go through import_captures.
 CAPTURE_UPLOAD_MAX_BYTES = env_int("CAPTURE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# The largest request body the portal reads at all (bytes): an upload and its form.
+PORTAL_MAX_REQUEST_BYTES = env_int("PORTAL_MAX_REQUEST_BYTES", CAPTURE_UPLOAD_MAX_BYTES + 1024 * 1024)
 # Largest number of items in one Capture API batch.
 CAPTURE_API_MAX_ITEMS = env_int("CAPTURE_API_MAX_ITEMS", 1000)
 

@@ -15,6 +15,9 @@ from config.portal.audit import DetailPage, TrackedModel, actor_field, optional_
 class Platform(TrackedModel):
     """A social media service the City may hold accounts on (Ordinance 2019-70, Sec. IV)."""
 
+    # Who reads this history: every staff role (the registry is shared work).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
     # Host names an account's URL must be on, e.g. ["facebook.com", "fb.com"]; sub-domains
@@ -62,6 +65,9 @@ class SiteQuerySet(models.QuerySet):
 
 class Site(DetailPage, TrackedModel):
     """An official City social media account, approved by the Communications Office."""
+
+    # Who reads this history: every staff role (TST requests, Comms decides, the Clerk answers FOIA).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class State(models.TextChoices):
         REQUESTED = "requested", "Requested"
@@ -122,6 +128,9 @@ class Site(DetailPage, TrackedModel):
 class SiteDecision(TrackedModel):
     """One dated decision of the Communications Office on a site (Sec. IV, Procedure)."""
 
+    # Who reads this history: every staff role.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
+
     class Action(models.TextChoices):
         APPROVE = "approve", "Approved"
         REJECT = "reject", "Rejected"
@@ -137,6 +146,13 @@ class SiteDecision(TrackedModel):
     decided_by = actor_field()
     decided_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
+    # An approval by the person who requested the site or confirmed one of its required
+    # disclosures, allowed only while SITE_APPROVAL_SEPARATION_OF_DUTIES is off (a one-person office).
+    separation_of_duties_relaxed = models.BooleanField(
+        default=False,
+        help_text="Approved by someone who requested the site or confirmed its disclosures, "
+        "with separation of duties switched off.",
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -148,6 +164,9 @@ class SiteDecision(TrackedModel):
 
 class ComplianceItem(TrackedModel):
     """One disclosure Sec. IV requires on every City site, and whether the site shows it."""
+
+    # Who reads this history: every staff role.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class Kind(models.TextChoices):
         MAINTAINED_BY_CITY = (
@@ -248,6 +267,9 @@ class PolicyDocument(TrackedModel):
     Sec. VIII, "Modification of the Privacy Policy"); earlier versions stay readable and
     a version's text never changes once published.
     """
+
+    # Who reads this history: every staff role (the texts are public).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class Kind(models.TextChoices):
         COMMENT_POLICY = "comment-policy", "Comment Policy"

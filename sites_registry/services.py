@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -248,6 +249,9 @@ def _decide(*, actor, site: Site, action: str, reason: str) -> Site:
                         ]
                     }
                 )
+        relaxed = False
+        if action == SiteDecision.Action.APPROVE:
+            relaxed = _check_separation_of_duties(actor, locked)
         now = timezone.now()
         from_state = locked.state
         locked.state = target
@@ -263,9 +267,32 @@ def _decide(*, actor, site: Site, action: str, reason: str) -> Site:
             decided_by=actor,
             decided_at=now,
             reason=reason,
+            separation_of_duties_relaxed=relaxed,
         )
         stamp(decision, actor=actor, reason=reason).save()
     return locked
+
+
+def _check_separation_of_duties(actor, site: Site) -> bool:
+    """The person who requested a site, or confirmed one of its required disclosures, does not
+    approve it: the approval is a second person's check of the first one's work. Returns whether
+    the rule was relaxed for this approval (SITE_APPROVAL_SEPARATION_OF_DUTIES off, same person)."""
+    roles_held = []
+    if site.requested_by_id == actor.pk:
+        roles_held.append("requested this site")
+    confirmed_by_actor = site.compliance_items.filter(
+        status=ComplianceItem.Status.CONFIRMED, checked_by=actor
+    ).exclude(kind__in=ComplianceItem.WHERE_POSSIBLE)
+    if confirmed_by_actor.exists():
+        roles_held.append("confirmed its required disclosures")
+    if not roles_held:
+        return False
+    if settings.SITE_APPROVAL_SEPARATION_OF_DUTIES:
+        raise ValidationError(
+            f"You {' and '.join(roles_held)}, so another person of the Communications Office must approve it "
+            "(separation of duties)."
+        )
+    return True
 
 
 def site_approve(*, actor, site: Site, reason: str) -> Site:

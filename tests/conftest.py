@@ -16,7 +16,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from config.portal import roles
-from tests.factories import TEST_PASSWORD, make_user
+from tests.factories import TEST_PASSWORD, make_user, sign_in_verified
 
 # Unit tests call tasks in-process; the end-to-end tests send them to a real worker.
 celery_app.conf.task_always_eager = True
@@ -123,11 +123,10 @@ def plain_user(db):
 
 @pytest.fixture
 def client_as(client, db):
-    """``client_as(user)`` signs the test client in as ``user`` and returns it."""
+    """``client_as(user)`` signs the test client in as ``user``, second factor passed, and returns it."""
 
     def sign_in(user):
-        client.force_login(user)
-        return client
+        return sign_in_verified(client, user)
 
     return sign_in
 

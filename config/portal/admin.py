@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.portal.models import CityClosure, JobRun, LedgerEntry, SignInEvent
+from config.portal.models import CityClosure, JobRun, LedgerEntry
 
 
 class UndeletableMixin:
@@ -65,14 +65,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(SignInEvent)
-class SignInEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "kind", "username", "user", "address"]
-    list_filter = ["kind"]
-    search_fields = ["username", "address"]
-    date_hierarchy = "at"
-
-
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ["seq", "recorded_at", "kind", "subject", "row_id", "record_id", "entry_sha256"]
@@ -85,3 +77,81 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 class CityClosureAdmin(SimpleHistoryAdmin):
     list_display = ["date", "reason"]
     date_hierarchy = "date"
+
+
+# --- Sign-in: the log, current lockouts, resetting a person's second factors ------------------
+from axes.models import AccessAttempt  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+
+from config.portal.accounts import mfa  # noqa: E402
+from config.portal.accounts.models import SignInEvent  # noqa: E402
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Every sign-in, failure, lockout, unlock and second-factor event, with time and address."""
+
+    list_display = ("occurred_at", "kind", "username", "address", "path", "actor", "detail")
+    list_filter = ("kind", "occurred_at")
+    search_fields = ("username", "address", "detail")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("actor",)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Failure counters of django-axes: a row at the failure limit is a lockout. Unlocking goes
+    through the portal's unlock page, which records who unlocked and why."""
+
+    list_display = ("attempt_time", "username", "ip_address", "failures_since_start", "unlock")
+    search_fields = ("username", "ip_address")
+    readonly_fields = ("unlock",)
+
+    @admin.display(description="Unlock")
+    def unlock(self, obj):
+        url = reverse("signin-admin:unlock")
+        return format_html(
+            '<a href="{}?username={}&amp;address={}">Unlock…</a>',
+            url,
+            obj.username or "",
+            obj.ip_address or "",
+        )
+
+
+User = get_user_model()
+for _otp_model in (
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
+    "django_otp_webauthn.WebAuthnCredential",
+    "django_otp_webauthn.WebAuthnAttestation",
+):
+    # Factors are removed only by the person (security page) or by the recorded reset below.
+    from django.apps import apps as _apps
+
+    _model = _apps.get_model(_otp_model)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    readonly_fields = (*UserAdmin.readonly_fields, "second_factors")
+    fieldsets = (*UserAdmin.fieldsets, ("Second factor", {"fields": ("second_factors",)}))
+
+    @admin.display(description="Second factors")
+    def second_factors(self, obj):
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            "{} authenticator app(s), {} passkey(s), {} recovery code(s) left. "
+            '<a href="{}">Reset second factors…</a>',
+            mfa.authenticator_apps(obj).count(),
+            mfa.passkeys(obj).count(),
+            mfa.recovery_codes_left(obj),
+            reverse("signin-admin:factors-reset", args=[obj.pk]),
+        )

@@ -10,10 +10,12 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from config.portal import ledger, lookups, roles, signins  # noqa: F401 (lookups: registers field__any_of)
+        from config.portal import ledger, lookups, roles  # noqa: F401 (lookups: registers field__any_of)
+        from config.portal.accounts import checks, signin  # noqa: F401 (checks: registers the system check)
+
+        signin.connect()
 
         # After every app: permissions of later apps are created by their own post_migrate.
         post_migrate.connect(roles.sync_role_permissions_on_migrate, dispatch_uid="portal-role-permissions")
         # Every ledgered table (a new tracked model too) gets the audit ledger's trigger.
         post_migrate.connect(ledger.install_on_migrate, dispatch_uid="portal-audit-ledger")
-        signins.connect()

@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from config.portal.audit import TrackedModel
-from config.portal.ledger_spec import LedgerSpec
 
 
 class JobRun(models.Model):
@@ -37,6 +35,9 @@ class CityClosure(TrackedModel):
 
     Closures are not business days for statutory clocks (5 ILCS 140 §3) or report timers.
     """
+
+    # Closure days move every statutory clock: every staff role may see who changed one.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     date = models.DateField(unique=True)
     reason = models.CharField(max_length=200)
@@ -138,27 +139,4 @@ class LedgerFlush(models.Model):
         return f"transaction {self.txid}"
 
 
-class SignInEvent(models.Model):
-    """A sign-in, failed sign-in or sign-out, with the address it came from (ledgered)."""
-
-    class Kind(models.TextChoices):
-        SIGN_IN = "sign-in", "Signed in"
-        SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
-        SIGN_OUT = "sign-out", "Signed out"
-
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    username = models.CharField(max_length=150, blank=True, help_text="As typed, for a failed sign-in.")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    address = models.GenericIPAddressField(null=True, blank=True)
-
-    ledger_spec = LedgerSpec(kind="r.kind", record="r.user_id", actor="r.user_id")
-
-    class Meta:
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["-at"], name="signinevent_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
+from config.portal.accounts.models import SignInEvent  # noqa: E402,F401 (the sign-in log, app label "portal")

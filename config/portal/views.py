@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -34,6 +35,23 @@ def _tracked_model(app_label: str, model_name: str):
     return model
 
 
+def history_readers(model) -> tuple[str, ...]:
+    """The roles that may read ``model``'s history, as the model declares them (``history_roles``).
+
+    Deny by default: a model that declares nothing, or declares an empty tuple, has its history
+    read by administrators only (tests/config/portal/test_history_roles.py makes every tracked
+    model declare it on purpose)."""
+    return tuple(getattr(model, "history_roles", ()))
+
+
+def require_history_reader(user, model) -> None:
+    allowed = history_readers(model)
+    if allowed:
+        roles.require_role(user, *allowed)
+    elif not (user.is_active and user.is_superuser):
+        raise PermissionDenied("The history of this kind of record is for administrators.")
+
+
 @roles.role_required()
 @require_GET
 def record_history(request, app_label: str, model_name: str, pk: int):
@@ -43,8 +61,7 @@ def record_history(request, app_label: str, model_name: str, pk: int):
     which is why it reads the history table rather than the record.
     """
     model = _tracked_model(app_label, model_name)
-    allowed_roles = getattr(model, "history_roles", roles.STAFF_ROLES)
-    roles.require_role(request.user, *allowed_roles)
+    require_history_reader(request.user, model)
     entries = list(
         model.history.filter(**{model._meta.pk.name: pk})
         .select_related("history_user")

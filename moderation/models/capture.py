@@ -19,6 +19,9 @@ __all__ = [
 class Commenter(TrackedModel):
     """A person or account that wrote on a City site, as the platform identifies them."""
 
+    # Who reads this history: every staff role (captured records are read by all three).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
+
     platform = models.ForeignKey(
         "sites_registry.Platform", on_delete=models.PROTECT, related_name="commenters"
     )
@@ -59,6 +62,9 @@ class Comment(DetailPage, TrackedModel):
     A public record (Ordinance 2019-70, Sec. IV "Procedure"). The raw payload is kept
     exactly as received, as text, so its SHA-256 can be checked at any time.
     """
+
+    # Who reads this history: every staff role (edits are evidence, read by all three).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class Kind(models.TextChoices):
         CITY_POST = "city_post", "City post"
@@ -211,6 +217,9 @@ class IntegrationToken(TrackedModel):
     Only the SHA-256 of the token is stored; the token itself is shown once, when an
     administrator creates it in the admin site. A token may push to the sites it names.
     """
+
+    # Who reads this history: administrators only (an empty tuple), who issue and revoke tokens.
+    history_roles = ()
 
     name = models.CharField(max_length=200, help_text="The archiving tool or integration it is for.")
     token_prefix = models.CharField(max_length=12, editable=False, help_text="To recognise the token.")

@@ -25,6 +25,9 @@ from config.portal.audit import TrackedModel, actor_field, optional_actor_field
 
 
 class SiteConnection(TrackedModel):
+    # Who reads this history: administrators only (an empty tuple), who connect sites.
+    history_roles = ()
+
     class State(models.TextChoices):
         CONNECTED = "connected", "Connected"
         NEEDS_REAUTHORIZATION = "needs_reauthorization", "Needs reauthorization"
@@ -136,6 +139,9 @@ class CaptureRun(models.Model):
 class PlatformBlock(TrackedModel):
     """One account on a site's block list as the platform reports it. Record date:
     ``last_seen_at`` (the entry is kept for its schedule after it leaves the list)."""
+
+    # Who reads this history: every staff role (block lists are public records).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     site = models.ForeignKey("sites_registry.Site", on_delete=models.PROTECT, related_name="platform_blocks")
     commenter = models.ForeignKey(

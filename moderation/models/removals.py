@@ -176,6 +176,9 @@ class Removal(DetailPage, TrackedModel):
     retention disposal process. Record date: ``removed_at``.
     """
 
+    # Who reads this history: every staff role (the Clerk reads removals for FOIA).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
+
     class Action(models.TextChoices):
         HIDDEN = "hidden", "Hidden on the platform"
         DELETED = "deleted", "Deleted on the platform"
@@ -318,6 +321,9 @@ class Removal(DetailPage, TrackedModel):
 class RemovalCategory(TrackedModel):
     """One prohibited category a removal names (a removal names one or more)."""
 
+    # Who reads this history: every staff role.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
+
     removal = models.ForeignKey(Removal, on_delete=models.CASCADE, related_name="categories")
     category = models.CharField(max_length=40, choices=ProhibitedCategory.choices)
 
@@ -350,6 +356,9 @@ class ViolationReport(DetailPage, TrackedModel):
     own. ``version`` is raised by every state change so a stale form is refused.
     Record date: ``notified_at``.
     """
+
+    # Who reads this history: every staff role.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
@@ -432,6 +441,9 @@ class Referral(DetailPage, TrackedModel):
     enforcement agency"; those that violate a site's terms "to the appropriate Social
     Media Site". Record date: ``referred_at``.
     """
+
+    # Who reads this history: every staff role.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class Kind(models.TextChoices):
         LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
@@ -529,6 +541,9 @@ class NoticeTemplate(TrackedModel):
     notices go out as platform messages or e-mail, never as HTML.
     """
 
+    # Who reads this history: the Communications Office (edits the texts) and TST (sends them).
+    history_roles = ("Communications Office", "Technical Services Team")
+
     name = models.CharField(max_length=200, unique=True)
     body = models.TextField()
     is_active = models.BooleanField(default=True)
@@ -562,6 +577,9 @@ class CommenterNotice(TrackedModel):
     Sec. VI: "whenever possible, the Technical Services Team shall notify the commenter".
     Record date: ``recorded_at``.
     """
+
+    # Who reads this history: every staff role.
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class Status(models.TextChoices):
         SENT = "sent", "Notice sent"
@@ -623,6 +641,9 @@ class AccountRestriction(TrackedModel):
     Requested by TST, approved by the Communications Office, always with an expiry. The
     list of these is itself a public record. Record date: ``requested_at``.
     """
+
+    # Who reads this history: every staff role (restrictions are public records).
+    history_roles = ("Communications Office", "Technical Services Team", "City Clerk")
 
     class Scope(models.TextChoices):
         BLOCKED = "blocked", "Blocked from the site"

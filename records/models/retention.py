@@ -32,6 +32,9 @@ class RetentionSchedule(TrackedModel):
     the model, its record date and its dependent rows.
     """
 
+    # Who reads this history: the City Clerk (and administrators, who edit schedules).
+    history_roles = ("City Clerk",)
+
     class Trigger(models.TextChoices):
         END_OF_CALENDAR_YEAR = "end_of_calendar_year", "End of the calendar year of the record's date"
         RECORD_DATE = "record_date", "The record's date"
@@ -90,6 +93,9 @@ class DisposalCertificate(DetailPage, TrackedModel):
     Drafted by the nightly job, filed with the Commission by the Clerk at least 30 days
     before the requested disposal date, approved by the Commission, executed by the job.
     """
+
+    # Who reads this history: the City Clerk, who files certificates (and administrators).
+    history_roles = ("City Clerk",)
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -158,6 +164,9 @@ class DisposalCertificate(DetailPage, TrackedModel):
 
 class DisposalCertificateLine(TrackedModel):
     """One record series on a certificate: how many records, of which dates."""
+
+    # Who reads this history: the City Clerk (and administrators).
+    history_roles = ("City Clerk",)
 
     certificate = models.ForeignKey(DisposalCertificate, on_delete=models.CASCADE, related_name="lines")
     schedule = models.ForeignKey(RetentionSchedule, on_delete=models.PROTECT, related_name="+")

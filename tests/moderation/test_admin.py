@@ -1,14 +1,14 @@
 import pytest
 
 from moderation.models import IntegrationToken
-from tests.factories import site_on
+from tests.factories import sign_in_verified, site_on
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_issues_a_token_once_and_keeps_only_its_hash(client, superuser):
     site = site_on("x")
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     response = client.post(
         "/admin/moderation/integrationtoken/add/", {"name": "Archiver", "sites": [site.pk]}, follow=True
     )
@@ -25,7 +25,7 @@ def test_admin_revokes_tokens(client, superuser):
     from tests.factories import IntegrationTokenFactory
 
     token = IntegrationTokenFactory(sites=[site_on("x")])
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     client.post(
         "/admin/moderation/integrationtoken/",
         {"action": "revoke", "_selected_action": [token.pk]},
@@ -41,7 +41,7 @@ def test_admin_deletes_no_captured_item_or_commenter(client, superuser):
 
     comment = CommentFactory(site=site_on("x"))
     commenter = comment.author
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     response = client.post(f"/admin/moderation/comment/{comment.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     client.post(

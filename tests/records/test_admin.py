@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from records.models import FoiaDownload, FoiaExport, FoiaLetter, FoiaRequest, LegalHold, Redaction
+from tests.factories import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_admin_still_shows_a_foia_request_and_a_hold(client, superuser, clerk_us
         sites=[SiteFactory()],
         record_kinds=["captured-items"],
     )
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     for url in (
         reverse("admin:records_foiarequest_changelist"),
         reverse("admin:records_foiarequest_change", args=[foia_request.pk]),

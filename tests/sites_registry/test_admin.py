@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from sites_registry.models import ComplianceItem, Platform, PolicyDocument, Site
-from tests.factories import SiteFactory
+from tests.factories import SiteFactory, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -10,12 +10,12 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("model", ["platform", "site", "complianceitem", "sitedecision", "policydocument"])
 def test_admin_lists_every_registry_model(client, superuser, model):
     SiteFactory(checklist="open")
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     assert client.get(reverse(f"admin:sites_registry_{model}_changelist")).status_code == 200
 
 
 def test_admin_refuses_a_site_url_off_its_platform(client, superuser):
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     response = client.post(
         reverse("admin:sites_registry_site_add"),
         {
@@ -39,7 +39,7 @@ def test_admin_refuses_a_site_url_off_its_platform(client, superuser):
 
 
 def test_admin_cannot_edit_policy_text_or_checklist(client, superuser):
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     document = PolicyDocument.objects.get(kind="disclaimer", version=1)
     url = reverse("admin:sites_registry_policydocument_change", args=[document.pk])
     client.post(
@@ -56,7 +56,7 @@ def test_admin_cannot_edit_policy_text_or_checklist(client, superuser):
 def test_site_added_in_the_admin_is_requested_with_its_checklist(client, superuser, comms_user):
     """The admin adds a site as a request with the Sec. IV checklist; the Communications Office
     still decides, behind the checklist gate."""
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     response = client.post(
         reverse("admin:sites_registry_site_add"),
         {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sites_registry.models import ComplianceItem, Platform, PolicyDocument, Site, SiteDecision
-from tests.factories import SiteFactory
+from tests.factories import SiteFactory, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_staff_page_permission_matrix(request, client, requested_site, page, who
         }[who]
     )
     url, allowed = _get_pages(requested_site)[page]
-    client.force_login(user)
+    sign_in_verified(client, user)
     response = client.get(url)
     expected = 200 if (who in allowed or who == "superuser") else 403
     assert response.status_code == expected
@@ -62,7 +62,7 @@ def test_anonymous_user_is_sent_to_login_from_staff_pages(client, requested_site
 
 @pytest.mark.parametrize("who", ["tst_user", "clerk_user", "plain_user"])
 def test_only_the_communications_office_may_post_a_decision(request, client, requested_site, who):
-    client.force_login(request.getfixturevalue(who))
+    sign_in_verified(client, request.getfixturevalue(who))
     url = reverse("sites_registry:site-decide", args=[requested_site.pk, "approve"])
     response = client.post(url, {"approve-reason": "ok"})
     assert response.status_code == 403
@@ -71,7 +71,7 @@ def test_only_the_communications_office_may_post_a_decision(request, client, req
 
 
 def test_communications_office_approves_from_the_site_page(client, comms_user, requested_site):
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     page = client.get(requested_site.get_absolute_url())
     assert b"Reason to approve" in page.content and b"Reason to reject" in page.content
     url = reverse("sites_registry:site-decide", args=[requested_site.pk, "approve"])
@@ -87,7 +87,7 @@ def test_communications_office_approves_from_the_site_page(client, comms_user, r
 
 def test_deciding_a_site_not_in_a_decidable_state_is_403_and_changes_nothing(client, comms_user):
     site = SiteFactory(state=Site.State.REJECTED, checklist="confirmed")
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     response = client.post(
         reverse("sites_registry:site-decide", args=[site.pk, "approve"]), {"approve-reason": "try"}
     )
@@ -98,7 +98,7 @@ def test_deciding_a_site_not_in_a_decidable_state_is_403_and_changes_nothing(cli
 
 
 def test_decision_without_reason_is_shown_next_to_the_field(client, comms_user, requested_site):
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     response = client.post(
         reverse("sites_registry:site-decide", args=[requested_site.pk, "reject"]), {"reject-reason": ""}
     )
@@ -110,7 +110,7 @@ def test_decision_without_reason_is_shown_next_to_the_field(client, comms_user, 
 
 def test_approval_with_an_open_mandatory_item_shows_the_checklist_error(client, comms_user):
     site = SiteFactory(state=Site.State.REQUESTED, checklist="open", last_certified_at=None)
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     response = client.post(
         reverse("sites_registry:site-decide", args=[site.pk, "approve"]), {"approve-reason": "ok"}
     )
@@ -121,7 +121,7 @@ def test_approval_with_an_open_mandatory_item_shows_the_checklist_error(client, 
 
 
 def test_tst_requests_a_site_and_keeps_its_checklist(client, tst_user):
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     response = client.post(
         reverse("sites_registry:site-request"),
         {
@@ -151,7 +151,7 @@ def test_tst_requests_a_site_and_keeps_its_checklist(client, tst_user):
 
 
 def test_request_with_a_url_on_another_platform_is_refused_naming_the_field(client, tst_user):
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     response = client.post(
         reverse("sites_registry:site-request"),
         {
@@ -171,7 +171,7 @@ def test_request_with_a_url_on_another_platform_is_refused_naming_the_field(clie
 
 
 def test_clerk_sees_the_site_but_no_decision_or_checklist_forms(client, clerk_user, requested_site):
-    client.force_login(clerk_user)
+    sign_in_verified(client, clerk_user)
     response = client.get(requested_site.get_absolute_url())
     assert response.status_code == 200
     assert b"Reason to approve" not in response.content
@@ -182,7 +182,7 @@ def test_clerk_sees_the_site_but_no_decision_or_checklist_forms(client, clerk_us
 
 
 def test_policy_amendment_from_the_portal(client, comms_user):
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     response = client.post(
         reverse("sites_registry:policy-publish", args=["privacy-policy"]),
         {"text": "Amended privacy policy.", "change_summary": "Plain language"},
@@ -249,7 +249,7 @@ def test_directory_query_count_does_not_grow_with_sites(client, django_assert_ma
 
 def test_site_list_query_count_does_not_grow_with_sites(client, comms_user, django_assert_max_num_queries):
     SiteFactory.create_batch(30)
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("sites_registry:site-list")).status_code == 200
 
@@ -313,31 +313,31 @@ def test_communications_home_shows_requests_and_recertifications_due(client, com
         last_certified_at=timezone.now() - timedelta(days=400),
     )
     SiteFactory(state=Site.State.APPROVED, account_name="Fresh Site")
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert "Site requests awaiting your decision" in body
     assert "Waiting Request" in body and "Stale Site" in body and "Fresh Site" not in body
 
 
 def test_tst_home_names_the_communications_office(client, tst_user):
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert "Site requests awaiting the Communications Office" in body
 
 
 def test_staff_navigation_by_role(client, comms_user, clerk_user):
-    client.force_login(clerk_user)
+    sign_in_verified(client, clerk_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert reverse("sites_registry:site-list") in body
     assert reverse("sites_registry:site-queue") not in body
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert reverse("sites_registry:site-queue") in body and reverse("sites_registry:policy-manage") in body
 
 
 def test_edit_of_an_approved_site_cannot_swap_the_account(client, tst_user):
     site = SiteFactory(state=Site.State.APPROVED, department="Old department")
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     response = client.post(
         reverse("sites_registry:site-edit", args=[site.pk]),
         {
@@ -358,7 +358,7 @@ def test_edit_of_an_approved_site_cannot_swap_the_account(client, tst_user):
 
 def test_retired_site_cannot_be_edited(client, tst_user):
     site = SiteFactory(state=Site.State.RETIRED)
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     assert client.get(reverse("sites_registry:site-edit", args=[site.pk])).status_code == 403
 
 
@@ -368,7 +368,7 @@ def test_queue_shows_requests_with_their_open_required_disclosures(client, comms
     ready = SiteFactory(state=Site.State.REQUESTED, checklist="confirmed", account_name="Ready Request")
     waiting = SiteFactory(state=Site.State.REQUESTED, checklist="open", account_name="Waiting Request")
     compliance_item_confirm(actor=tst_user, item=waiting.compliance_items.first(), where_shown="bio")
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     response = client.get(reverse("sites_registry:site-queue"))
     counts = {site.account_name: site.open_mandatory for site in response.context["requested"]}
     assert counts == {"Ready Request": 0, "Waiting Request": 9}

@@ -19,6 +19,11 @@ pytestmark = pytest.mark.django_db
 PUBLIC_URL_NAMES = {
     "public-home",
     "login",
+    # Own password by e-mail: asked for before signing in (the link is the proof).
+    "password-reset",
+    "password-reset-done",
+    "password-reset-confirm",
+    "password-reset-complete",
     # sites registry: the directory of official accounts and the public policies
     "directory",
     "directory-json",
@@ -118,6 +123,39 @@ def test_user_without_a_staff_role_gets_no_portal_page(client, plain_user, url):
 )
 def test_public_pages_need_no_login(client, url):
     assert client.get("/" + url).status_code == 200
+
+
+# What a person who signed in with the password but still owes the second factor may reach.
+SECOND_FACTOR_PAGES = {"second-factor", "second-factor-setup", "recovery-codes", "logout"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        url
+        for url, entry, ns in _patterns()
+        if not _is_public(entry)
+        and ns not in {"api", "otp_webauthn"}
+        and entry.name not in SECOND_FACTOR_PAGES
+        and "x" not in url.split("/")
+    ],
+)
+def test_second_factor_pending_user_reaches_no_page(client, clerk_user, url):
+    """Every page but the second-factor pages, the admin's included, sends a person who signed
+    in with the password only to the second step (enrolled: the code page)."""
+    from tests.factories import enrol_authenticator
+
+    enrol_authenticator(clerk_user)
+    clerk_user.is_staff = True  # the admin site too
+    clerk_user.save()
+    client.force_login(clerk_user)
+    response = client.get("/" + url)
+    if response.status_code in (404, 405):
+        return
+    assert response.status_code == 302, (
+        f"/{url} answered {response.status_code} to a second-factor-pending user"
+    )
+    assert response["Location"].startswith("/accounts/two-factor/"), response["Location"]
 
 
 def test_admin_sends_anonymous_users_to_its_login(client):

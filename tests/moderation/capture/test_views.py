@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from moderation.models import Comment
-from tests.factories import CommentFactory, site_on
+from tests.factories import CommentFactory, sign_in_verified, site_on
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,7 +38,7 @@ def test_who_may_open_each_page(
         "nobody": plain_user,
     }
     for name, user in users.items():
-        client.force_login(user)
+        sign_in_verified(client, user)
         status = client.get(url).status_code
         assert status == (200 if name in allowed else 403), f"{name} got {status} on {url}"
     client.logout()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from moderation.connectors import engine, oauth, services
 from moderation.connectors.client import TokenRejected, Transient
 from moderation.models import CaptureRun, SiteConnection
-from tests.factories import site_on
+from tests.factories import sign_in_verified, site_on
 from tests.fakeplatform import Response
 from tests.fakeplatform.oauth import GraphPagesFake, OAuthFake, s256
 from tests.fakeplatform.youtube import YouTubeFake, YtComment
@@ -209,10 +209,10 @@ def test_an_authorization_started_by_another_administrator_is_refused(
 ):
     fake = oauth_for("youtube")
     site = site_on("youtube")
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     code, state, _ = fake.issue_code(_start(client, site)["Location"])
     other = django_user_model.objects.create_superuser("other-admin", "o@example.org", "x")
-    client.force_login(other)  # a new session: the state is not in it
+    sign_in_verified(client, other)  # a new session: the state is not in it
     assert client.get(reverse(CALLBACK), {"code": code, "state": state}).status_code == 400
     assert not SiteConnection.objects.filter(site=site).exists()
 

@@ -14,7 +14,7 @@ from config.portal import roles
 from moderation.connectors import services
 from moderation.models import CaptureRun, CaptureState, ConnectionSecret, SiteConnection
 from sites_registry.models import Site
-from tests.factories import make_user, site_on
+from tests.factories import make_user, sign_in_verified, site_on
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_who_may_reach_each_page(client, users, superuser, url_name, method, all
     )
     url = reverse(url_name, args=args)
     for name, user in users.items():
-        client.force_login(user)
+        sign_in_verified(client, user)
         status = getattr(client, method)(url).status_code
         if name in allowed:
             # Allowed: the page, a redirect after the action, or 400 for a post without its fields.

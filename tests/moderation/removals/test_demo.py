@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from moderation.models import AccountRestriction, CommenterNotice, Referral, Removal, ViolationReport
+from tests.factories import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,10 @@ def test_demo_seed_covers_every_removal_page_and_is_idempotent(client):
     assert ViolationReport.objects.overdue().exists()
     assert ViolationReport.objects.filter(state="resolved").exists()
     users = get_user_model().objects
-    client.force_login(users.get(username="comms"))
+    sign_in_verified(client, users.get(username="comms"))
     for name in ("moderation:report-list", "moderation:review-queue", "moderation:removal-list"):
         assert client.get(reverse(name)).status_code == 200
-    client.force_login(users.get(username="tst"))
+    sign_in_verified(client, users.get(username="tst"))
     for name in (
         "moderation:referral-list",
         "moderation:restriction-list",

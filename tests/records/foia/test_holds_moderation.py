@@ -26,6 +26,7 @@ from tests.factories import (
     RemovalFactory,
     SiteFactory,
     ViolationReportFactory,
+    sign_in_verified,
 )
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_the_admin_site_cannot_release_or_narrow_a_hold(client, superuser, clerk
     FOIA request's hold only with the request): the admin shows them read-only."""
     request = _request(clerk_user, sites=[SiteFactory()])
     hold = request.hold
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     change_url = reverse("admin:records_legalhold_change", args=[hold.pk])
     assert client.get(change_url).status_code == 200
     response = client.post(

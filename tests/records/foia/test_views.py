@@ -10,7 +10,7 @@ from django.urls import reverse
 from config.portal import calendar
 from records.foia import services
 from records.models import FoiaDownload, FoiaExport, FoiaLetter, FoiaRequest, FoiaRequester, Redaction
-from tests.factories import CommentFactory, FoiaRequesterFactory, SiteFactory
+from tests.factories import CommentFactory, FoiaRequesterFactory, SiteFactory, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -400,8 +400,8 @@ def test_history_of_every_foia_record_is_for_the_clerk_only(
         for record in _foia_records(foia_request, clerk_user)
     ]
     clerk, other = Client(), Client()
-    clerk.force_login(clerk_user)
-    other.force_login(request.getfixturevalue(role_user))
+    sign_in_verified(clerk, clerk_user)
+    sign_in_verified(other, request.getfixturevalue(role_user))
     for url in urls:
         assert clerk.get(url).status_code == 200, url
         response = other.get(url)
@@ -420,7 +420,7 @@ def test_admin_deletes_no_foia_record(client, superuser, clerk_user, foia_reques
         if type(record) in admin.site._registry and record._meta.model_name != "foialettertemplate"
     ]
     assert len(records) == 6
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     for record in records:
         meta = record._meta
         url = reverse(f"admin:{meta.app_label}_{meta.model_name}_delete", args=[record.pk])

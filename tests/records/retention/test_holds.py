@@ -21,6 +21,7 @@ from tests.factories import (
     PolicyDocumentFactory,
     RemovalFactory,
     SiteFactory,
+    sign_in_verified,
 )
 from tests.records.conftest import chicago
 
@@ -249,8 +250,8 @@ def test_hold_history_is_for_the_clerk_only(request, clerk_user, role_user):
     for hold in (foia_request.hold, litigation):
         url = reverse("portal:history", args=["records", "legalhold", hold.pk])
         clerk, other = Client(), Client()
-        clerk.force_login(clerk_user)
-        other.force_login(request.getfixturevalue(role_user))
+        sign_in_verified(clerk, clerk_user)
+        sign_in_verified(other, request.getfixturevalue(role_user))
         assert clerk.get(url).status_code == 200
         response = other.get(url)
         assert response.status_code == 403

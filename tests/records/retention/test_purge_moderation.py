@@ -82,13 +82,20 @@ def test_record_pages_show_the_holds_on_them(client_as, clerk_user, tst_user):
     legal_hold_place(
         actor=clerk_user, name="Doe v. City", reason="Litigation", scopes=[Scope(record_ids=(comment.pk,))]
     )
-    client = client_as(tst_user)
-    for url in (
+    urls = (
         comment.get_absolute_url(),
         removal.get_absolute_url(),
         f"/portal/moderation/reports/{report.pk}/",
         f"/portal/moderation/referrals/{referral.pk}/",
-    ):
+    )
+    client = client_as(tst_user)
+    for url in urls:
+        # TST: that the record is held and kept, not which hold (need to know).
+        body = client.get(url).content.decode()
+        assert "Doe v. City" not in body, url
+        assert "will not be destroyed while the hold is in force" in body, url
+    client = client_as(clerk_user)
+    for url in urls:
         body = client.get(url).content.decode()
         assert "Doe v. City" in body, url
         assert "will not be destroyed while any is in force" in body, url

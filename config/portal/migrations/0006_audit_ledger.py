@@ -42,7 +42,7 @@ def remove_ledger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0004_lean_history_indexes'),
+        ('portal', '0005_sign_in_events'),
         # Every history table that exists by now gets its trigger and its rows their entries.
         ('moderation', '0010_comment_parent_item_idx'),
         ('records', '0011_platform_block_lists_schedule'),
@@ -101,21 +101,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 'indexes': [models.Index(fields=['subject', '-id'], name='ledgershape_subject_idx')],
-            },
-        ),
-        migrations.CreateModel(
-            name='SignInEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('sign-in', 'Signed in'), ('sign-in-failed', 'Sign-in failed'), ('sign-out', 'Signed out')], max_length=20)),
-                ('username', models.CharField(blank=True, help_text='As typed, for a failed sign-in.', max_length=150)),
-                ('address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['-at'], name='signinevent_at_idx')],
             },
         ),
         migrations.RunPython(install_ledger, remove_ledger),
