@@ -116,6 +116,23 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages (config/portal/public_cache.py): how long a reverse proxy, a CDN or a browser may
+# keep one, and serve it stale while it asks again. Together at most 60 s: the transparency report
+# is never older than a minute after a change (the portal itself answers with the change at once).
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 30)
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 30)
+if PUBLIC_CACHE_MAX_AGE < 0 or PUBLIC_CACHE_STALE_WHILE_REVALIDATE < 0:
+    raise ImproperlyConfigured(
+        "PUBLIC_CACHE_MAX_AGE and PUBLIC_CACHE_STALE_WHILE_REVALIDATE cannot be negative."
+    )
+if PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE > 60:
+    raise ImproperlyConfigured(
+        "PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE must be at most 60 (seconds): "
+        "the public transparency report may be at most a minute old."
+    )
+# The largest public file (the transparency CSV) kept whole in the cache once streamed.
+PUBLIC_CACHE_MAX_FILE_BYTES = env_int("PUBLIC_CACHE_MAX_FILE_BYTES", 16 * 1024 * 1024)
+
 # No broker: tasks run in-process, synchronously, so the embedded default still works.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,0 +1,330 @@
+"""Public pages that hold a crowd: change tokens, HTTP validators and the shared caches.
+
+What changes a public page is data in a few tables. A database trigger on each of them (installed
+by the migrations with ``install_change_triggers``) writes a new random token for the page's
+*topic* into ``portal.PublicChange`` in the same transaction as the change, whatever made it: a
+service, the admin site, the retention purge, raw SQL. The token is committed with the change,
+so the first request after the commit sees it; nothing has to remember to invalidate anything.
+
+A public page (``public_page``) then reads one row per topic and:
+
+- builds its ``ETag`` from the tokens, the page's variant (a year, today's date) and the release
+  of the code (templates and static files), and ``Last-Modified`` from when the data changed;
+  a conditional request (``If-None-Match`` / ``If-Modified-Since``) is answered 304 at once,
+  without computing anything;
+- for an anonymous visitor (no session or messages cookie), serves the rendered page from the
+  shared cache under that ETag, or renders it once and stores it there, and says
+  ``Cache-Control: public, max-age=…, stale-while-revalidate=…`` so a reverse proxy or CDN may
+  serve it too, for at most ``PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE``
+  (60 s) after a change;
+- for anyone with a session (staff signed in: the header names them), renders the page for them
+  alone, ``Cache-Control: private, no-cache``, and never stores it in a shared cache.
+
+Expensive data behind a page (the transparency report's counts) is computed once per token and
+kept in the cache (``cached_data``), with a lock so that a crowd arriving just after a change
+computes it once, not once per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+# Topics: what a group of public pages shows, and so which tables' changes it follows.
+TRANSPARENCY = "transparency"  # removals, their categories, site and platform names
+DIRECTORY = "directory"  # sites and platforms
+POLICIES = "policies"  # policy documents
+
+# --- the triggers (installed by migrations) ------------------------------------------------
+
+POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION portal_public_change() RETURNS trigger AS $$
+BEGIN
+    -- A new random token for each topic named in the trigger's arguments, committed with the
+    -- change itself. Rows are taken in topic order so that two transactions never wait on
+    -- each other the other way round.
+    INSERT INTO portal_publicchange (topic, token, changed_at)
+        SELECT topic, floor(random() * 9007199254740991)::bigint, clock_timestamp()
+        FROM unnest(TG_ARGV) AS topic ORDER BY topic
+    ON CONFLICT (topic) DO UPDATE SET token = EXCLUDED.token, changed_at = EXCLUDED.changed_at;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+POSTGRES_FUNCTION_DROP = "DROP FUNCTION IF EXISTS portal_public_change();"
+
+
+def _trigger_name(table: str, event: str = "") -> str:
+    return f"portal_public_change_{table}{'_' + event if event else ''}"
+
+
+def install_change_triggers(schema_editor, table: str, topics: tuple[str, ...]) -> None:
+    """After any insert, update, delete (or truncate) on ``table``, a new token for ``topics``.
+
+    PostgreSQL: one statement-level trigger (a purge batch of 5,000 rows writes one token, not
+    5,000). SQLite (the embedded development run) has only row-level triggers: one per event.
+    """
+    vendor = schema_editor.connection.vendor
+    for topic in topics:
+        if not topic.isidentifier():
+            raise ValueError(f"A topic is a plain word, not {topic!r}.")
+    if vendor == "postgresql":
+        arguments = ", ".join(f"'{topic}'" for topic in topics)
+        schema_editor.execute(
+            f"CREATE TRIGGER {_trigger_name(table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION portal_public_change({arguments});"
+        )
+    elif vendor == "sqlite":
+        values = ", ".join(
+            f"('{topic}', random(), strftime('%Y-%m-%d %H:%M:%f', 'now'))" for topic in sorted(topics)
+        )
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            schema_editor.execute(
+                f"CREATE TRIGGER {_trigger_name(table, event.lower())} AFTER {event} ON {table} "
+                f"BEGIN INSERT INTO portal_publicchange (topic, token, changed_at) VALUES {values} "
+                "ON CONFLICT (topic) DO UPDATE SET token = excluded.token, changed_at = excluded.changed_at; "
+                "END;"
+            )
+    else:
+        raise NotImplementedError(f"No change triggers for the {vendor} database.")
+
+
+def drop_change_triggers(schema_editor, table: str) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table)} ON {table};")
+    elif vendor == "sqlite":
+        for event in ("insert", "update", "delete"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table, event)};")
+
+
+# --- reading the tokens ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of some topics' data: one token for all of them and when the latest changed."""
+
+    token: str
+    changed_at: datetime
+
+
+def _touch(topics) -> None:
+    """A token for topics that have none yet (a database just created or flushed)."""
+    from config.portal.models import PublicChange
+
+    for topic in topics:
+        PublicChange.objects.get_or_create(
+            topic=topic,
+            defaults={"token": secrets.randbits(52), "changed_at": datetime.now(UTC)},
+        )
+
+
+def snapshot(*topics: str) -> Snapshot:
+    """One query: the current tokens of ``topics``."""
+    from config.portal.models import PublicChange
+
+    rows = {
+        topic: (token, changed_at)
+        for topic, token, changed_at in PublicChange.objects.filter(topic__in=topics).values_list(
+            "topic", "token", "changed_at"
+        )
+    }
+    if len(rows) < len(set(topics)):
+        _touch(set(topics) - set(rows))
+        return snapshot(*topics)
+    return Snapshot(
+        token="-".join(f"{rows[topic][0]:x}" for topic in sorted(set(topics))),
+        changed_at=max(changed_at for _, changed_at in rows.values()),
+    )
+
+
+@lru_cache(maxsize=1)
+def release() -> tuple[str, datetime]:
+    """What the running code renders with: a digest of every template and static file's name,
+    size and time, and the newest of those times. A deployment changes the ETags of every page
+    (and its Last-Modified), so no visitor keeps a page laid out by the previous release."""
+    digest = hashlib.sha256(f"{settings.CITY_NAME}|{settings.CITY_WEBSITE_URL}".encode())
+    newest = 0.0
+    folders = [Path(folder) for folder in settings.TEMPLATES[0]["DIRS"]]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    files = [manifest] if manifest.exists() else []
+    for folder in folders:
+        files.extend(sorted(path for path in folder.rglob("*") if path.is_file()))
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        newest = max(newest, stat.st_mtime)
+    return digest.hexdigest()[:16], datetime.fromtimestamp(int(newest), UTC)
+
+
+# --- the computed data ---------------------------------------------------------------------
+
+DATA_TIMEOUT = 24 * 3600  # entries are keyed by token: an old one is never read, only evicted
+COMPUTE_LOCK_SECONDS = 60
+COMPUTE_WAIT_SECONDS = 10
+
+
+def cached_data(name: str, snap: Snapshot, compute: Callable[[], object], *, variant: str = ""):
+    """``compute()`` once per token (and variant), shared by every process through the cache.
+
+    When many requests arrive just after a change, one computes; the others wait for its result
+    (up to COMPUTE_WAIT_SECONDS, then compute themselves rather than fail).
+    """
+    key = f"public:data:{name}:{variant}:{snap.token}"
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, timeout=COMPUTE_LOCK_SECONDS):
+        deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    try:
+        value = compute()
+        cache.set(key, value, DATA_TIMEOUT)
+    finally:
+        cache.delete(lock)
+    return value
+
+
+def stream_cached(
+    name: str, snap: Snapshot, chunks: Callable[[], Iterator[bytes]], *, variant: str = ""
+) -> Iterator[bytes]:
+    """The bytes ``chunks()`` yields, streamed; kept in the cache once streamed whole (if not
+    larger than PUBLIC_CACHE_MAX_FILE_BYTES), so the next request streams them from there."""
+    key = f"public:file:{name}:{variant}:{snap.token}"
+    kept = cache.get(key)
+    if kept is not None:
+        step = 64 * 1024
+        return (kept[start : start + step] for start in range(0, len(kept), step))
+    return _tee(key, chunks())
+
+
+def _tee(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    limit = settings.PUBLIC_CACHE_MAX_FILE_BYTES
+    kept: list[bytes] | None = []
+    size = 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            kept = kept + [chunk] if size <= limit else None
+        yield chunk
+    # Only a file streamed to its end is kept (a client that went away stops the generator).
+    if kept is not None:
+        cache.set(key, b"".join(kept), DATA_TIMEOUT)
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+PAGE_TIMEOUT = 24 * 3600
+
+
+def shared(request) -> bool:
+    """Whether the visitor is anonymous, so the page is the same for everyone and may be kept in
+    a shared cache. Anyone with a session (staff) or pending messages gets a page of their own."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+
+
+def cache_control_public(response) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_CACHE_MAX_AGE,
+        stale_while_revalidate=settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE,
+    )
+
+
+def cache_control_private(response) -> None:
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+def _keep(response) -> dict:
+    return {
+        "content": response.content,
+        "status": response.status_code,
+        "headers": {
+            name: value
+            for name, value in response.items()
+            if name.lower() in ("content-type", "content-disposition", "access-control-allow-origin")
+        },
+    }
+
+
+def _restore(kept: dict) -> HttpResponse:
+    response = HttpResponse(kept["content"], status=kept["status"])
+    for name, value in kept["headers"].items():
+        response[name] = value
+    return response
+
+
+def public_page(*topics: str, variant: Callable | None = None, keep: bool = True):
+    """A public page whose content depends only on ``topics`` and ``variant(request)``.
+
+    ``variant`` names what else the page depends on (a year chosen, today's date), normalised:
+    any other query parameter is ignored by the page, so it neither changes the ETag nor adds
+    an entry to the cache. ``keep=False`` for a streamed file (the view keeps its bytes itself).
+    The view finds the snapshot it is rendered for in ``request.public_snapshot``.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            snap = snapshot(*topics)
+            request.public_snapshot = snap
+            if not shared(request):
+                response = view(request, *args, **kwargs)
+                cache_control_private(response)
+                patch_vary_headers(response, ("Cookie",))
+                return response
+            code, code_time = release()
+            which = variant(request) if variant else ""
+            validator = hashlib.sha256(f"{code}|{snap.token}|{request.path}|{which}".encode()).hexdigest()
+            etag = f'"{validator[:32]}"'
+            last_modified = max(snap.changed_at, code_time)
+            response = get_conditional_response(
+                request, etag=etag, last_modified=int(last_modified.timestamp())
+            )
+            if response is None:
+                key = f"public:page:{validator}"
+                kept = cache.get(key) if keep else None
+                if kept is not None:
+                    response = _restore(kept)
+                else:
+                    response = view(request, *args, **kwargs)
+                    if (
+                        keep
+                        and response.status_code == 200
+                        and not response.cookies
+                        and not response.streaming
+                    ):
+                        cache.set(key, _keep(response), PAGE_TIMEOUT)
+            if response.status_code in (200, 304) and not response.cookies:
+                response["ETag"] = etag
+                response["Last-Modified"] = http_date(last_modified.timestamp())
+                cache_control_public(response)
+            else:
+                cache_control_private(response)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapped
+
+    return decorator
