@@ -130,6 +130,11 @@ if PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE > 60:
         "PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE must be at most 60 (seconds): "
         "the public transparency report may be at most a minute old."
     )
+# Each web process re-reads the public pages' change tokens at most this often (and at once after
+# a write of its own): a change shows in every process within this many seconds.
+PUBLIC_CACHE_TOKEN_SECONDS = float(env_str("PUBLIC_CACHE_TOKEN_SECONDS", "1") or 1)
+if not 0 <= PUBLIC_CACHE_TOKEN_SECONDS <= 10:
+    raise ImproperlyConfigured("PUBLIC_CACHE_TOKEN_SECONDS must be between 0 and 10 (seconds).")
 # The largest public file (the transparency CSV) kept whole in the cache once streamed.
 PUBLIC_CACHE_MAX_FILE_BYTES = env_int("PUBLIC_CACHE_MAX_FILE_BYTES", 16 * 1024 * 1024)
 

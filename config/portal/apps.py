@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class PortalConfig(AppConfig):
@@ -10,7 +10,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from config.portal import lookups, roles  # noqa: F401 (lookups: registers field__any_of)
+        from config.portal import lookups, public_cache, roles  # noqa: F401 (lookups: registers field__any_of)
 
         # After every app: permissions of later apps are created by their own post_migrate.
         post_migrate.connect(roles.sync_role_permissions_on_migrate, dispatch_uid="portal-role-permissions")
+        # A write made in this process is seen by its next public page at once (public_cache).
+        post_save.connect(public_cache.forget_tokens, dispatch_uid="portal-public-cache-save")
+        post_delete.connect(public_cache.forget_tokens, dispatch_uid="portal-public-cache-delete")

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,28 +130,109 @@ def _touch(topics) -> None:
 
     for topic in topics:
         PublicChange.objects.get_or_create(
-            topic=topic,
-            defaults={"token": secrets.randbits(52), "changed_at": datetime.now(UTC)},
+            topic=topic, defaults={"token": secrets.randbits(52), "changed_at": datetime.now(UTC)}
         )
+
+
+# The tokens as this process last read them, and when (time.monotonic()). Every process re-reads
+# them at most PUBLIC_CACHE_TOKEN_SECONDS after its last read, and at once after a write to the
+# database made in this process (``forget_tokens``, connected to every model save and delete), so
+# a page is never older than that in another process, and never older at all in the one that made
+# the change.
+_memo: dict[str, tuple[int, datetime]] = {}
+_memo_read_at = float("-inf")
+
+
+def forget_tokens(*args, **kwargs) -> None:
+    global _memo_read_at
+    _memo_read_at = float("-inf")
+
+
+def _tokens(topics: tuple[str, ...]) -> dict[str, tuple[int, datetime]]:
+    global _memo, _memo_read_at
+    if time.monotonic() - _memo_read_at < settings.PUBLIC_CACHE_TOKEN_SECONDS and all(
+        topic in _memo for topic in topics
+    ):
+        return _memo
+    from config.portal.models import PublicChange
+
+    read_at = time.monotonic()
+    rows = {
+        topic: (token, changed_at)
+        for topic, token, changed_at in PublicChange.objects.values_list("topic", "token", "changed_at")
+    }
+    if not all(topic in rows for topic in topics):
+        _touch(set(topics) - set(rows))
+        return _tokens(topics)
+    _memo, _memo_read_at = rows, read_at
+    return rows
 
 
 def snapshot(*topics: str) -> Snapshot:
-    """One query: the current tokens of ``topics``."""
-    from config.portal.models import PublicChange
-
-    rows = {
-        topic: (token, changed_at)
-        for topic, token, changed_at in PublicChange.objects.filter(topic__in=topics).values_list(
-            "topic", "token", "changed_at"
-        )
-    }
-    if len(rows) < len(set(topics)):
-        _touch(set(topics) - set(rows))
-        return snapshot(*topics)
+    """The current tokens of ``topics``: at most one query (none when read within the last
+    PUBLIC_CACHE_TOKEN_SECONDS)."""
+    topics = tuple(sorted(set(topics)))
+    rows = _tokens(topics)
     return Snapshot(
-        token="-".join(f"{rows[topic][0]:x}" for topic in sorted(set(topics))),
-        changed_at=max(changed_at for _, changed_at in rows.values()),
+        token="-".join(f"{rows[topic][0]:x}" for topic in topics),
+        changed_at=max(rows[topic][1] for topic in topics),
     )
+
+
+class _LocalCache:
+    """The newest entries of the shared cache kept in this process too (bounded in bytes): a
+    page served again costs no round trip to Redis. Keys hold the tokens, so an entry is never
+    stale; the oldest are dropped first."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()  # threaded workers (gunicorn --threads)
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            self.entries.move_to_end(key)
+            return entry[0]
+
+    def set(self, key: str, value, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.entries:
+                self.size -= self.entries.pop(key)[1]
+            self.entries[key] = (value, size)
+            self.size += size
+            while self.size > self.max_bytes:
+                self.size -= self.entries.popitem(last=False)[1][1]
+
+
+_local = _LocalCache(max_bytes=32 * 1024 * 1024)
+
+
+def _shared_get(key: str):
+    value = _local.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _local.set(key, value, _size(value))
+    return value
+
+
+def _shared_set(key: str, value, timeout: int) -> None:
+    cache.set(key, value, timeout)
+    _local.set(key, value, _size(value))
+
+
+def _size(value) -> int:
+    if isinstance(value, bytes):
+        return len(value)
+    if isinstance(value, dict) and isinstance(value.get("content"), bytes):
+        return len(value["content"]) + 512
+    return 64 * 1024  # computed data: a few hundred rows at most
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +268,7 @@ def cached_data(name: str, snap: Snapshot, compute: Callable[[], object], *, var
     (up to COMPUTE_WAIT_SECONDS, then compute themselves rather than fail).
     """
     key = f"public:data:{name}:{variant}:{snap.token}"
-    value = cache.get(key)
+    value = _shared_get(key)
     if value is not None:
         return value
     lock = f"{key}:computing"
@@ -193,12 +276,12 @@ def cached_data(name: str, snap: Snapshot, compute: Callable[[], object], *, var
         deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.02)
-            value = cache.get(key)
+            value = _shared_get(key)
             if value is not None:
                 return value
     try:
         value = compute()
-        cache.set(key, value, DATA_TIMEOUT)
+        _shared_set(key, value, DATA_TIMEOUT)
     finally:
         cache.delete(lock)
     return value
@@ -206,15 +289,19 @@ def cached_data(name: str, snap: Snapshot, compute: Callable[[], object], *, var
 
 def stream_cached(
     name: str, snap: Snapshot, chunks: Callable[[], Iterator[bytes]], *, variant: str = ""
-) -> Iterator[bytes]:
-    """The bytes ``chunks()`` yields, streamed; kept in the cache once streamed whole (if not
-    larger than PUBLIC_CACHE_MAX_FILE_BYTES), so the next request streams them from there."""
+) -> tuple[Iterator[bytes], int | None]:
+    """The bytes ``chunks()`` yields, streamed, and their length when known.
+
+    Kept in the cache once streamed whole (if not larger than PUBLIC_CACHE_MAX_FILE_BYTES): the
+    next request sends them from there in pieces of 1 MiB, with their length (no chunked
+    encoding), instead of reading the database again.
+    """
     key = f"public:file:{name}:{variant}:{snap.token}"
-    kept = cache.get(key)
+    kept = _shared_get(key)
     if kept is not None:
-        step = 64 * 1024
-        return (kept[start : start + step] for start in range(0, len(kept), step))
-    return _tee(key, chunks())
+        step = 1024 * 1024
+        return (kept[start : start + step] for start in range(0, len(kept), step)), len(kept)
+    return _tee(key, chunks()), None
 
 
 def _tee(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -228,7 +315,7 @@ def _tee(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield chunk
     # Only a file streamed to its end is kept (a client that went away stops the generator).
     if kept is not None:
-        cache.set(key, b"".join(kept), DATA_TIMEOUT)
+        _shared_set(key, b"".join(kept), DATA_TIMEOUT)
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -304,7 +391,7 @@ def public_page(*topics: str, variant: Callable | None = None, keep: bool = True
             )
             if response is None:
                 key = f"public:page:{validator}"
-                kept = cache.get(key) if keep else None
+                kept = _shared_get(key) if keep else None
                 if kept is not None:
                     response = _restore(kept)
                 else:
@@ -315,7 +402,7 @@ def public_page(*topics: str, variant: Callable | None = None, keep: bool = True
                         and not response.cookies
                         and not response.streaming
                     ):
-                        cache.set(key, _keep(response), PAGE_TIMEOUT)
+                        _shared_set(key, _keep(response), PAGE_TIMEOUT)
             if response.status_code in (200, 304) and not response.cookies:
                 response["ETag"] = etag
                 response["Last-Modified"] = http_date(last_modified.timestamp())

@@ -703,7 +703,9 @@ def _transparency_csv_chunks():
 def transparency_csv(request):
     """Every month, site and category with at least one removal: counts only. Streamed, and kept
     in the cache once streamed whole until the next change."""
-    chunks = stream_cached("transparency-csv", request.public_snapshot, _transparency_csv_chunks)
+    chunks, length = stream_cached("transparency-csv", request.public_snapshot, _transparency_csv_chunks)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    if length is not None:
+        response["Content-Length"] = str(length)
     response["Content-Disposition"] = 'attachment; filename="kankakee-social-media-removals.csv"'
     return response
