@@ -27,7 +27,9 @@ computes it once, not once per request.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 import secrets
 import threading
 import time
@@ -41,7 +43,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -102,6 +104,13 @@ def install_change_triggers(schema_editor, table: str, topics: tuple[str, ...]) 
             )
     else:
         raise NotImplementedError(f"No change triggers for the {vendor} database.")
+    # A first token for topics whose data was written before the triggers existed (seeds).
+    random_token = "floor(random() * 9007199254740991)::bigint" if vendor == "postgresql" else "random()"
+    for topic in topics:
+        schema_editor.execute(
+            "INSERT INTO portal_publicchange (topic, token, changed_at) "
+            f"VALUES ('{topic}', {random_token}, CURRENT_TIMESTAMP) ON CONFLICT (topic) DO NOTHING;"
+        )
 
 
 def drop_change_triggers(schema_editor, table: str) -> None:
@@ -228,10 +237,8 @@ def _shared_set(key: str, value, timeout: int) -> None:
 
 
 def _size(value) -> int:
-    if isinstance(value, bytes):
-        return len(value)
     if isinstance(value, dict) and isinstance(value.get("content"), bytes):
-        return len(value["content"]) + 512
+        return len(value["content"]) + len(value.get("gzip") or b"") + 512
     return 64 * 1024  # computed data: a few hundred rows at most
 
 
@@ -287,21 +294,49 @@ def cached_data(name: str, snap: Snapshot, compute: Callable[[], object], *, var
     return value
 
 
-def stream_cached(
-    name: str, snap: Snapshot, chunks: Callable[[], Iterator[bytes]], *, variant: str = ""
-) -> tuple[Iterator[bytes], int | None]:
-    """The bytes ``chunks()`` yields, streamed, and their length when known.
+_GZIP = re.compile(r"\bgzip\b")
 
-    Kept in the cache once streamed whole (if not larger than PUBLIC_CACHE_MAX_FILE_BYTES): the
-    next request sends them from there in pieces of 1 MiB, with their length (no chunked
-    encoding), instead of reading the database again.
+
+def _compressed(content: bytes) -> bytes | None:
+    """The gzip form of a page or file kept in the cache, made once per change (as WhiteNoise
+    keeps a .gz beside each static file); None when it would not be smaller."""
+    if len(content) < 200:
+        return None
+    packed = gzip.compress(content, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(content) else None
+
+
+def _representation(request, kept: dict) -> tuple[bytes, str | None]:
+    if kept.get("gzip") is not None and _GZIP.search(request.headers.get("Accept-Encoding", "")):
+        return kept["gzip"], "gzip"
+    return kept["content"], None
+
+
+def streamed_file(
+    request, name: str, chunks: Callable[[], Iterator[bytes]], *, content_type: str, variant: str = ""
+) -> StreamingHttpResponse:
+    """A public file made of the bytes ``chunks()`` yields, streamed as they are made.
+
+    Kept in the cache once streamed whole (if not larger than PUBLIC_CACHE_MAX_FILE_BYTES), with
+    its gzip form: until the next change, a request gets it from there in pieces of 1 MiB, with its
+    length, gzipped if the client accepts it, instead of reading the database again.
     """
-    key = f"public:file:{name}:{variant}:{snap.token}"
+    key = f"public:file:{name}:{variant}:{request.public_snapshot.token}"
     kept = _shared_get(key)
     if kept is not None:
+        content, encoding = _representation(request, kept)
         step = 1024 * 1024
-        return (kept[start : start + step] for start in range(0, len(kept), step)), len(kept)
-    return _tee(key, chunks()), None
+        response = StreamingHttpResponse(
+            (content[start : start + step] for start in range(0, len(content), step)),
+            content_type=content_type,
+        )
+        response["Content-Length"] = str(len(content))
+        if encoding:
+            response["Content-Encoding"] = encoding
+    else:
+        response = StreamingHttpResponse(_tee(key, chunks()), content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def _tee(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -311,11 +346,15 @@ def _tee(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
     for chunk in chunks:
         if kept is not None:
             size += len(chunk)
-            kept = kept + [chunk] if size <= limit else None
+            if size <= limit:
+                kept.append(chunk)
+            else:
+                kept = None
         yield chunk
     # Only a file streamed to its end is kept (a client that went away stops the generator).
     if kept is not None:
-        _shared_set(key, b"".join(kept), DATA_TIMEOUT)
+        content = b"".join(kept)
+        _shared_set(key, {"content": content, "gzip": _compressed(content)}, DATA_TIMEOUT)
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -346,6 +385,7 @@ def cache_control_private(response) -> None:
 def _keep(response) -> dict:
     return {
         "content": response.content,
+        "gzip": _compressed(response.content),
         "status": response.status_code,
         "headers": {
             name: value
@@ -355,10 +395,13 @@ def _keep(response) -> dict:
     }
 
 
-def _restore(kept: dict) -> HttpResponse:
-    response = HttpResponse(kept["content"], status=kept["status"])
+def _restore(kept: dict, request) -> HttpResponse:
+    content, encoding = _representation(request, kept)
+    response = HttpResponse(content, status=kept["status"])
     for name, value in kept["headers"].items():
         response[name] = value
+    if encoding:
+        response["Content-Encoding"] = encoding
     return response
 
 
@@ -384,7 +427,8 @@ def public_page(*topics: str, variant: Callable | None = None, keep: bool = True
             code, code_time = release()
             which = variant(request) if variant else ""
             validator = hashlib.sha256(f"{code}|{snap.token}|{request.path}|{which}".encode()).hexdigest()
-            etag = f'"{validator[:32]}"'
+            # Weak: the page and its gzip form are the same page (RFC 9110, 8.8.1).
+            etag = f'W/"{validator[:32]}"'
             last_modified = max(snap.changed_at, code_time)
             response = get_conditional_response(
                 request, etag=etag, last_modified=int(last_modified.timestamp())
@@ -393,7 +437,7 @@ def public_page(*topics: str, variant: Callable | None = None, keep: bool = True
                 key = f"public:page:{validator}"
                 kept = _shared_get(key) if keep else None
                 if kept is not None:
-                    response = _restore(kept)
+                    response = _restore(kept, request)
                 else:
                     response = view(request, *args, **kwargs)
                     if (
@@ -402,14 +446,16 @@ def public_page(*topics: str, variant: Callable | None = None, keep: bool = True
                         and not response.cookies
                         and not response.streaming
                     ):
-                        _shared_set(key, _keep(response), PAGE_TIMEOUT)
+                        kept = _keep(response)
+                        _shared_set(key, kept, PAGE_TIMEOUT)
+                        response = _restore(kept, request)
             if response.status_code in (200, 304) and not response.cookies:
                 response["ETag"] = etag
                 response["Last-Modified"] = http_date(last_modified.timestamp())
                 cache_control_public(response)
             else:
                 cache_control_private(response)
-            patch_vary_headers(response, ("Cookie",))
+            patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
             return response
 
         return wrapped

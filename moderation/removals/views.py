@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from config.portal import roles
 from config.portal.calendar import BusinessCalendar
 from config.portal.forms import submit
 from config.portal.kept_input import keep_input, kept_input
-from config.portal.public_cache import TRANSPARENCY, cached_data, public_page, stream_cached
+from config.portal.public_cache import TRANSPARENCY, cached_data, public_page, streamed_file
 from config.portal.spreadsheet import csv_cell
 from moderation.capture.models import Comment, Commenter
 from moderation.params import is_plain_number, record_id
@@ -703,9 +703,8 @@ def _transparency_csv_chunks():
 def transparency_csv(request):
     """Every month, site and category with at least one removal: counts only. Streamed, and kept
     in the cache once streamed whole until the next change."""
-    chunks, length = stream_cached("transparency-csv", request.public_snapshot, _transparency_csv_chunks)
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
-    if length is not None:
-        response["Content-Length"] = str(length)
+    response = streamed_file(
+        request, "transparency-csv", _transparency_csv_chunks, content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="kankakee-social-media-removals.csv"'
     return response

@@ -86,7 +86,9 @@ def test_non_ascii_digits_as_year_are_not_an_error(client, year):
     """Superscript, Arabic-Indic and full-width digits pass str.isdigit(); int() refuses some."""
     response = client.get(reverse("moderation:transparency-report"), {"year": year})
     assert response.status_code == 200
-    assert response.context["year"] == timezone.localdate().year
+    this_year = timezone.localdate().year
+    # The page may come from the cache (no template context): the year shown is this year.
+    assert f" in {this_year}. A removal is counted" in response.content.decode()
 
 
 def test_csv_has_counts_only_and_neutralises_formulas(client, removals):
