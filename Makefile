@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check-deploy worker worker-capture beat bench clean
+.PHONY: install run test lint check-deploy worker worker-capture beat bench-public clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,6 +48,12 @@ worker-capture: install
 
 beat: install
 	$(BIN)/celery -A config beat -l INFO
+
+# The public pages under a crowd (bench/public_load.py): needs PostgreSQL (DATABASE_URL), Redis
+# (REDIS_URL) and the load tool wrk (Debian: apt-get install wrk). Not part of the tests.
+bench-public: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/public_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
