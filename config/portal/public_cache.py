@@ -242,11 +242,20 @@ def _size(value) -> int:
     return 64 * 1024  # computed data: a few hundred rows at most
 
 
-@lru_cache(maxsize=1)
 def release() -> tuple[str, datetime]:
     """What the running code renders with: a digest of every template and static file's name,
     size and time, and the newest of those times. A deployment changes the ETags of every page
-    (and its Last-Modified), so no visitor keeps a page laid out by the previous release."""
+    (and its Last-Modified), so no visitor keeps a page laid out by the previous release. Read
+    once per process, except in development (DEBUG), where a template edited is seen at once."""
+    return _release() if settings.DEBUG else _release_once()
+
+
+@lru_cache(maxsize=1)
+def _release_once() -> tuple[str, datetime]:
+    return _release()
+
+
+def _release() -> tuple[str, datetime]:
     digest = hashlib.sha256(f"{settings.CITY_NAME}|{settings.CITY_WEBSITE_URL}".encode())
     newest = 0.0
     folders = [Path(folder) for folder in settings.TEMPLATES[0]["DIRS"]]
