@@ -15,8 +15,7 @@ A public page (``public_page``) then reads one row per topic and:
 - for an anonymous visitor (no session or messages cookie), serves the rendered page from the
   shared cache under that ETag, or renders it once and stores it there, and says
   ``Cache-Control: public, max-age=…, stale-while-revalidate=…`` so a reverse proxy or CDN may
-  serve it too, for at most ``PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE``
-  (60 s) after a change;
+  serve it too: with PUBLIC_CACHE_TOKEN_SECONDS, at most 60 s after a change;
 - for anyone with a session (staff signed in: the header names them), renders the page for them
   alone, ``Cache-Control: private, no-cache``, and never stores it in a shared cache.
 
