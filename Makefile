@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # DEBUG alone, refused by a system check in production). Set MFA_EXEMPT_USERNAMES= to try enrolment.
 DEMO_USERS := comms,tst,clerk,admin
 
-.PHONY: install run test lint check-deploy worker worker-capture beat bench clean
+.PHONY: install run test lint check-deploy worker worker-capture beat bench-public clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -51,6 +51,12 @@ worker-capture: install
 
 beat: install
 	$(BIN)/celery -A config beat -l INFO
+
+# The public pages under a crowd (bench/public_load.py): needs PostgreSQL (DATABASE_URL), Redis
+# (REDIS_URL) and the load tool wrk (Debian: apt-get install wrk). Not part of the tests.
+bench-public: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/public_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

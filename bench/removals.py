@@ -151,7 +151,7 @@ def run(args) -> None:
 
     request = RequestFactory().get("/transparency/removals.csv")
     response = timed("transparency CSV (all years)", lambda: transparency_csv(request))
-    print(f"  -> {len(response.content)} bytes")
+    print(f"  -> {len(b''.join(response.streaming_content))} bytes")
 
     client = Client()
     client.force_login(comms)

@@ -136,6 +136,32 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages (config/portal/public_cache.py). Each web process re-reads the pages' change tokens
+# at most every PUBLIC_CACHE_TOKEN_SECONDS (and at once after a write of its own); a reverse proxy,
+# a CDN or a browser may keep a page PUBLIC_CACHE_MAX_AGE seconds and serve it stale while it asks
+# again for PUBLIC_CACHE_STALE_WHILE_REVALIDATE more. Together at most 60 s: the transparency
+# report is never more than a minute behind a change.
+_token_seconds = env_str("PUBLIC_CACHE_TOKEN_SECONDS", "1") or "1"
+try:
+    PUBLIC_CACHE_TOKEN_SECONDS = float(_token_seconds)
+except ValueError:
+    raise ImproperlyConfigured(f"PUBLIC_CACHE_TOKEN_SECONDS={_token_seconds!r} is not a number.") from None
+if not 0 <= PUBLIC_CACHE_TOKEN_SECONDS <= 10:
+    raise ImproperlyConfigured("PUBLIC_CACHE_TOKEN_SECONDS must be between 0 and 10 (seconds).")
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 30)
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 29)
+if PUBLIC_CACHE_MAX_AGE < 0 or PUBLIC_CACHE_STALE_WHILE_REVALIDATE < 0:
+    raise ImproperlyConfigured(
+        "PUBLIC_CACHE_MAX_AGE and PUBLIC_CACHE_STALE_WHILE_REVALIDATE cannot be negative."
+    )
+if PUBLIC_CACHE_TOKEN_SECONDS + PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE > 60:
+    raise ImproperlyConfigured(
+        "PUBLIC_CACHE_TOKEN_SECONDS + PUBLIC_CACHE_MAX_AGE + PUBLIC_CACHE_STALE_WHILE_REVALIDATE must be "
+        "at most 60 (seconds): the public transparency report may be at most a minute behind a change."
+    )
+# The largest public file (the transparency CSV) kept whole in the cache once streamed.
+PUBLIC_CACHE_MAX_FILE_BYTES = env_int("PUBLIC_CACHE_MAX_FILE_BYTES", 16 * 1024 * 1024)
+
 # No broker: tasks run in-process, synchronously, so the embedded default still works.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

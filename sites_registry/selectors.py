@@ -60,8 +60,10 @@ def open_mandatory_items(site: Site, *, since=None) -> list[ComplianceItem]:
 
 def public_directory() -> tuple[list[Site], list[Site]]:
     """The official accounts and the retired ones, for the public directory."""
-    sites = Site.objects.filter(state__in=[Site.State.APPROVED, Site.State.RETIRED]).select_related(
-        "platform"
+    sites = list(
+        Site.objects.filter(state__in=[Site.State.APPROVED, Site.State.RETIRED])
+        .select_related("platform")
+        .order_by("platform__name", "account_name")
     )
     official = [site for site in sites if site.state == Site.State.APPROVED]
     retired = [site for site in sites if site.state == Site.State.RETIRED]
@@ -78,3 +80,47 @@ def policy_versions_by_kind() -> list[dict]:
         {"kind": kind, "label": label, "versions": by_kind[kind]}
         for kind, label in PolicyDocument.Kind.choices
     ]
+
+
+def policies_in_effect(on) -> list[dict]:
+    """Each public policy with its version in effect on ``on``, in one query (the texts are not read)."""
+    documents = (
+        PolicyDocument.objects.filter(effective_date__lte=on)
+        .only("kind", "version", "effective_date")
+        .order_by("kind", "-effective_date", "-version")
+    )
+    in_effect: dict[str, PolicyDocument] = {}
+    for document in documents:
+        in_effect.setdefault(document.kind, document)
+    return [
+        {"kind": kind, "label": label, "document": in_effect.get(kind)}
+        for kind, label in PolicyDocument.Kind.choices
+    ]
+
+
+def policy_page(kind: str, version: int | None, on) -> dict:
+    """What a public policy page shows, in two queries: every version of ``kind`` (without their
+    texts) and the text of the version shown (``version``, or the one in effect on ``on``)."""
+    versions = list(
+        PolicyDocument.objects.filter(kind=kind)
+        .order_by("-version")
+        .only("kind", "version", "effective_date")
+    )
+    in_effect = [document for document in versions if document.effective_date <= on]
+    current = max(in_effect, key=lambda document: (document.effective_date, document.version), default=None)
+    if version is None:
+        shown = current
+    else:
+        shown = next((document for document in versions if document.version == version), None)
+        if shown is None:
+            return {"found": False}
+    document = PolicyDocument.objects.get(pk=shown.pk) if shown is not None else None
+    return {
+        "found": True,
+        "kind": kind,
+        "label": PolicyDocument.Kind(kind).label,
+        "document": document,
+        "current": current,
+        "is_current": document is not None and current is not None and current.pk == document.pk,
+        "versions": versions,
+    }

@@ -7,10 +7,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from config.portal import roles
 from config.portal.forms import apply_service_errors
+from config.portal.public_cache import DIRECTORY, POLICIES, cached_data, public_page
 from sites_registry import selectors, services
 from sites_registry.forms import (
     ConfirmItemForm,
@@ -269,18 +271,29 @@ def policy_publish(request, kind: str):
 # --- Public pages ------------------------------------------------------------------------
 
 
+def _today(request) -> str:
+    # Which version of a policy is in effect depends on the day (City time).
+    return timezone.localdate().isoformat()
+
+
+def _directory(request) -> tuple[list[Site], list[Site]]:
+    return cached_data("directory", request.public_snapshot, selectors.public_directory)
+
+
 @login_not_required
-@require_GET
+@require_safe
+@public_page(DIRECTORY)
 def directory(request):
-    official, retired = selectors.public_directory()
+    official, retired = _directory(request)
     return render(request, "sites_registry/public/directory.html", {"official": official, "retired": retired})
 
 
 @login_not_required
-@require_GET
+@require_safe
+@public_page(DIRECTORY)
 def directory_json(request):
     """The directory for other City systems. Only public fields; JSON-escaped by the encoder."""
-    official, retired = selectors.public_directory()
+    official, retired = _directory(request)
 
     def entry(site: Site) -> dict:
         return {
@@ -307,59 +320,51 @@ def directory_json(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
+@public_page(POLICIES, variant=_today)
 def policy_list(request):
-    current = [
-        {"kind": kind, "label": label, "document": PolicyDocument.objects.in_effect(kind)}
-        for kind, label in PolicyDocument.Kind.choices
-    ]
-    return render(request, "sites_registry/public/policy_list.html", {"policies": current})
+    today = timezone.localdate()
+    policies = cached_data(
+        "policy-list",
+        request.public_snapshot,
+        lambda: selectors.policies_in_effect(today),
+        variant=str(today),
+    )
+    return render(request, "sites_registry/public/policy_list.html", {"policies": policies})
 
 
-def _render_policy(request, kind: str, document: PolicyDocument | None, *, is_current: bool):
-    versions = (
-        PolicyDocument.objects.filter(kind=kind)
-        .order_by("-version")
-        .only("kind", "version", "effective_date")
+def _render_policy(request, kind: str, version: int | None = None):
+    if kind not in PolicyDocument.Kind.values:
+        raise Http404("No such policy.")
+    today = timezone.localdate()
+    page = cached_data(
+        "policy-page",
+        request.public_snapshot,
+        lambda: selectors.policy_page(kind, version, today),
+        variant=f"{kind}:{version}:{today}",
     )
-    current = PolicyDocument.objects.in_effect(kind)
-    return render(
-        request,
-        "sites_registry/public/policy_detail.html",
-        {
-            "kind": kind,
-            "label": PolicyDocument.Kind(kind).label,
-            "document": document,
-            "current": current,
-            "is_current": is_current,
-            "versions": versions,
-        },
-    )
+    if not page["found"]:
+        raise Http404("No such version of this policy.")
+    return render(request, "sites_registry/public/policy_detail.html", page)
 
 
 @login_not_required
-@require_GET
+@require_safe
+@public_page(POLICIES, variant=_today)
 def policy_current(request, kind: str):
-    if kind not in PolicyDocument.Kind.values:
-        raise Http404("No such policy.")
-    return _render_policy(request, kind, PolicyDocument.objects.in_effect(kind), is_current=True)
+    return _render_policy(request, kind)
 
 
 @login_not_required
-@require_GET
+@require_safe
+@public_page(POLICIES, variant=_today)
 def policy_version(request, kind: str, version: int):
-    if kind not in PolicyDocument.Kind.values:
-        raise Http404("No such policy.")
-    document = get_object_or_404(PolicyDocument, kind=kind, version=version)
-    current = PolicyDocument.objects.in_effect(kind)
-    return _render_policy(
-        request, kind, document, is_current=current is not None and current.pk == document.pk
-    )
+    return _render_policy(request, kind, version)
 
 
 @login_not_required
-@require_GET
+@require_safe
+@public_page(POLICIES, variant=_today)
 def disclaimer(request):
     """The Disclaimer the ordinance requires on City sites (Sec. VII), at a short address."""
-    kind = PolicyDocument.Kind.DISCLAIMER
-    return _render_policy(request, kind, PolicyDocument.objects.in_effect(kind), is_current=True)
+    return _render_policy(request, PolicyDocument.Kind.DISCLAIMER)

@@ -86,6 +86,17 @@ def _tmp_storage(settings, tmp_path):
     settings.STORAGES = storages
 
 
+@pytest.fixture(autouse=True)
+def _public_cache_tokens():
+    """Each test reads the public pages' change tokens afresh: those a previous test read were
+    rolled back with it (config/portal/public_cache.py keeps them up to a second per process)."""
+    from config.portal import public_cache
+
+    public_cache.forget_tokens()
+    yield
+    public_cache.forget_tokens()
+
+
 # One Fernet key for the whole run: the credentials of connected sites are encrypted with it.
 TEST_CONNECTOR_KEY = "mZ5nJ0bJ2m1q8m3bXH0o8h2Hq1Vb7b9nq6l2G4xk0aE="
 

@@ -139,4 +139,25 @@ class LedgerFlush(models.Model):
         return f"transaction {self.txid}"
 
 
+class PublicChange(models.Model):
+    """When the data behind a group of public pages ("topic") last changed.
+
+    Written only by database triggers (see ``config.portal.public_cache``) on the tables each
+    topic shows, whatever writes them: a service, the admin site, the purge, raw SQL. The
+    public pages read this one row per topic to build their ETag and to key what they cache,
+    so a conditional request is answered without computing the page, and a change is seen by
+    the very next request. ``token`` is random, not a counter: a rolled-back transaction or a
+    restored backup can never bring back a token whose cached page shows other data.
+
+    Operational state, not a record of the City: it is not tracked by history.
+    """
+
+    topic = models.CharField(max_length=40, primary_key=True)
+    token = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.topic} changed {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 from config.portal.accounts.models import SignInEvent  # noqa: E402,F401 (the sign-in log, app label "portal")

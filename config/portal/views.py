@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from config.portal import roles
 from config.portal.portal_apps import DOMAIN_APPS, home_panels
+from config.portal.public_cache import DIRECTORY, public_page
 
 
 @login_not_required
-@require_GET
+@require_safe
+@public_page(DIRECTORY)
 def public_home(request):
     return render(request, "public/home.html")
 

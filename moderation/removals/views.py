@@ -13,17 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from config.portal import roles
 from config.portal.calendar import BusinessCalendar
 from config.portal.forms import submit
 from config.portal.kept_input import keep_input, kept_input
+from config.portal.public_cache import TRANSPARENCY, cached_data, public_page, streamed_file
 from config.portal.spreadsheet import csv_cell
 from moderation.capture.models import Comment, Commenter
 from moderation.params import is_plain_number, record_id
@@ -622,12 +623,22 @@ def _year(request) -> int:
     return this_year
 
 
+def _transparency_variant(request) -> str:
+    # The year shown, and this year (the page offers every year up to it).
+    return f"{_year(request)}:{timezone.localdate().year}"
+
+
 @login_not_required
-@require_GET
+@require_safe
+@public_page(TRANSPARENCY, variant=_transparency_variant)
 def transparency_report(request):
     year = _year(request)
-    data = selectors.transparency_counts(year)
-    years = sorted(set(selectors.transparency_years()) | {timezone.localdate().year, year}, reverse=True)
+    snap = request.public_snapshot
+    data = cached_data(
+        "transparency-year", snap, lambda: selectors.transparency_counts(year), variant=str(year)
+    )
+    known_years = cached_data("transparency-years", snap, selectors.transparency_years)
+    years = sorted(set(known_years) | {timezone.localdate().year, year}, reverse=True)
     return render(
         request,
         "moderation/removals/transparency.html",
@@ -640,28 +651,33 @@ def transparency_report(request):
     )
 
 
-@login_not_required
-@require_GET
-def transparency_csv(request):
-    """Every month, site and category with at least one removal: counts only."""
-    rows = selectors.transparency_csv_rows()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kankakee-social-media-removals.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "month",
-            "platform",
-            "site",
-            "category",
-            "category_label",
-            "removals",
-            "later_reinstated",
-            "awaiting_second_review",
-        ]
-    )
-    for row in rows:
-        writer.writerow(
+CSV_HEADER = (
+    "month",
+    "platform",
+    "site",
+    "category",
+    "category_label",
+    "removals",
+    "later_reinstated",
+    "awaiting_second_review",
+)
+CSV_CHUNK_BYTES = 64 * 1024
+
+
+class _Line:
+    """What csv.writer writes to: it hands back each line instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _transparency_csv_chunks():
+    """The CSV in chunks of about 64 KiB, read on a server-side cursor (PostgreSQL)."""
+    writer = csv.writer(_Line())
+    buffer = [writer.writerow(CSV_HEADER)]
+    size = len(buffer[0])
+    for row in selectors.transparency_csv_rows().iterator(chunk_size=2000):
+        line = writer.writerow(
             [
                 csv_cell(f"{selectors.month_of(row['month']):%Y-%m}"),
                 csv_cell(row["removal__site__platform__name"]),
@@ -673,4 +689,22 @@ def transparency_csv(request):
                 row["awaiting_review"],
             ]
         )
+        buffer.append(line)
+        size += len(line)
+        if size >= CSV_CHUNK_BYTES:
+            yield "".join(buffer).encode()
+            buffer, size = [], 0
+    yield "".join(buffer).encode()
+
+
+@login_not_required
+@require_safe
+@public_page(TRANSPARENCY, keep=False)
+def transparency_csv(request):
+    """Every month, site and category with at least one removal: counts only. Streamed, and kept
+    in the cache once streamed whole until the next change."""
+    response = streamed_file(
+        request, "transparency-csv", _transparency_csv_chunks, content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kankakee-social-media-removals.csv"'
     return response

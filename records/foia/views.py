@@ -117,9 +117,8 @@ def request_edit(request, pk: int):
     )
 
 
-def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
+def _preview(foia_request: FoiaRequest, scope, sample_size: int = 5) -> list[dict]:
     preview = []
-    scope = selectors.request_scope(foia_request)
     if not scope.has_criteria:
         return preview
     for spec in selectors.requested_series(foia_request):
@@ -145,6 +144,8 @@ def request_detail(request, pk: int):
     foia_request = _request_or_404(pk)
     due = compute_due_date(foia_request)
     found = deadlines()
+    # The scope is read once (its sites and commenters are queries) for the preview and the notice.
+    scope = selectors.request_scope(foia_request)
     return render(
         request,
         "records/foia/request_detail.html",
@@ -153,8 +154,8 @@ def request_detail(request, pk: int):
             "due": due,
             "overdue": foia_request.is_open and foia_request.due_on < found.today,
             "due_soon": foia_request.is_open and found.today <= foia_request.due_on <= found.due_soon_until,
-            "preview": _preview(foia_request),
-            "scope_empty": selectors.scope_is_empty(foia_request),
+            "preview": _preview(foia_request, scope),
+            "scope_empty": not scope.has_criteria,
             "series_labels": selectors.series_labels(foia_request),
             "letters": foia_request.letters.select_related("sent_by"),
             "exports": foia_request.exports.select_related("requested_by")[:10],

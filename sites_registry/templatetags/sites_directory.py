@@ -1,12 +1,16 @@
 from django import template
 
-from sites_registry.models import Site
+from config.portal.public_cache import DIRECTORY, cached_data, snapshot
+from sites_registry import selectors
 
 register = template.Library()
 
 
-@register.inclusion_tag("sites_registry/public/_directory_table.html")
-def official_accounts():
-    """The directory of official accounts, for the public home page."""
-    sites = Site.objects.official().select_related("platform").order_by("platform__name", "account_name")
-    return {"sites": list(sites), "caption": "Official City accounts"}
+@register.inclusion_tag("sites_registry/public/_directory_table.html", takes_context=True)
+def official_accounts(context):
+    """The directory of official accounts, for the public home page: the directory's data as the
+    directory page has it, computed once per change (config/portal/public_cache.py)."""
+    request = context.get("request")
+    snap = getattr(request, "public_snapshot", None) or snapshot(DIRECTORY)
+    official, _retired = cached_data("directory", snap, selectors.public_directory)
+    return {"sites": official, "caption": "Official City accounts"}

@@ -67,3 +67,12 @@ def test_a_mistyped_boolean_stops_the_portal_with_the_variable_named():
     result = _manage("check", DEBUG="flase")
     assert result.returncode != 0
     assert "DEBUG='flase' is not a boolean" in result.stderr
+
+
+def test_public_pages_may_not_be_kept_more_than_a_minute_behind_a_change():
+    result = _manage("check", DEBUG="1", PUBLIC_CACHE_MAX_AGE="45", PUBLIC_CACHE_STALE_WHILE_REVALIDATE="30")
+    assert result.returncode != 0
+    assert "must be at most 60 (seconds)" in result.stderr
+    result = _manage("check", DEBUG="1", PUBLIC_CACHE_TOKEN_SECONDS="soon")
+    assert result.returncode != 0
+    assert "PUBLIC_CACHE_TOKEN_SECONDS='soon' is not a number" in result.stderr

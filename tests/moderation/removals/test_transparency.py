@@ -86,14 +86,16 @@ def test_non_ascii_digits_as_year_are_not_an_error(client, year):
     """Superscript, Arabic-Indic and full-width digits pass str.isdigit(); int() refuses some."""
     response = client.get(reverse("moderation:transparency-report"), {"year": year})
     assert response.status_code == 200
-    assert response.context["year"] == timezone.localdate().year
+    this_year = timezone.localdate().year
+    # The page may come from the cache (no template context): the year shown is this year.
+    assert f" in {this_year}. A removal is counted" in response.content.decode()
 
 
 def test_csv_has_counts_only_and_neutralises_formulas(client, removals):
     response = client.get(reverse("moderation:transparency-csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode()
+    text = b"".join(response.streaming_content).decode()
     assert SECRET_TEXT not in text and "Jane Q. Secret" not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {row["month"] for row in rows} == {"2025-12", "2026-01", "2026-03"}
@@ -126,9 +128,8 @@ def test_removals_awaiting_second_review_are_shown_as_not_yet_upheld(client, rem
     assert months[1]["awaiting_review"] == 0
     body = client.get(reverse("moderation:transparency-report"), {"year": 2026}).content.decode()
     assert "Awaiting second review" in body
-    rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("moderation:transparency-csv")).content.decode()))
-    )
+    csv_response = client.get(reverse("moderation:transparency-csv"))
+    rows = list(csv.DictReader(io.StringIO(b"".join(csv_response.streaming_content).decode())))
     off_topic = [row for row in rows if row["category"] == "off_topic"]
     assert off_topic and off_topic[0]["awaiting_second_review"] == "1"
     assert all(row["awaiting_second_review"] == "0" for row in rows if row["category"] != "off_topic")

@@ -488,3 +488,23 @@ def test_a_refused_request_form_says_at_the_top_which_fields_to_correct(client_a
     assert '<a href="#id_received_on">Received on</a>' in top
     assert '<a href="#id_description">What was asked for</a>' in top
     assert 'value="Pat"' in page
+
+
+def test_the_preview_builds_the_requests_scope_once(client_as, clerk_user, foia_request):
+    """The scope's sites and commenters are read once for the page, not once per use."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(clerk_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("records:foia-detail", args=[foia_request.pk]))
+    assert page.status_code == 200 and "Pothole on Court Street" in page.content.decode()
+    sites_through = FoiaRequest.sites.through._meta.db_table
+    commenters_through = FoiaRequest.commenters.through._meta.db_table
+    scope_reads = [
+        q["sql"]
+        for q in queries
+        if f'"id" AS "pk" FROM "sites_registry_site" INNER JOIN "{sites_through}"' in q["sql"]
+        or f'"id" AS "pk" FROM "moderation_commenter" INNER JOIN "{commenters_through}"' in q["sql"]
+    ]
+    assert len(scope_reads) == 2, scope_reads  # once each (it was twice each: preview, then notice)
