@@ -276,6 +276,25 @@ CELERY_BEAT_SCHEDULE["records-foia-daily-digest"] = {
     "schedule": crontab(hour=7, minute=0, day_of_week="1-5"),
 }
 
+# --- Public FOIA requests (the web form, the requester's status page) ---
+# Hours a confirmation link stays valid; an unconfirmed submission is deleted after that.
+FOIA_CONFIRMATION_HOURS = env_int("FOIA_CONFIRMATION_HOURS", 48)
+# Days a status link works (each e-mail to the requester carries a new one; any can be re-sent).
+FOIA_STATUS_LINK_DAYS = env_int("FOIA_STATUS_LINK_DAYS", 180)
+# Rate limits of the public form (counted in the cache, i.e. Redis in production), per window.
+FOIA_SUBMISSIONS_PER_ADDRESS_PER_DAY = env_int("FOIA_SUBMISSIONS_PER_ADDRESS_PER_DAY", 5)
+FOIA_SUBMISSIONS_PER_IP_PER_HOUR = env_int("FOIA_SUBMISSIONS_PER_IP_PER_HOUR", 10)
+FOIA_RESENDS_PER_ADDRESS_PER_DAY = env_int("FOIA_RESENDS_PER_ADDRESS_PER_DAY", 3)
+FOIA_RESENDS_PER_IP_PER_HOUR = env_int("FOIA_RESENDS_PER_IP_PER_HOUR", 10)
+# Where a request can be mailed or brought (shown on the public form).
+FOIA_OFFICE_ADDRESS = env_str(
+    "FOIA_OFFICE_ADDRESS", "FOIA Officer, City Clerk's Office, 304 S. Indiana Avenue, Kankakee, IL 60901"
+)
+CELERY_BEAT_SCHEDULE["records-foia-submissions-expire"] = {
+    "task": "records.foia_submissions_expire",
+    "schedule": crontab(minute=40),
+}
+
 # --- Retention, legal holds, Disposal Certificates ---------------------------------
 # Records destroyed per transaction by the purge (one commit per batch; keep a batch < 1 s).
 RETENTION_PURGE_BATCH_SIZE = env_int("RETENTION_PURGE_BATCH_SIZE", 5000)
