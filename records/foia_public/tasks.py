@@ -10,10 +10,11 @@ from records.models import FoiaRequest, FoiaSubmission
 
 
 @shared_task(name="records.foia_status_links_email", acks_late=True, time_limit=120, soft_time_limit=100)
-def foia_status_links_email(email: str) -> int:
+def foia_status_links_email(email: str) -> None:
     """E-mail a new status link for each request of the requester with this address, if any.
 
-    A task, so that the re-send form answers in the same time whether or not the address is known.
+    A task, so that the re-send form answers in the same time whether or not the address is known;
+    it returns nothing, so the worker's log does not say either.
     """
     requests = list(
         FoiaRequest.objects.filter(requester__email__iexact=email)
@@ -22,7 +23,6 @@ def foia_status_links_email(email: str) -> int:
     )
     if requests:
         notifications.email_status_links(to=requests[0].requester.email, requests=requests)
-    return len(requests)
 
 
 @shared_task(name="records.foia_submissions_expire", acks_late=True, time_limit=300, soft_time_limit=240)
