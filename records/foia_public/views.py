@@ -1,7 +1,10 @@
 """The public request pages (no login): the form, confirmation, status page, re-send, public log.
 
-Pages reached by a secret link answer with ``Referrer-Policy: no-referrer`` (the link never
-leaves in a Referer header), ``Cache-Control: no-store`` and ``X-Robots-Tag: noindex``. A wrong,
+The status pages (reached by a secret link) answer with ``Referrer-Policy: no-referrer`` (the
+link never leaves in a Referer header), ``Cache-Control: no-store`` and ``X-Robots-Tag: noindex``.
+Pages with a form (the request form, the confirmation page, the re-send form) say
+``same-origin`` instead: with ``no-referrer`` browsers send ``Origin: null`` on the POST, which
+Django's CSRF check rightly refuses; ``same-origin`` still gives other sites nothing. A wrong,
 expired or destroyed status link gets exactly the answer of a link that never existed, and that
 404 is not written to Django's request log (which would record the path, token included).
 """
@@ -26,18 +29,24 @@ from records.foia_public import selectors, services
 from records.foia_public.forms import PublicRequestForm, ResendForm
 
 
-def private(view):
-    """Headers of every page about one request or one person."""
+def _private_headers(referrer_policy: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response["Referrer-Policy"] = referrer_policy
+            response["Cache-Control"] = "no-store"
+            response["X-Robots-Tag"] = "noindex, nofollow"
+            return response
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return wrapped
 
-    return wrapped
+    return decorator
+
+
+# Headers of every page about one request or one person.
+private = _private_headers("no-referrer")
+private_form = _private_headers("same-origin")
 
 
 def _unlogged(response):
@@ -66,7 +75,7 @@ HONEYPOT_REFUSAL = (
 
 
 @login_not_required
-@private
+@private_form
 @require_http_methods(["GET", "POST"])
 def request_form(request):
     form = PublicRequestForm(request.POST or None)
@@ -113,7 +122,7 @@ def request_sent(request):
 
 
 @login_not_required
-@private
+@private_form
 @require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
     if request.method == "POST":
@@ -177,7 +186,7 @@ def bundle_download(request, token: str, export_id: int):
 
 
 @login_not_required
-@private
+@private_form
 @require_http_methods(["GET", "POST"])
 def resend(request):
     form = ResendForm(request.POST or None)
