@@ -61,6 +61,13 @@ def not_found(request):
 
 
 def _client_ip(request) -> str:
+    """The visitor's address for the rate limits. Behind the City's reverse proxy every request
+    comes from the proxy: the address is then the last X-Forwarded-For entry, the one the proxy
+    itself appended (entries before it are whatever the client sent, and could be forged)."""
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -187,3 +187,16 @@ def test_hostile_text_in_every_field_is_inert_in_every_page_e_mail_and_file(
         if name.endswith(".csv"):
             for row in csv.reader(io.StringIO(bundle.read(name).decode("utf-8-sig"))):
                 assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), (name, row)
+
+
+@override_settings(FOIA_SUBMISSIONS_PER_IP_PER_HOUR=2, BEHIND_TLS_PROXY=True)
+def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(client):
+    def post(forwarded, email):
+        return client.post(
+            "/foia/request/", form_data(email=email), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    # A client forging X-Forwarded-For entries still ends with the one the proxy appended.
+    answers = [post(f"1.2.3.{n}, 198.51.100.20", f"a{n}@example.org") for n in range(4)]
+    assert answers == [302, 302, 429, 429]
+    assert post("198.51.100.21", "b@example.org") == 302  # another visitor behind the same proxy
