@@ -70,7 +70,7 @@ def _safely(what: str, pk: int, send_it) -> None:
     try:
         send_it()
     except (OSError, smtplib.SMTPException):
-        logger.exception("FOIA e-mail (%s) for record %s could not be sent", what, pk)
+        logger.exception("FOIA e-mail (%s) for record %s could not be e-mailed", what, pk)
 
 
 def email_confirmation(*, to: str, token: str, reference_hint: str, expires_at) -> None:
