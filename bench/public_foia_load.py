@@ -157,11 +157,20 @@ async def _timed(stats: Stats, kind: str, pending, expected: int) -> httpx.Respo
 
 
 async def visitor(
-    base: str, status_paths: list[str], site_ids: list[str], stats: Stats, until: float, seed_: int
+    base: str,
+    status_paths: list[str],
+    site_ids: list[str],
+    stats: Stats,
+    until: float,
+    seed_: int,
+    think: float,
 ):
     rng = random.Random(seed_)
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
         while time.perf_counter() < until:
+            if think:
+                # A person reads a page before the next one: uniform in [0, 2 x think].
+                await asyncio.sleep(rng.uniform(0, 2 * think))
             roll = rng.random()
             if roll < 0.35:
                 await _timed(stats, "GET form", client.get("/foia/request/"), 200)
@@ -194,10 +203,14 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-async def drive(base: str, status_paths: list[str], site_ids: list[str], clients: int, seconds: int) -> Stats:
+async def drive(
+    base: str, status_paths: list[str], site_ids: list[str], clients: int, seconds: int, think: float = 0.0
+) -> Stats:
     stats = Stats()
     until = time.perf_counter() + seconds
-    await asyncio.gather(*(visitor(base, status_paths, site_ids, stats, until, n) for n in range(clients)))
+    await asyncio.gather(
+        *(visitor(base, status_paths, site_ids, stats, until, n, think) for n in range(clients))
+    )
     return stats
 
 
@@ -207,6 +220,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument(
+        "--think-ms",
+        type=int,
+        default=0,
+        help="mean pause of a visitor between two requests (0: each client sends its next request at once)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -253,14 +272,17 @@ def main() -> None:
             sys.exit("gunicorn did not answer")
         # Warm-up: every worker imports, connects and renders once.
         asyncio.run(drive(base, status_paths, site_ids, min(args.clients, 8), 3))
-        stats = asyncio.run(drive(base, status_paths, site_ids, args.clients, args.seconds))
+        stats = asyncio.run(
+            drive(base, status_paths, site_ids, args.clients, args.seconds, args.think_ms / 1000)
+        )
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
     total = [t for values in stats.times.values() for t in values]
     print(
-        f"{args.clients} clients, {args.seconds} s, gunicorn --workers {args.workers}, PostgreSQL, "
-        f"{os.cpu_count()} CPUs"
+        f"{args.clients} clients, {args.seconds} s, think time {args.think_ms} ms, gunicorn --workers "
+        f"{args.workers}, PostgreSQL, {os.cpu_count()} CPUs, load average before the run "
+        f"{os.getloadavg()[0]:.1f}"
     )
     print(f"{'kind':<16}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for kind in sorted(stats.times):
