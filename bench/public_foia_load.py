@@ -253,6 +253,7 @@ def main() -> None:
     from sites_registry.models import Site
 
     site_ids = [str(pk) for pk in Site.objects.filter(state=Site.State.APPROVED).values_list("pk", flat=True)]
+    load_before = os.getloadavg()[0]
     port = _free_port()
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -282,7 +283,7 @@ def main() -> None:
     print(
         f"{args.clients} clients, {args.seconds} s, think time {args.think_ms} ms, gunicorn --workers "
         f"{args.workers}, PostgreSQL, {os.cpu_count()} CPUs, load average before the run "
-        f"{os.getloadavg()[0]:.1f}"
+        f"{load_before:.1f}"
     )
     print(f"{'kind':<16}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for kind in sorted(stats.times):
