@@ -126,7 +126,7 @@ def test_hostile_text_in_every_field_is_inert_in_every_page_e_mail_and_file(
         "name": "Mallory " + PAYLOAD,
         "organisation": PAYLOAD,
         "postal_address": PAYLOAD + "\n" + PAYLOAD,
-        "description": PAYLOAD + '\n=HYPERLINK("http://evil")',
+        "description": '=HYPERLINK("http://evil") pothole ' + PAYLOAD,
         "sites": [str(site.pk)],
         "name_public": "on",
     }
@@ -182,7 +182,10 @@ def test_hostile_text_in_every_field_is_inert_in_every_page_e_mail_and_file(
     _assert_inert(client.get("/foia/log/").content.decode(), "public log")
     with export_storage().open(export.file_name, "rb") as stored:
         bundle = zipfile.ZipFile(io.BytesIO(stored.read()))
-    _assert_inert(bundle.read("records.html").decode(), "records.html")
+    records_html = bundle.read("records.html").decode()
+    _assert_inert(records_html, "records.html")
+    assert "Mallory &lt;script&gt;" in records_html  # the request itself is in the bundle
+    assert "foia-requests.csv" in bundle.namelist()
     for name in bundle.namelist():
         if name.endswith(".csv"):
             for row in csv.reader(io.StringIO(bundle.read(name).decode("utf-8-sig"))):
