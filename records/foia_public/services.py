@@ -21,8 +21,8 @@ from records.models import FoiaRequest, FoiaSubmission
 class Refused(Exception):
     """The public form is refused, with the reason to show (``status`` is the HTTP status)."""
 
-    def __init__(self, message: str, status: int = 429):
-        self.message, self.status = message, status
+    def __init__(self, message: str, status: int = 429, retry_after: int | None = None):
+        self.message, self.status, self.retry_after = message, status, retry_after
         super().__init__(message)
 
 
@@ -35,12 +35,14 @@ def _throttled(kind: str, *, ip_address: str, email: str, per_ip: int, per_addre
     if not throttle.allow(f"{kind}-ip", ip_address, limit=per_ip, window=throttle.HOUR):
         raise Refused(
             f"Too many forms were sent from your network in the last hour (the limit is {per_ip}). "
-            f"Please try again in an hour. {other_ways}"
+            f"Please try again in an hour. {other_ways}",
+            retry_after=throttle.HOUR,
         )
     if not throttle.allow(f"{kind}-address", email, limit=per_address, window=throttle.DAY):
         raise Refused(
             f"Too many forms were sent for this e-mail address today (the limit is {per_address}). "
-            f"Please try again tomorrow. {other_ways}"
+            f"Please try again tomorrow. {other_ways}",
+            retry_after=throttle.DAY,
         )
 
 

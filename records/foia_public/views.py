@@ -71,8 +71,11 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _refused(request, message: str, status: int):
-    return render(request, "records/foia/public/refused.html", {"message": message}, status=status)
+def _refused(request, message: str, status: int, retry_after: int | None = None):
+    response = render(request, "records/foia/public/refused.html", {"message": message}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 HONEYPOT_REFUSAL = (
@@ -107,7 +110,7 @@ def request_form(request):
                     ip_address=_client_ip(request),
                 )
             except services.Refused as exc:
-                return _refused(request, exc.message, exc.status)
+                return _refused(request, exc.message, exc.status, exc.retry_after)
             return redirect("records:foia-public-sent")
     return render(
         request,
@@ -206,7 +209,7 @@ def resend(request):
                     email=form.cleaned_data["email"], ip_address=_client_ip(request)
                 )
             except services.Refused as exc:
-                return _refused(request, exc.message, exc.status)
+                return _refused(request, exc.message, exc.status, exc.retry_after)
             return redirect("records:foia-public-resend-sent")
     return render(
         request,

@@ -34,6 +34,7 @@ def test_a_hundred_submissions_from_one_network_are_throttled_and_the_first_ones
     assert set(answers[10:]) == {429}
     refusal = client.post("/foia/request/", form_data(email="late@example.org"), REMOTE_ADDR="198.51.100.9")
     assert "Too many forms were sent from your network" in refusal.content.decode()
+    assert refusal["Retry-After"] == "3600"
     assert FoiaSubmission.objects.count() == 10
     assert sorted(FoiaSubmission.objects.values_list("email", flat=True)) == sorted(
         f"flood{number}@example.org" for number in range(10)
