@@ -300,7 +300,10 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_SECURE)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_SECURE)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_SECURE)
-if env_bool("BEHIND_TLS_PROXY", default=False):
+# Behind the City's reverse proxy: trust its X-Forwarded-Proto, and take the visitor's address
+# for the public forms' rate limits from the last X-Forwarded-For entry (the proxy's own).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -422,6 +425,25 @@ CELERY_BEAT_SCHEDULE["records-foia-daily-digest"] = {
     "task": "records.foia_daily_digest",
     # 7:00 in the City's time zone (CELERY_TIMEZONE), on weekdays.
     "schedule": crontab(hour=7, minute=0, day_of_week="1-5"),
+}
+
+# --- Public FOIA requests (the web form, the requester's status page) ---
+# Hours a confirmation link stays valid; an unconfirmed submission is deleted after that.
+FOIA_CONFIRMATION_HOURS = env_int("FOIA_CONFIRMATION_HOURS", 48)
+# Days a status link works (each e-mail to the requester carries a new one; any can be re-sent).
+FOIA_STATUS_LINK_DAYS = env_int("FOIA_STATUS_LINK_DAYS", 180)
+# Rate limits of the public form (counted in the cache, i.e. Redis in production), per window.
+FOIA_SUBMISSIONS_PER_ADDRESS_PER_DAY = env_int("FOIA_SUBMISSIONS_PER_ADDRESS_PER_DAY", 5)
+FOIA_SUBMISSIONS_PER_IP_PER_HOUR = env_int("FOIA_SUBMISSIONS_PER_IP_PER_HOUR", 10)
+FOIA_RESENDS_PER_ADDRESS_PER_DAY = env_int("FOIA_RESENDS_PER_ADDRESS_PER_DAY", 3)
+FOIA_RESENDS_PER_IP_PER_HOUR = env_int("FOIA_RESENDS_PER_IP_PER_HOUR", 10)
+# Where a request can be mailed or brought (shown on the public form).
+FOIA_OFFICE_ADDRESS = env_str(
+    "FOIA_OFFICE_ADDRESS", "FOIA Officer, City Clerk's Office, 304 S. Indiana Avenue, Kankakee, IL 60901"
+)
+CELERY_BEAT_SCHEDULE["records-foia-submissions-expire"] = {
+    "task": "records.foia_submissions_expire",
+    "schedule": crontab(minute=40),
 }
 
 # --- Retention, legal holds, Disposal Certificates ---------------------------------

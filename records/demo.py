@@ -117,7 +117,7 @@ def _seed_foia(*, users, stdout) -> None:
     from django.utils import timezone
 
     from config.portal.calendar import BusinessCalendar
-    from records.foia import services
+    from records.foia import notifications, services
     from records.foia.export import build_export
     from records.foia.letters import render_letter
     from records.models import FoiaExport, FoiaRequest, FoiaRequester, Redaction
@@ -187,6 +187,8 @@ def _seed_foia(*, users, stdout) -> None:
     export = FoiaExport(request=pothole, requested_by=clerk)
     export.save()
     build_export(export.pk)
+    # Released to the reporter: their status page offers the bundle.
+    services.foia_export_release(actor=clerk, export=export)
 
     # 2. Overdue: received 8 business days ago and never answered.
     services.foia_request_create(
@@ -234,5 +236,15 @@ def _seed_foia(*, users, stdout) -> None:
         body=body,
         exemptions=exemptions,
     )
-    services.foia_request_close(actor=clerk, request=denied, note="Denial letter sent; no appeal received.")
-    stdout.write("  records: 4 FOIA demo requests (one with an export bundle)")
+    services.foia_request_close(
+        actor=clerk,
+        request=denied,
+        note="Denial letter sent; no appeal received.",
+        public_log=True,
+        public_summary="Home addresses of people who commented about the river festival.",
+    )
+    status_path = notifications.status_link_issue(pothole)
+    stdout.write("  records: 4 FOIA demo requests (one with an export bundle released to the requester)")
+    stdout.write(
+        f"  records: the reporter's status page of {pothole.reference}: {notifications.absolute(status_path)}"
+    )

@@ -13,3 +13,10 @@ def items(user) -> list[NavItem]:
         NavItem("Legal holds", reverse("records:hold-list")),
         NavItem("Disposal certificates", reverse("records:certificate-list")),
     ]
+
+
+def public_links() -> list[NavItem]:
+    return [
+        NavItem("Ask for public records (FOIA)", reverse("records:foia-public-request")),
+        NavItem("Public log of FOIA requests", reverse("records:foia-public-log")),
+    ]

@@ -25,6 +25,7 @@ def clerks():
     )
 
 
+ORIGINAL_EMAIL_MAX = 200_000
 REQUESTER_PREFIX = "requester_"  # the form's fields about the requester, not the request
 
 
@@ -44,6 +45,13 @@ class FoiaRequestForm(PortalForm):
     description = forms.CharField(label="What was asked for", widget=forms.Textarea(attrs={"rows": 4}))
     is_commercial = forms.BooleanField(
         label="Commercial request (5 ILCS 140 §3.1): 21 business days", required=False
+    )
+    original_email = forms.CharField(
+        label="Original e-mail",
+        required=False,
+        max_length=ORIGINAL_EMAIL_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For a request received by e-mail: the message as received, kept with the request.",
     )
     record_kinds = forms.MultipleChoiceField(
         label="Kinds of record",
@@ -112,6 +120,7 @@ class FoiaRequestForm(PortalForm):
             "search_terms": request.search_terms,
             "assignee": request.assignee,
             "notes": request.notes,
+            "original_email": request.original_email,
         }
 
 
@@ -171,6 +180,29 @@ class AgreedDateForm(PortalForm):
 
 class CloseForm(PortalForm):
     note = forms.CharField(label="Closing note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    public_log = forms.BooleanField(
+        label="List this request in the public log of requests",
+        required=False,
+        help_text="The log shows the reference, the dates, the summary below and the disposition; the "
+        "requester's name only if they agreed on the public form.",
+    )
+    public_summary = forms.CharField(
+        label="Summary for the public log",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In your words; name no private person.",
+    )
+
+
+class PastedEmailForm(PortalForm):
+    message = forms.CharField(
+        label="The e-mail, with its headers",
+        max_length=ORIGINAL_EMAIL_MAX,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="In your mail program, show the original message (“Show original”, “View source”) and "
+        "paste all of it: From, Date and Subject headers, then the text.",
+    )
 
 
 class RedactionDecisionForm(PortalForm):

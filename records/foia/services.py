@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-import smtplib
 import uuid
 from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from config.portal import calendar, locks, roles
-from config.portal.audit import stamp
+from config.portal.audit import stamp, system_user
 from config.portal.calendar import BusinessCalendar
-from records.foia import selectors
+from records.foia import notifications, selectors
 from records.foia.clock import compute_due_date, recurrent_reason
 from records.foia.export import check_exportable
 from records.foia.redaction import suggest_redactions
@@ -29,15 +26,18 @@ from records.models import (
     FoiaLetterTemplate,
     FoiaRequest,
     FoiaRequester,
+    FoiaSubmission,
     LegalHold,
     Redaction,
 )
 from records.retention import services as retention_services
 from records.series import REGISTRY
-
-logger = logging.getLogger(__name__)
+from sites_registry.models import Site
 
 # Kinds whose records the retention schedule can destroy: a pending request holds them.
+
+
+PUBLIC_SUMMARY_MAX = 2000
 
 
 class AlreadyLogged(Exception):
@@ -180,10 +180,52 @@ def foia_request_create(
     assignee=None,
     notes: str = "",
     submission_token: uuid.UUID | None = None,
+    original_email: str = "",
 ) -> FoiaRequest:
     """Log a request. With ``submission_token`` (the form's), the same submission sent
     again raises ``AlreadyLogged`` naming the request it logged, and logs nothing."""
     roles.require_role(actor, roles.CITY_CLERK)
+    return _create_request(
+        actor=actor,
+        requester=requester,
+        received_on=received_on,
+        channel=channel,
+        description=description,
+        is_commercial=is_commercial,
+        sites=sites,
+        commenters=commenters,
+        date_from=date_from,
+        date_to=date_to,
+        search_terms=search_terms,
+        record_kinds=record_kinds,
+        assignee=assignee or actor,
+        notes=notes,
+        submission_token=submission_token,
+        original_email=original_email,
+    )
+
+
+def _create_request(
+    *,
+    actor,
+    requester: FoiaRequester,
+    received_on: date,
+    channel: str,
+    description: str,
+    is_commercial: bool,
+    sites: Iterable,
+    commenters: Iterable,
+    date_from: date | None,
+    date_to: date | None,
+    search_terms: str,
+    record_kinds: Iterable[str],
+    assignee,
+    notes: str,
+    submission_token: uuid.UUID | None = None,
+    original_email: str = "",
+    requester_name_public: bool = False,
+    reason: str = "FOIA request received",
+) -> FoiaRequest:
     if submission_token is not None:
         locks.foia_submission(str(submission_token))
         logged = FoiaRequest.objects.filter(submission_token=submission_token).first()
@@ -207,13 +249,15 @@ def foia_request_create(
         date_to=date_to,
         search_terms=search_terms.strip(),
         record_kinds=record_kinds,
-        assignee=assignee or actor,
+        assignee=assignee,
         notes=notes.strip(),
         submission_token=submission_token,
+        original_email=original_email.strip(),
+        requester_name_public=requester_name_public,
     )
     request.recurrent_detected = recurrent_reason(requester, received_on)
     _refresh_clock(request)
-    stamp(request, actor=actor, reason="FOIA request received")
+    stamp(request, actor=actor, reason=reason)
     request.save()
     request.sites.set(sites)
     request.commenters.set(commenters)
@@ -241,6 +285,7 @@ def foia_request_update(
     record_kinds: Iterable[str],
     assignee=None,
     notes: str = "",
+    original_email: str | None = None,
 ) -> FoiaRequest:
     """Correct the details or the scope; a changed scope re-places the hold on the new scope."""
     roles.require_role(actor, roles.CITY_CLERK)
@@ -272,6 +317,8 @@ def foia_request_update(
     request.record_kinds = record_kinds
     request.assignee = assignee or request.assignee
     request.notes = notes.strip()
+    if original_email is not None:
+        request.original_email = original_email.strip()
     request.recurrent_detected = recurrent_reason(request.requester, received_on, exclude_pk=request.pk)
     _refresh_clock(request)
     request.sites.set(sites)
@@ -318,11 +365,8 @@ def _letter(*, actor, request: FoiaRequest, kind: str, subject: str, body: str) 
 
 def _email_letter(letter: FoiaLetter) -> None:
     # After commit: the letter is on the request whatever the mail server says; a failure
-    # is logged for the Clerk to send it by hand rather than undoing the recorded action.
-    try:
-        send_mail(letter.subject, letter.body, None, [letter.emailed_to], fail_silently=False)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("FOIA letter %s could not be e-mailed to %s", letter.pk, letter.emailed_to)
+    # is logged (notifications) for the Clerk to send it by hand rather than undoing the action.
+    notifications.email_letter(letter)
 
 
 def _transition(actor, request: FoiaRequest, state: str, reason: str) -> None:
@@ -512,8 +556,14 @@ def foia_request_withdraw(*, actor, request: FoiaRequest, subject: str, body: st
 
 
 @transaction.atomic
-def foia_request_close(*, actor, request: FoiaRequest, note: str = "") -> FoiaRequest:
-    """Close an answered request; its hold on the responsive records is released."""
+def foia_request_close(
+    *, actor, request: FoiaRequest, note: str = "", public_log: bool = False, public_summary: str = ""
+) -> FoiaRequest:
+    """Close an answered request; its hold on the responsive records is released.
+
+    With ``public_log`` the request is listed in the public log of requests, under the
+    Clerk's ``public_summary`` (never the requester's own words, which may name people).
+    """
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     if request.state not in FoiaRequest.ANSWERED_STATES:
@@ -521,9 +571,15 @@ def foia_request_close(*, actor, request: FoiaRequest, note: str = "") -> FoiaRe
             f"Only an answered request can be closed; {request.reference} is "
             f"{request.get_state_display().lower()}."
         )
+    if public_log and not public_summary.strip():
+        raise ValidationError({"public_summary": "Write the summary the public log shows for this request."})
+    if len(public_summary) > PUBLIC_SUMMARY_MAX:
+        raise ValidationError({"public_summary": f"Keep the summary under {PUBLIC_SUMMARY_MAX} characters."})
     _release_hold(actor, request, f"{request.reference} is closed.")
     if note.strip():
         request.notes = (request.notes + "\n\n" + note.strip()).strip()
+    request.public_log = public_log
+    request.public_summary = public_summary.strip() if public_log else ""
     request.closed_at = timezone.now()
     _transition(actor, request, FoiaRequest.State.CLOSED, "FOIA request closed")
     return request
@@ -679,3 +735,103 @@ def foia_export_record_download(*, actor, export: FoiaExport, ip_address: str | 
     stamp(download, actor=actor, reason="Export bundle downloaded")
     download.save()
     return download
+
+
+@transaction.atomic
+def foia_export_release(*, actor, export: FoiaExport) -> FoiaExport:
+    """Release a complete bundle to the requester: their status page offers it for download.
+
+    The requester gets exactly this file (redactions applied when it was built); a bundle is
+    released once, and never for a denied or withdrawn request.
+    """
+    roles.require_role(actor, roles.CITY_CLERK)
+    export = FoiaExport.objects.select_for_update().select_related("request__requester").get(pk=export.pk)
+    request = export.request
+    if export.state != FoiaExport.State.COMPLETE:
+        raise ValidationError("Only a complete export bundle can be released.")
+    if export.released_at is not None:
+        raise ValidationError(
+            f"This bundle was already released on {calendar.local_date(export.released_at):%B %-d, %Y}."
+        )
+    if request.state in (FoiaRequest.State.DENIED, FoiaRequest.State.WITHDRAWN):
+        raise ValidationError(
+            f"{request.reference} is {request.get_state_display().lower()}: nothing is released."
+        )
+    export.released_at = timezone.now()
+    export.released_by = actor
+    stamp(export, actor=actor, reason="Export bundle released to the requester")
+    export.save()
+    if request.requester.email:
+        transaction.on_commit(lambda: notifications.email_release(export))
+    return export
+
+
+@transaction.atomic
+def foia_export_record_requester_download(*, export: FoiaExport) -> FoiaDownload:
+    """The requester downloaded a released bundle from their status page (recorded as the
+    portal's system user, naming the requester; no IP address is kept of a member of the public)."""
+    if export.state != FoiaExport.State.COMPLETE or export.released_at is None:
+        raise ValidationError("This export bundle is not released.")
+    actor = system_user()
+    download = FoiaDownload(
+        export=export, user=actor, requester=export.request.requester, downloaded_at=timezone.now()
+    )
+    stamp(download, actor=actor, reason="Released bundle downloaded by the requester")
+    download.save()
+    return download
+
+
+# --- Requests from the public form ------------------------------------------------------
+
+
+def foia_request_receive_online(*, submission: FoiaSubmission) -> FoiaRequest:
+    """Log a request sent on the public form, whose e-mail address was just confirmed.
+
+    Runs in the caller's transaction (``records.foia_public.services``). Received on the City
+    day of the confirmation (America/Chicago); the clock of §3(d) counts from the next business
+    day as for any request, so a confirmation on a Saturday or a closure day starts the count on
+    the next business day. Recorded as the portal's system user; the requester's details on file
+    are never overwritten by a web form (only empty ones are filled in).
+    """
+    actor = system_user()
+    requester = FoiaRequester.objects.filter(email__iexact=submission.email).order_by("pk").first()
+    if requester is None:
+        requester = FoiaRequester(
+            name=submission.name,
+            organisation=submission.organisation,
+            kind=submission.kind,
+            email=submission.email,
+            postal_address=submission.postal_address,
+        )
+        stamp(requester, actor=actor, reason="Requester recorded from the public request form")
+        requester.save()
+    else:
+        filled = False
+        for field in ("organisation", "postal_address"):
+            if not getattr(requester, field) and getattr(submission, field):
+                setattr(requester, field, getattr(submission, field))
+                filled = True
+        if filled:
+            stamp(requester, actor=actor, reason="Requester details completed from the public request form")
+            requester.save()
+    sites = Site.objects.filter(
+        pk__in=submission.site_ids, state__in=[Site.State.APPROVED, Site.State.RETIRED]
+    )
+    return _create_request(
+        actor=actor,
+        requester=requester,
+        received_on=calendar.today(),
+        channel=FoiaRequest.Channel.WEB_FORM,
+        description=submission.description,
+        is_commercial=submission.is_commercial,
+        sites=list(sites),
+        commenters=(),
+        date_from=submission.date_from,
+        date_to=submission.date_to,
+        search_terms="",
+        record_kinds=(),
+        assignee=None,
+        notes="",
+        requester_name_public=submission.name_public,
+        reason="FOIA request received on the public form (e-mail address confirmed)",
+    )

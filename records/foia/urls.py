@@ -5,6 +5,7 @@ from records.foia import views as foia_views
 urlpatterns = [
     path("portal/foia/", foia_views.request_list, name="foia-list"),
     path("portal/foia/new/", foia_views.request_create, name="foia-create"),
+    path("portal/foia/new/from-email/", foia_views.request_create_from_email, name="foia-create-from-email"),
     path("portal/foia/<int:pk>/", foia_views.request_detail, name="foia-detail"),
     path("portal/foia/<int:pk>/edit/", foia_views.request_edit, name="foia-edit"),
     path(
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("portal/foia/<int:pk>/export/", foia_views.export_start, name="foia-export-start"),
     path("portal/foia/exports/<int:pk>/", foia_views.export_detail, name="foia-export"),
+    path("portal/foia/exports/<int:pk>/release/", foia_views.export_release, name="foia-export-release"),
     path("portal/foia/exports/<int:pk>/download/", foia_views.export_download, name="foia-export-download"),
     path("portal/foia/letters/<int:pk>/", foia_views.letter_detail, name="foia-letter"),
     path("portal/foia/templates/", foia_views.template_list, name="foia-templates"),

@@ -23,6 +23,7 @@ from records.foia import selectors, services
 from records.foia.clock import compute_due_date
 from records.foia.digest import deadlines
 from records.foia.export import export_storage
+from records.foia.intake import read_pasted_email
 from records.foia.letters import PLACEHOLDERS, render_letter
 from records.models import (
     FoiaExport,
@@ -97,6 +98,37 @@ def request_create(request):
             )
             return redirect(foia_request)
     return render(request, "records/foia/request_form.html", {"form": form, "foia_request": None})
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def request_create_from_email(request):
+    """Read a pasted e-mail and show the "Log a request" form filled in from it, with the
+    original message kept in the form (and then with the request)."""
+    paste = foia_forms.PastedEmailForm(request.POST or None)
+    if request.method == "POST" and paste.is_valid():
+        try:
+            received = read_pasted_email(paste.cleaned_data["message"])
+        except ValidationError as exc:
+            apply_service_errors(paste, exc)
+        else:
+            form = foia_forms.FoiaRequestForm(
+                initial={
+                    "assignee": request.user,
+                    "submission_token": uuid.uuid4(),
+                    "requester_name": received.name,
+                    "requester_email": received.email,
+                    "received_on": received.received_on,
+                    "channel": FoiaRequest.Channel.EMAIL,
+                    "description": received.description,
+                    "original_email": paste.cleaned_data["message"],
+                }
+            )
+            messages.info(
+                request, "Check what was read from the e-mail, choose the scope, then log the request."
+            )
+            return render(request, "records/foia/request_form.html", {"form": form, "foia_request": None})
+    return render(request, "records/foia/request_from_email.html", {"form": paste})
 
 
 @clerk_only
@@ -443,6 +475,21 @@ def export_detail(request, pk: int):
             "downloads": export.downloads.select_related("user")[:100],
         },
     )
+
+
+@clerk_only
+@require_POST
+def export_release(request, pk: int):
+    export = get_object_or_404(FoiaExport, pk=pk)
+    try:
+        services.foia_export_release(actor=request.user, export=export)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "The bundle is released: the requester's status page offers it for download."
+        )
+    return redirect(export)
 
 
 @clerk_only

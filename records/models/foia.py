@@ -16,6 +16,8 @@ __all__ = [
     "FoiaLetterTemplate",
     "FoiaRequest",
     "FoiaRequester",
+    "FoiaStatusLink",
+    "FoiaSubmission",
     "Redaction",
 ]
 
@@ -193,6 +195,14 @@ class FoiaRequest(DetailPage, TrackedModel):
     # The form submission that logged the request: the same form sent twice (a double
     # click, a resend after a slow answer) finds this request instead of logging a copy.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # A request received by e-mail keeps the message as the Clerk pasted it (headers and text).
+    original_email = models.TextField(blank=True)
+    # The requester agreed, on the web form, to have their name shown in the public log.
+    requester_name_public = models.BooleanField(default=False)
+    # The Clerk's decision, when closing, to list the request in the public log of requests.
+    public_log = models.BooleanField(default=False)
+    public_summary = models.TextField(blank=True, help_text="What was asked for, in the Clerk's words.")
 
     objects = FoiaRequestQuerySet.as_manager()
 
@@ -384,6 +394,9 @@ class FoiaExport(DetailPage, TrackedModel):
     sha256 = models.CharField(max_length=64, blank=True)
     record_counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Released to the requester: the bundle their status page offers for download.
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = optional_actor_field()
 
     history_roles = ("City Clerk",)
 
@@ -418,6 +431,11 @@ class FoiaDownload(TrackedModel):
 
     export = models.ForeignKey(FoiaExport, on_delete=models.PROTECT, related_name="downloads")
     user = actor_field()
+    # Set when the requester downloaded the bundle from their status page (``user`` is then the
+    # portal's system user, and no IP address is kept).
+    requester = models.ForeignKey(
+        FoiaRequester, on_delete=models.PROTECT, null=True, blank=True, related_name="downloads"
+    )
     downloaded_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -428,3 +446,56 @@ class FoiaDownload(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.user} downloaded {self.export} at {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+
+class FoiaSubmission(models.Model):
+    """A request sent on the public form, waiting for its e-mail address to be confirmed.
+
+    Not a request yet, and not tracked: the request is logged (and its clock starts) on the
+    City day the address is confirmed; the submission is then deleted, and an unconfirmed one
+    is deleted once its link has expired. Only the SHA-256 of the confirmation token is kept.
+    """
+
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=FoiaRequester.Kind.choices)
+    email = models.EmailField()
+    postal_address = models.TextField(blank=True)
+    description = models.TextField()
+    is_commercial = models.BooleanField(default=False)
+    site_ids = models.JSONField(default=list, blank=True)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    name_public = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # records.foia_public.services.foia_submissions_expire: the expired ones.
+            models.Index(fields=["expires_at"], name="foiasubmission_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unconfirmed FOIA submission #{self.pk}"
+
+
+class FoiaStatusLink(models.Model):
+    """A requester's secret link to the status page of their request.
+
+    Only the SHA-256 of the token is kept (the token is in the e-mail alone); every e-mail to
+    the requester carries a new link. Not tracked: part of its request's file, destroyed with it
+    (a dependent of the foia-requests series), so a destroyed request's links answer nothing.
+    """
+
+    request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="status_links")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Status link #{self.pk} of {self.request.reference}"

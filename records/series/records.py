@@ -155,6 +155,8 @@ FOIA_REQUESTS = register(
         dependents=(
             Dependent("records.FoiaExemption", "request"),
             Dependent("records.Redaction", "request"),
+            # The requester's secret links: destroyed with the request, so they answer nothing after.
+            Dependent("records.FoiaStatusLink", "request"),
             Dependent("records.FoiaRequest_sites", "foiarequest"),
             Dependent("records.FoiaRequest_commenters", "foiarequest"),
         ),

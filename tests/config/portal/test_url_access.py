@@ -34,6 +34,16 @@ PUBLIC_URL_NAMES = {
     # Moderation: the public transparency report and its CSV.
     "transparency-report",
     "transparency-csv",
+    # FOIA: the public request form, its confirmation, the requester's status page by secret link,
+    # the re-send form and the public log of requests.
+    "foia-public-request",
+    "foia-public-sent",
+    "foia-public-confirm",
+    "foia-public-status",
+    "foia-public-bundle",
+    "foia-public-resend",
+    "foia-public-resend-sent",
+    "foia-public-log",
 }
 # Namespaces with their own authentication (token API) or their own login (admin).
 OWN_AUTH_NAMESPACES = {"api", "admin"}

@@ -207,7 +207,9 @@ def test_a_mail_failure_does_not_undo_the_recorded_letter(clerk_user, monkeypatc
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail server gone")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    from records.foia import notifications
+
+    monkeypatch.setattr(notifications.EmailMultiAlternatives, "send", refuse)
     request = _create(clerk_user)
     services.foia_request_acknowledge(actor=clerk_user, request=request, subject="Received", body="Thanks.")
     request.refresh_from_db()
