@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from config.portal import roles
-from config.portal.portal_apps import DOMAIN_APPS, home_panels
+from config.portal.portal_apps import DOMAIN_APPS, home_panels, search_sections
 
 
 @login_not_required
@@ -20,6 +20,32 @@ def public_home(request):
 @require_GET
 def staff_home(request):
     return render(request, "portal/home.html", {"panels": home_panels(request)})
+
+
+SEARCH_QUERY_MAX = 200
+
+
+@roles.role_required()
+@require_GET
+def search(request):
+    """The header's search: items, commenters, sites, and for the Clerk FOIA requests and holds,
+    each section from the app that owns it and only what the user's roles may see."""
+    query = request.GET.get("q", "").strip()
+    error = ""
+    if len(query) > SEARCH_QUERY_MAX:
+        error = f"The search is {len(query)} characters long; at most {SEARCH_QUERY_MAX} are searched."
+        query = ""
+    sections = search_sections(request.user, query) if query else []
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "query": query,
+            "error": error,
+            "sections": sections,
+            "found": any(section.results for section in sections),
+        },
+    )
 
 
 def _tracked_model(app_label: str, model_name: str):
