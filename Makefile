@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check-deploy worker worker-capture beat bench clean
+.PHONY: install run test lint check-deploy worker worker-capture beat bench clean screenshots
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -51,3 +51,11 @@ beat: install
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
+
+# PNGs of each role's daily screens at 1366px and 375px wide, in var/screenshots/ (not committed):
+# the browser test of the staff screens, run against demo-sized data with Chromium.
+screenshots: install
+	rm -rf var/screenshots
+	SCREENSHOT_DIR=var/screenshots REQUIRE_SERVICES=1 $(BIN)/pytest -q -p no:cacheprovider \
+		tests/e2e/test_staff_screens.py::test_each_role_screens_fit_laptop_and_phone_and_pass_axe
+	@ls var/screenshots
