@@ -125,14 +125,17 @@ def _preview(foia_request: FoiaRequest, sample_size: int = 5) -> list[dict]:
     for spec in selectors.requested_series(foia_request):
         rows = spec.selected(scope).order_by("pk").values_list(*spec.value_fields)[:sample_size]
         samples = spec.build(list(rows))
+        shown = spec.sample_columns or spec.columns[:4]
+        positions = [spec.columns.index(column) for column in shown]
         preview.append(
             {
                 "spec": spec,
                 "count": spec.count(scope),
-                "columns": spec.sample_columns or spec.columns[:4],
+                "columns": [spec.column_labels[column] for column in shown],
                 "rows": [
-                    (record.id, [record.values[c] for c in (spec.sample_columns or spec.columns[:4])])
+                    (record.id, [readable[i] for i in positions])
                     for record in samples
+                    for readable in [spec.readable_row([record.values[c] for c in spec.columns])]
                 ],
             }
         )
