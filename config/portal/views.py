@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
 from config.portal import roles
@@ -60,6 +66,25 @@ def _tracked_model(app_label: str, model_name: str):
     return model
 
 
+def _readable_change(model, field_name: str, old, new) -> tuple[str, object, object]:
+    """A changed field as a clerk reads it: its verbose name, codes by their labels, instants in City time."""
+    try:
+        model_field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return field_name, old, new
+
+    def readable(value):
+        if value is None or value == "":
+            return value
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, datetime):
+            return date_format(timezone.localtime(value), "N j, Y, g:i:s a T")
+        return value
+
+    return capfirst(model_field.verbose_name), readable(old), readable(new)
+
+
 @roles.role_required()
 @require_GET
 def record_history(request, app_label: str, model_name: str, pk: int):
@@ -85,7 +110,7 @@ def record_history(request, app_label: str, model_name: str, pk: int):
         changes = []
         if previous is not None:
             delta = entry.diff_against(previous)
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
+            changes = [_readable_change(model, c.field, c.old, c.new) for c in delta.changes]
         rows.append({"entry": entry, "changes": changes})
         previous = entry
     rows.reverse()

@@ -42,7 +42,7 @@ def _screens_data():
         CommentFactory(
             site=site,
             author=commenters[n % 3],
-            text="A very long comment with a URL https://example.org/" + "a" * 120 + f" number {n}",
+            text="A pothole, and a very long URL https://example.org/" + "a" * 120 + f" number {n}",
         )
         for n in range(4)
     ]
