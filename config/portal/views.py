@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
