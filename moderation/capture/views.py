@@ -196,7 +196,13 @@ def comment_answered(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def capture_upload(request):
     """TST uploads an export file; it is imported at once, whole or not at all."""
-    form = CaptureUploadForm(request.POST or None, request.FILES or None)
+    # The site and format of the last import stay chosen: the next file is usually the same site's.
+    last = request.session.get("last_import") or {}
+    form = CaptureUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"site": last.get("site"), "format": last.get("format")},
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -214,10 +220,24 @@ def capture_upload(request):
             apply_service_errors(form, exc, fieldless_to="file")
         else:
             linked = f", {result.linked} linked to their parent" if result.linked else ""
+            site = form.cleaned_data["site"]
+            request.session["last_import"] = {
+                "site": site.pk,
+                "format": form.cleaned_data["format"],
+                "file": upload.name[:200],
+                "summary": f"{result}{linked}",
+                "needs_review": result.created + result.updated,
+            }
             messages.success(request, f"{upload.name}: {result}{linked}.")
             return redirect("moderation:capture-upload")
+    last_site = Site.objects.select_related("platform").filter(pk=last.get("site")).first() if last else None
     return render(
         request,
         "moderation/upload.html",
-        {"form": form, "max_bytes": settings.CAPTURE_UPLOAD_MAX_BYTES},
+        {
+            "form": form,
+            "max_bytes": settings.CAPTURE_UPLOAD_MAX_BYTES,
+            "last_import": last if last_site else None,
+            "last_site": last_site,
+        },
     )
