@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -240,4 +241,19 @@ def capture_upload(request):
             "last_import": last if last_site else None,
             "last_site": last_site,
         },
+    )
+
+
+@roles.role_required()
+@require_GET
+def commenter_search(request):
+    """The commenter picker's source: at most ``COMMENTER_MATCHES_MAX`` commenters matching ``q``
+    (two characters at least), each with the label that tells them apart (every staff role sees
+    commenters on the search page)."""
+    query = request.GET.get("q", "")[:200]
+    if len(query.strip()) < 2:
+        return JsonResponse({"results": [], "detail": "Type at least two characters."})
+    matches = selectors.commenters_matching(query, limit=selectors.COMMENTER_MATCHES_MAX)
+    return JsonResponse(
+        {"results": [{"value": str(c.pk), "label": selectors.commenter_label(c)} for c in matches]}
     )

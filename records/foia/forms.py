@@ -7,10 +7,9 @@ from django.contrib.auth import get_user_model
 
 from config.portal import roles
 from config.portal.forms import PortalForm
-from moderation.models import Commenter
+from moderation.capture.forms import CommenterPickerField, SitePickerField
 from records.models import FoiaRequest, FoiaRequester, Redaction
 from records.series import REGISTRY
-from sites_registry.models import Site
 
 
 def _date_input():
@@ -50,14 +49,11 @@ class FoiaRequestForm(PortalForm):
         choices=REGISTRY.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    sites = forms.ModelMultipleChoiceField(
-        label="Sites", queryset=Site.objects.select_related("platform"), required=False
-    )
-    commenters = forms.ModelMultipleChoiceField(
+    sites = SitePickerField(label="Sites", required=False)
+    commenters = CommenterPickerField(
         label="Commenters",
-        queryset=Commenter.objects.order_by("display_name"),
         required=False,
-        help_text="Only records by these commenters (captured items).",
+        help_text="Only records by these commenters (captured items): type a name, handle or id.",
     )
     date_from = forms.DateField(label="From (posted on or after)", required=False, widget=_date_input())
     date_to = forms.DateField(label="To (posted on or before)", required=False, widget=_date_input())
