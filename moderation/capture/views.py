@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.portal import roles
 from config.portal.forms import apply_service_errors
+from config.portal.inplace import Undo, in_place_response
 from moderation.capture import selectors
 from moderation.capture.forms import CaptureUploadForm, CommentSearchForm
 from moderation.capture.importers import CaptureError
@@ -24,6 +25,7 @@ from moderation.capture.services import (
     captures_import_file,
     comment_mark_answered,
     comment_mark_reviewed,
+    comment_unmark_reviewed,
     comments_mark_reviewed,
 )
 from moderation.params import is_plain_number
@@ -140,6 +142,7 @@ def review_queue(request):
             "sites": selectors.capture_site_choices(),
             "next_after": rows[-1].pk if has_more and rows else None,
             "after": after if is_plain_number(after) else "",
+            "can_remove": roles.has_role(request.user, roles.TECHNICAL_SERVICES),
         },
     )
 
@@ -156,6 +159,22 @@ def _back(request, fallback: str) -> str:
 def comment_review(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
     comment_mark_reviewed(actor=request.user, comment=comment)
+    if request.htmx:
+        # In place: the row stays where it was, with an undo; the message says it in the status region.
+        queue_url = _back(request, reverse("moderation:queue"))
+        undo = Undo(
+            url=reverse("moderation:comment-review-undo", args=[pk]),
+            label="Undo",
+            target=f"#item-{pk}",
+            fields=(("next", queue_url),),
+        )
+        return in_place_response(
+            request,
+            "moderation/_queue_row_reviewed.html",
+            {"comment": comment, "queue_url": queue_url},
+            message=f"Marked reviewed: {comment.get_kind_display()} {comment.platform_item_id}.",
+            undo=undo,
+        )
     if request.POST.get("then") == "next":
         following = selectors.next_in_queue(pk)
         if following is not None:
@@ -168,10 +187,40 @@ def comment_review(request, pk: int):
 
 @roles.role_required(roles.TECHNICAL_SERVICES)
 @require_POST
+def comment_review_undo(request, pk: int):
+    """Puts a reviewed item back in the queue (the undo of "Mark reviewed")."""
+    comment = get_object_or_404(Comment.objects.select_related("site__platform", "author", "parent"), pk=pk)
+    comment = comment_unmark_reviewed(actor=request.user, comment=comment)
+    message = f"Back in the queue: {comment.get_kind_display()} {comment.platform_item_id}."
+    if request.htmx:
+        comment = Comment.objects.select_related("site__platform", "author", "parent").get(pk=pk)
+        row = {
+            "comment": comment,
+            "hints": screening_hints(comment.text, private=comment.private_hints),
+            "city_replied": pk in selectors.city_replied_to([pk]),
+        }
+        context = {
+            "row": row,
+            "view": "new",
+            "in_place": True,
+            "queue_url": _back(request, reverse("moderation:queue")),
+            "can_remove": True,
+        }
+        return in_place_response(request, "moderation/_queue_row.html", context, message=message)
+    messages.success(request, message)
+    return redirect(_back(request, comment.get_absolute_url()))
+
+
+@roles.role_required(roles.TECHNICAL_SERVICES)
+@require_POST
 def queue_review_all(request):
     ids = [int(value) for value in request.POST.getlist("comment") if is_plain_number(value)][
         :QUEUE_PAGE_SIZE
     ]
+    if ids and request.POST.get("confirmed") != "yes":
+        # A bulk action is confirmed first: in the page by portal/actions.js, else on a page of its own.
+        next_url = _back(request, reverse("moderation:queue"))
+        return render(request, "moderation/queue_confirm.html", {"ids": ids, "next": next_url})
     if not ids:
         messages.error(request, "Nothing was selected.")
     else:

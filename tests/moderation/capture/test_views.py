@@ -179,7 +179,9 @@ def test_queue_lists_new_items_with_hints_and_marks_reviewed(
     assert items[0].reviewed_by == tst_user and items[0].reviewed_at is not None
     assert items[0].history.first().history_change_reason == "Reviewed in the monitoring queue"
 
-    client.post(reverse("moderation:queue-review-all"), {"comment": [c.pk for c in items[1:]]})
+    client.post(
+        reverse("moderation:queue-review-all"), {"comment": [c.pk for c in items[1:]], "confirmed": "yes"}
+    )
     assert not Comment.objects.needs_review().exists()
 
 
