@@ -179,18 +179,28 @@ class RedactionDecisionForm(PortalForm):
 
 class RedactionAddForm(PortalForm):
     record_kind = forms.ChoiceField(label="Kind of record", choices=REGISTRY.choices)
-    record_id = forms.IntegerField(
-        label="Record number", min_value=1, help_text="The # column of the request page's preview."
-    )
-    field = forms.CharField(
-        label="Field",
-        max_length=100,
-        initial="text",
-        help_text="A column of the export, e.g. text or author_name; withheld wherever it occurs.",
+    field = forms.ChoiceField(
+        label="Field", help_text="The text is withheld wherever it occurs in the bundle."
     )
     text = forms.CharField(label="Text to withhold", widget=forms.Textarea(attrs={"rows": 2}))
+    record_id = forms.IntegerField(
+        label="Record number",
+        min_value=1,
+        required=False,
+        help_text="Leave empty: the first record holding the text is named in the redaction log.",
+    )
     exemption = forms.ChoiceField(label="Exemption", choices=Redaction.Exemption.choices)
     note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every column of every series, by the label a clerk reads (the service checks the kind has it).
+        labels: dict[str, str] = {}
+        for spec in REGISTRY.values():
+            for column, label in spec.export_columns:
+                labels.setdefault(column, label)
+        self.fields["field"].choices = sorted(labels.items(), key=lambda pair: (pair[0] != "text", pair[1]))
+        self.fields["field"].initial = "text"
 
 
 class LetterTemplateForm(PortalForm):

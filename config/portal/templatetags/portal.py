@@ -45,3 +45,11 @@ def kept(context, slot: str, pk, name: str) -> str:
     if request is None:
         return ""
     return kept_input(request, f"{slot}-{pk}").get(name, "")
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels|get_item:key }}``: a dictionary's value for a key a template holds in a variable."""
+    if not hasattr(mapping, "get"):
+        return None
+    return mapping.get(key)
