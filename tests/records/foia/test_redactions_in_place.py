@@ -93,3 +93,14 @@ def test_add_a_redaction_without_a_record_number(client_as, clerk_user, suggeste
     assert response.status_code == 302
     added = request.redactions.get(text="Court Street")
     assert added.record_id == comment_id and added.state == Redaction.State.ACCEPTED
+
+
+def test_export_page_says_one_state_and_no_shell_command(
+    client_as, clerk_user, suggested, django_capture_on_commit_callbacks
+):
+    request, _redaction = suggested
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.foia_export_start(actor=clerk_user, request=request)  # the task runs eagerly
+    body = client_as(clerk_user).get(reverse("records:foia-export", args=[export.pk])).content.decode()
+    assert "Complete:" in body and "Being built" not in body and "being built" not in body
+    assert "manage.py" not in body and "verify_bundle" not in body
