@@ -157,3 +157,33 @@ def test_menus_open_without_javascript_and_the_phone_menu_folds(live_server, chr
         page.goto(live_server.url + reverse("portal:home"))
         page.locator(".portal-nav--wide summary", has_text="Records").click()
         assert page.locator(".portal-nav--wide").get_by_role("link", name="FOIA requests").is_visible()
+
+
+def test_checklist_row_confirmed_in_place_keeps_the_focus_and_axe_clean(live_server, chromium):
+    from sites_registry.models import ComplianceItem, Site
+
+    tst = make_user(roles.TECHNICAL_SERVICES, username="tst-inplace")
+    site = SiteFactory(state=Site.State.REQUESTED, checklist="open")
+    item = site.compliance_items.order_by("pk").first()
+    url = reverse("sites_registry:site-detail", args=[site.pk])
+    with browser_page(chromium) as page:
+        sign_in(page, live_server.url, tst.username, TEST_PASSWORD)
+        for width, height in WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(live_server.url + url)
+            assert page.evaluate(
+                "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            ), f"site page overflows at {width}px"
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(live_server.url + url)
+        page.evaluate("() => { window.notReloaded = true; }")
+        page.locator(f"#id_item{item.pk}-confirm-where_shown").fill("https://example.org/about")
+        page.locator(f"#item-{item.pk}").get_by_role("button", name="Confirm").click()
+        page.locator("#portal-messages").get_by_text("Checklist updated").wait_for()
+        assert page.evaluate("() => window.notReloaded === true")  # no full reload
+        assert page.evaluate("() => document.activeElement.id") == f"item-{item.pk}-status"
+        assert page.locator(f"#item-{item.pk}-status").text_content() == "Confirmed"
+        problems = serious_accessibility_violations(page)
+        assert not problems, "\n".join(problems)
+    item.refresh_from_db()
+    assert item.status == ComplianceItem.Status.CONFIRMED
