@@ -1,12 +1,11 @@
 """How the domain apps plug into the shared layout without editing it.
 
-Each domain app may have a ``nav`` module with ``items(user) -> list[NavItem]`` (its
-entries in the staff navigation, each in one of the ``NAV_GROUPS``) and optionally
-``public_links() -> list[NavItem]`` (its public pages, linked from every page's footer), a ``home``
-module with
-``panels(request) -> list[Panel]`` (its sections of the staff home page) and a ``search``
-module with ``sections(user, query) -> list[SearchSection]`` (what the header's search finds
-among its records, only those the user's roles may see).
+Each domain app may have a ``nav`` module with ``items(user) -> list[NavItem]`` (its entries in
+the staff navigation, each in one of the ``NAV_GROUPS``) and optionally ``public_links() ->
+list[NavItem]`` (its public pages, linked from every page's footer); a ``home`` module with
+``panels(request) -> list[Panel]`` (its sections of the staff home page); and a ``search`` module
+with ``sections(user, query) -> list[SearchSection]`` (what the header's search finds among its
+records, only those the user's roles may see).
 """
 
 from __future__ import annotations
