@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # DEBUG alone, refused by a system check in production). Set MFA_EXEMPT_USERNAMES= to try enrolment.
 DEMO_USERS := comms,tst,clerk,admin
 
-.PHONY: install run test lint check-deploy worker worker-capture beat bench-public clean
+.PHONY: install run test lint check-deploy worker worker-capture beat bench-public clean screenshots
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -60,3 +60,11 @@ bench-public: install
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
+
+# PNGs of each role's daily screens at 1366px and 375px wide, in var/screenshots/ (not committed):
+# the browser test of the staff screens, run against demo-sized data with Chromium.
+screenshots: install
+	rm -rf var/screenshots
+	SCREENSHOT_DIR=var/screenshots REQUIRE_SERVICES=1 $(BIN)/pytest -q -p no:cacheprovider \
+		tests/e2e/test_staff_screens.py::test_each_role_screens_fit_laptop_and_phone_and_pass_axe
+	@ls var/screenshots

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # @login_not_required (the public pages, the login page, the token API).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the in-place actions answer a fragment to htmx and redirect a plain post.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: answers a locked-out sign-in with the lockout page.
@@ -103,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.portal.context_processors.portal",
             ],
+            # The one way of showing people and City-time dates, in every template without a load.
+            "builtins": ["config.portal.templatetags.portal"],
         },
     },
 ]
@@ -251,6 +255,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # USWDS, installed from npm by `make install` and served by WhiteNoise: no CDN.
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
+    # htmx (in-place actions) and tom-select (searchable pickers), from npm the same way.
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
 ]
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(VAR_DIR / "exports")))
 STORAGES = {

@@ -8,6 +8,7 @@ from moderation.capture import api as capture_api
 portal_patterns = (
     [
         path("", views.staff_home, name="home"),
+        path("search/", views.search, name="search"),
         path("history/<str:app_label>/<str:model_name>/<int:pk>/", views.record_history, name="history"),
     ],
     "portal",

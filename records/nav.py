@@ -1,17 +1,17 @@
 from django.urls import reverse
 
 from config.portal import roles
-from config.portal.portal_apps import NavItem
+from config.portal.portal_apps import RECORDS, NavItem
 
 
 def items(user) -> list[NavItem]:
     if not roles.has_role(user, roles.CITY_CLERK):
         return []
     return [
-        NavItem("FOIA requests", reverse("records:foia-list")),
-        NavItem("Retention", reverse("records:retention-dashboard")),
-        NavItem("Legal holds", reverse("records:hold-list")),
-        NavItem("Disposal certificates", reverse("records:certificate-list")),
+        NavItem("FOIA requests", reverse("records:foia-list"), RECORDS),
+        NavItem("Retention", reverse("records:retention-dashboard"), RECORDS),
+        NavItem("Legal holds", reverse("records:hold-list"), RECORDS),
+        NavItem("Disposal certificates", reverse("records:certificate-list"), RECORDS),
     ]
 
 

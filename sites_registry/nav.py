@@ -3,17 +3,17 @@ from __future__ import annotations
 from django.urls import reverse
 
 from config.portal import roles
-from config.portal.portal_apps import NavItem
+from config.portal.portal_apps import SITES, NavItem
 from sites_registry.models import PolicyDocument
 
 
 def items(user) -> list[NavItem]:
     entries = []
     if roles.has_role(user):
-        entries.append(NavItem("Sites", reverse("sites_registry:site-list")))
+        entries.append(NavItem("Sites", reverse("sites_registry:site-list"), SITES))
     if roles.has_role(user, roles.COMMUNICATIONS_OFFICE):
-        entries.append(NavItem("Site queue", reverse("sites_registry:site-queue")))
-        entries.append(NavItem("Policies", reverse("sites_registry:policy-manage")))
+        entries.append(NavItem("Site queue", reverse("sites_registry:site-queue"), SITES))
+        entries.append(NavItem("Policies", reverse("sites_registry:policy-manage"), SITES))
     return entries
 
 

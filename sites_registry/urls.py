@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/sites/<int:pk>/", views.site_detail, name="site-detail"),
     path("portal/sites/<int:pk>/edit/", views.site_edit, name="site-edit"),
     path("portal/sites/<int:pk>/decide/<slug:action>/", views.site_decide, name="site-decide"),
+    path("portal/sites/<int:pk>/checklist/", views.checklist_save, name="checklist-save"),
     path(
         "portal/sites/<int:pk>/checklist/<int:item_pk>/<slug:operation>/",
         views.checklist_item,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.portal import roles
 from config.portal.forms import apply_service_errors
+from config.portal.inplace import in_place_response
 from config.portal.public_cache import DIRECTORY, POLICIES, cached_data, public_page
 from sites_registry import selectors, services
 from sites_registry.forms import (
@@ -124,23 +126,18 @@ def site_edit(request, pk: int):
     return render(request, "sites_registry/site_edit.html", {"form": form, "site": site}, status=status)
 
 
-def _detail_context(request, site: Site, *, bound_decision=None, bound_item=None, checklist_error=None):
+def _detail_context(request, site: Site, *, bound_decision=None, bound_items=None, checklist_error=None):
+    """``bound_items``: {(item pk, operation): bound form} of the checklist posted and refused."""
     can_decide = roles.has_role(request.user, *COMMS)
     can_keep = roles.has_role(request.user, roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+    bound_items = bound_items or {}
     items = []
     checklist_open = site.state not in (Site.State.REJECTED, Site.State.RETIRED)
     for item in site.compliance_items.all().select_related("checked_by"):
-        forms = {}
-        if can_keep and checklist_open:
-            forms["confirm"] = ConfirmItemForm(prefix=f"item{item.pk}-confirm")
-            if not item.is_mandatory:
-                forms["not-possible"] = ItemReasonForm(prefix=f"item{item.pk}-not-possible")
-            if item.status != ComplianceItem.Status.OPEN:
-                forms["reopen"] = ItemReasonForm(prefix=f"item{item.pk}-reopen")
-        bound = bool(bound_item and bound_item[0] == item.pk)
-        if bound and forms:
-            forms[bound_item[1]] = bound_item[2]
-        items.append({"item": item, "forms": forms, "bound": bound})
+        items.append(_checklist_row(item, can_keep=can_keep and checklist_open, bound_items=bound_items))
+    fields_with_errors = [
+        form[name] for form in bound_items.values() for name in form.errors if name in form.fields
+    ]
     decisions = []
     if can_decide:
         for action in services.allowed_actions(site):
@@ -164,7 +161,9 @@ def _detail_context(request, site: Site, *, bound_decision=None, bound_item=None
         "can_decide": can_decide,
         "can_keep": can_keep,
         "can_edit": can_keep and checklist_open,
+        "checklist_editable": checklist_open,
         "checklist_error": checklist_error,
+        "checklist_fields_with_errors": fields_with_errors,
         "open_mandatory": selectors.open_mandatory_items(site),
     }
 
@@ -204,6 +203,70 @@ def site_decide(request, pk: int, action: str):
     return render(request, "sites_registry/site_detail.html", context, status=400)
 
 
+def _checklist_row(item: ComplianceItem, *, can_keep: bool, bound_items: dict) -> dict:
+    forms = {}
+    if can_keep:
+        forms["confirm"] = ConfirmItemForm(prefix=f"item{item.pk}-confirm")
+        forms["confirm"].fields["where_shown"].label = f"Where the site shows it: {item.get_kind_display()}"
+        if not item.is_mandatory:
+            forms["not-possible"] = ItemReasonForm(prefix=f"item{item.pk}-not-possible")
+        if item.status != ComplianceItem.Status.OPEN:
+            forms["reopen"] = ItemReasonForm(prefix=f"item{item.pk}-reopen")
+    bound = False
+    for (pk, operation), form in bound_items.items():
+        if pk == item.pk and can_keep:
+            forms[operation] = form
+            bound = bound or operation != "confirm"
+    return {"item": item, "forms": forms, "bound": bound}
+
+
+@roles.role_required(roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+@require_POST
+def checklist_save(request, pk: int):
+    """The whole checklist in one post: every row whose "where shown" was filled in or changed
+    is confirmed with it, all or none (one transaction); a row left as it was is not touched."""
+    site = get_object_or_404(Site.objects.select_related("platform"), pk=pk)
+    if site.state in (Site.State.REJECTED, Site.State.RETIRED):
+        raise PermissionDenied(f"A {site.get_state_display().lower()} site's checklist is kept as it was.")
+    items = list(site.compliance_items.all())
+    bound, changed = {}, []
+    for item in items:
+        form = ConfirmItemForm(request.POST, prefix=f"item{item.pk}-confirm")
+        form.fields["where_shown"].label = f"Where the site shows it: {item.get_kind_display()}"
+        posted = request.POST.get(form.add_prefix("where_shown"), "").strip()
+        if not posted or (item.status == ComplianceItem.Status.CONFIRMED and posted == item.where_shown):
+            continue
+        if form.is_valid():
+            changed.append((item, form))
+        else:
+            bound[(item.pk, "confirm")] = form
+    if not bound:
+        try:
+            with transaction.atomic():
+                for item, form in changed:
+                    services.compliance_item_confirm(
+                        actor=request.user, item=item, where_shown=form.cleaned_data["where_shown"]
+                    )
+        except services.InvalidTransition as error:
+            raise PermissionDenied(" ".join(error.messages)) from None
+        except ValidationError as error:
+            return _checklist_refused(request, site, bound, error)
+        else:
+            if changed:
+                names = ", ".join(item.get_kind_display() for item, _form in changed)
+                messages.success(request, f"Checklist saved: {len(changed)} confirmed ({names}).")
+            else:
+                messages.info(request, "Nothing to save: no row was filled in or changed.")
+            return redirect(reverse("sites_registry:site-detail", args=[pk]) + "#checklist-heading")
+    return _checklist_refused(request, site, bound, None)
+
+
+def _checklist_refused(request, site, bound, error):
+    errors = list(error.messages) if error is not None else None
+    context = _detail_context(request, site, bound_items=bound, checklist_error=errors)
+    return render(request, "sites_registry/site_detail.html", context, status=400)
+
+
 @roles.role_required(roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
 @require_POST
 def checklist_item(request, pk: int, item_pk: int, operation: str):
@@ -231,10 +294,28 @@ def checklist_item(request, pk: int, item_pk: int, operation: str):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Checklist updated: {item.get_kind_display()}.")
+            message = f"Checklist updated: {item.get_kind_display()}."
+            if request.htmx:
+                item.refresh_from_db()
+                return _checklist_row_response(request, item, {}, message=message)
+            messages.success(request, message)
             return redirect(reverse("sites_registry:site-detail", args=[pk]) + f"#item-{item.pk}")
-    context = _detail_context(request, item.site, bound_item=(item.pk, operation, form))
+    if request.htmx:
+        return _checklist_row_response(request, item, {(item.pk, operation): form})
+    context = _detail_context(request, item.site, bound_items={(item.pk, operation): form})
     return render(request, "sites_registry/site_detail.html", context, status=400)
+
+
+def _checklist_row_response(request, item, bound_items, *, message: str = ""):
+    """The row again, for htmx to swap in place, with the message in the page's status region."""
+    can_keep = roles.has_role(request.user, roles.TECHNICAL_SERVICES, roles.COMMUNICATIONS_OFFICE)
+    context = {
+        "row": _checklist_row(item, can_keep=can_keep, bound_items=bound_items),
+        "site": item.site,
+        "can_keep": can_keep,
+        "in_place": True,
+    }
+    return in_place_response(request, "sites_registry/_checklist_row.html", context, message=message)
 
 
 @roles.role_required(*COMMS)

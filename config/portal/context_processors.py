@@ -1,8 +1,22 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from config.portal import roles
-from config.portal.portal_apps import nav_items, public_links
+from config.portal.portal_apps import nav_groups, public_links
+
+
+def _official_domain() -> str:
+    """The City's own domain (``citykankakee-il.gov``) for the official-site banner."""
+    host = urlsplit(settings.CITY_WEBSITE_URL).hostname or ""
+    return host.removeprefix("www.")
+
+
+def _search_scope(user) -> str:
+    if user is not None and roles.has_role(user, roles.CITY_CLERK):
+        return "items, commenters, sites, FOIA requests and holds"
+    return "items, commenters and sites"
 
 
 def portal(request):
@@ -11,12 +25,16 @@ def portal(request):
         # Signed in with the password only: no staff navigation until the second factor.
         user = None
     return {
+        "CITY_DOMAIN": _official_domain(),
         "CITY_NAME": settings.CITY_NAME,
         "CITY_WEBSITE_URL": settings.CITY_WEBSITE_URL,
         "portal_roles": SimpleLazyObject(lambda: sorted(roles.user_roles(user)) if user else []),
         "is_staff_member": SimpleLazyObject(lambda: bool(user) and roles.has_role(user)),
         "public_footer_links": SimpleLazyObject(public_links),
-        "staff_nav": SimpleLazyObject(lambda: nav_items(user) if user and roles.has_role(user) else []),
+        "search_scope": SimpleLazyObject(lambda: _search_scope(user)),
+        "staff_nav": SimpleLazyObject(
+            lambda: nav_groups(user, request.path) if user and roles.has_role(user) else []
+        ),
     }
 
 

@@ -129,3 +129,64 @@ def submit(request, form: forms.Form, save, *, success, then=None):
         return None
     messages.success(request, success(saved) if callable(success) else success)
     return redirect(saved if then is None else then)
+
+
+class PickerSelectMultiple(forms.SelectMultiple):
+    """A plain ``<select multiple>`` that ``static/portal/pickers.js`` turns into a searchable
+    picker (tom-select) when JavaScript runs; without it, the select works as it is.
+
+    With ``source`` (the URL of a JSON search, ``?q=`` -> ``{"results": [{"value", "label"}]}``)
+    the select lists only the chosen options and the picker asks the source as the clerk types,
+    so a page never lists every commenter. Without JavaScript such a picker shows a text box
+    beside it (``<name>__add``) taking more by id, one per line (``PickerFallbackMixin``).
+    """
+
+    fallback_template = "portal/widgets/picker_fallback.html"
+
+    def __init__(self, attrs=None, *, source: str = "", fallback_label: str = ""):
+        super().__init__(attrs)
+        self.source = source
+        self.fallback_label = fallback_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["attrs"]["data-picker"] = "remote" if self.source else "local"
+        if self.source:
+            widget["attrs"]["data-picker-source"] = str(self.source)
+        widget["source"] = str(self.source)
+        widget["fallback_name"] = f"{name}__add"
+        widget["fallback_label"] = self.fallback_label
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        select = super()._render(template_name, context, renderer)
+        if not self.source:
+            return select
+        return mark_safe(select + render_to_string(self.fallback_template, context))
+
+    def optgroups(self, name, value, attrs=None):
+        if self.source and hasattr(self.choices, "queryset"):
+            # Only the chosen options: the rest come from the source as the clerk types.
+            field = self.choices.field
+            chosen = [v for v in (str(v) for v in value) if v.isdigit()]
+            saved = self.choices
+            self.choices = [(obj.pk, field.label_from_instance(obj)) for obj in field.picker_chosen(chosen)]
+            try:
+                return super().optgroups(name, value, attrs)
+            finally:
+                self.choices = saved
+        return super().optgroups(name, value, attrs)
+
+    def value_from_datadict(self, data, files, name):
+        chosen = list(super().value_from_datadict(data, files, name) or [])
+        if self.source:
+            typed = data.get(f"{name}__add", "")
+            chosen += [f"typed:{line.strip()}" for line in str(typed).splitlines() if line.strip()]
+        return chosen
+
+    def value_omitted_from_data(self, data, files, name):
+        return super().value_omitted_from_data(data, files, name) and f"{name}__add" not in data

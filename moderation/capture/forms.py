@@ -3,11 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 
-from config.portal.forms import PortalForm
+from config.portal.forms import PickerSelectMultiple, PortalForm
 from moderation.capture.importers import FORMATS
-from moderation.capture.models import Comment
-from moderation.capture.selectors import CommentFilters, capture_site_choices
+from moderation.capture.models import Comment, Commenter
+from moderation.capture.selectors import (
+    CommentFilters,
+    capture_site_choices,
+    commenter_label,
+    commenters_by_ids,
+)
 from sites_registry.models import Platform, Site
 
 
@@ -103,3 +109,48 @@ class CaptureUploadForm(PortalForm):
                     "format", f"This format is for {slug} sites; {site} is on {site.platform.name}."
                 )
         return data
+
+
+class CommenterPickerField(forms.ModelMultipleChoiceField):
+    """Commenters chosen with the searchable picker: each shown with platform, name, handle or id,
+    first seen and item count (two "Resident 1"s are told apart); the picker searches
+    ``moderation:commenter-search`` as the clerk types. Without JavaScript, more are added by their
+    platform id, one per line; an id no commenter has is refused by name."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Commenter.objects.all())
+        kwargs.setdefault(
+            "widget",
+            PickerSelectMultiple(
+                source=reverse_lazy("moderation:commenter-search"),
+                fallback_label="Add commenters by their platform id (one per line)",
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return commenter_label(obj)
+
+    def picker_chosen(self, pks):
+        return commenters_by_ids(pks)
+
+    def clean(self, value):
+        value = list(value or [])
+        typed = [str(v).removeprefix("typed:") for v in value if str(v).startswith("typed:")]
+        chosen = [v for v in value if not str(v).startswith("typed:")]
+        if typed:
+            found = list(Commenter.objects.filter(platform_user_id__in=typed))
+            missing = sorted(set(typed) - {c.platform_user_id for c in found})
+            if missing:
+                raise forms.ValidationError(f"No commenter has the id(s): {', '.join(missing)}.")
+            chosen += [str(c.pk) for c in found]
+        return super().clean(chosen)
+
+
+class SitePickerField(forms.ModelMultipleChoiceField):
+    """Sites chosen with the searchable picker (every site is listed: they are few)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Site.objects.select_related("platform").order_by("account_name"))
+        kwargs.setdefault("widget", PickerSelectMultiple())
+        super().__init__(**kwargs)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from config.portal.private_info import KINDS as PRIVATE_KINDS
@@ -190,3 +190,56 @@ def screening_hints(text: str, *, private: list[dict] | None = None) -> list[Hin
                 seen.add(word)
                 hints.append(Hint("word", "Listed word", match.group(0)))
     return hints
+
+
+# -- commenters, as the pickers and the header's search show them ------------------------------
+COMMENTER_MATCHES_MAX = 20
+
+
+def commenter_label(commenter: Commenter) -> str:
+    """One line that tells two commenters of the same name apart: platform, name, handle or
+    platform id, and when first seen with how many items (when the queryset annotated them)."""
+    name = commenter.display_name or "(no name given)"
+    handle = _profile_handle(commenter.profile_url)
+    ident = f"@{handle}" if handle else f"id {commenter.platform_user_id}"
+    parts = [f"{commenter.platform.name}: {name} ({ident})"]
+    first_seen = getattr(commenter, "first_seen", None)
+    if first_seen is not None:
+        from django.utils.formats import date_format
+
+        parts.append(f"first seen {date_format(timezone.localtime(first_seen), 'N j, Y')}")
+    count = getattr(commenter, "item_count", None)
+    if count is not None:
+        parts.append(f"{count} item{'' if count == 1 else 's'}")
+    return " · ".join(parts)
+
+
+def _profile_handle(profile_url: str) -> str:
+    """The account name at the end of a profile URL (``https://x.com/jdoe`` -> ``jdoe``), if any."""
+    path = profile_url.split("?", 1)[0].rstrip("/")
+    if not path or "/" not in path.split("://", 1)[-1]:
+        return ""
+    last = path.rsplit("/", 1)[-1].lstrip("@")
+    return last if re.fullmatch(r"[\w.\-]{1,100}", last) and not last.isdigit() else ""
+
+
+def commenters_with_details():
+    return Commenter.objects.select_related("platform").annotate(
+        first_seen=Min("comments__posted_at"), item_count=Count("comments")
+    )
+
+
+def commenters_matching(query: str, *, limit: int = COMMENTER_MATCHES_MAX) -> list[Commenter]:
+    """At most ``limit`` commenters whose name or profile URL contains ``query``, or whose
+    platform id is ``query``; most items first, so the regulars come before the one-offs."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    matches = commenters_with_details().filter(
+        Q(display_name__icontains=query) | Q(platform_user_id=query) | Q(profile_url__icontains=query)
+    )
+    return list(matches.order_by("-item_count", "display_name", "pk")[:limit])
+
+
+def commenters_by_ids(ids) -> list[Commenter]:
+    return list(commenters_with_details().filter(pk__in=list(ids)).order_by("display_name", "pk"))

@@ -102,6 +102,21 @@ def comments_mark_reviewed(*, actor, comment_ids: Iterable[int]) -> list[Comment
 
 
 @transaction.atomic
+def comment_unmark_reviewed(*, actor, comment: Comment) -> Comment:
+    """Undo of "mark reviewed": the item goes back to the queue, and its history says who undid it."""
+    roles.require_role(actor, roles.TECHNICAL_SERVICES)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.reviewed_at is None:
+        return comment
+    comment.reviewed_at = None
+    comment.reviewed_by = None
+    stamp(comment, actor=actor, reason="Review undone: back in the monitoring queue").save(
+        update_fields=["reviewed_at", "reviewed_by", "updated_at"]
+    )
+    return comment
+
+
+@transaction.atomic
 def comment_mark_answered(*, actor, comment: Comment, note: str = "") -> Comment:
     """The City has replied to a comment that asked it for a response (Sec. V)."""
     roles.require_role(actor, roles.TECHNICAL_SERVICES)

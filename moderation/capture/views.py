@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.portal import roles
 from config.portal.forms import apply_service_errors
+from config.portal.inplace import Undo, in_place_response
 from moderation.capture import selectors
 from moderation.capture.forms import CaptureUploadForm, CommentSearchForm
 from moderation.capture.importers import CaptureError
@@ -23,6 +25,7 @@ from moderation.capture.services import (
     captures_import_file,
     comment_mark_answered,
     comment_mark_reviewed,
+    comment_unmark_reviewed,
     comments_mark_reviewed,
 )
 from moderation.params import is_plain_number
@@ -139,6 +142,7 @@ def review_queue(request):
             "sites": selectors.capture_site_choices(),
             "next_after": rows[-1].pk if has_more and rows else None,
             "after": after if is_plain_number(after) else "",
+            "can_remove": roles.has_role(request.user, roles.TECHNICAL_SERVICES),
         },
     )
 
@@ -155,6 +159,22 @@ def _back(request, fallback: str) -> str:
 def comment_review(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
     comment_mark_reviewed(actor=request.user, comment=comment)
+    if request.htmx:
+        # In place: the row stays where it was, with an undo; the message says it in the status region.
+        queue_url = _back(request, reverse("moderation:queue"))
+        undo = Undo(
+            url=reverse("moderation:comment-review-undo", args=[pk]),
+            label="Undo",
+            target=f"#item-{pk}",
+            fields=(("next", queue_url),),
+        )
+        return in_place_response(
+            request,
+            "moderation/_queue_row_reviewed.html",
+            {"comment": comment, "queue_url": queue_url},
+            message=f"Marked reviewed: {comment.get_kind_display()} {comment.platform_item_id}.",
+            undo=undo,
+        )
     if request.POST.get("then") == "next":
         following = selectors.next_in_queue(pk)
         if following is not None:
@@ -167,10 +187,40 @@ def comment_review(request, pk: int):
 
 @roles.role_required(roles.TECHNICAL_SERVICES)
 @require_POST
+def comment_review_undo(request, pk: int):
+    """Puts a reviewed item back in the queue (the undo of "Mark reviewed")."""
+    comment = get_object_or_404(Comment.objects.select_related("site__platform", "author", "parent"), pk=pk)
+    comment = comment_unmark_reviewed(actor=request.user, comment=comment)
+    message = f"Back in the queue: {comment.get_kind_display()} {comment.platform_item_id}."
+    if request.htmx:
+        comment = Comment.objects.select_related("site__platform", "author", "parent").get(pk=pk)
+        row = {
+            "comment": comment,
+            "hints": screening_hints(comment.text, private=comment.private_hints),
+            "city_replied": pk in selectors.city_replied_to([pk]),
+        }
+        context = {
+            "row": row,
+            "view": "new",
+            "in_place": True,
+            "queue_url": _back(request, reverse("moderation:queue")),
+            "can_remove": True,
+        }
+        return in_place_response(request, "moderation/_queue_row.html", context, message=message)
+    messages.success(request, message)
+    return redirect(_back(request, comment.get_absolute_url()))
+
+
+@roles.role_required(roles.TECHNICAL_SERVICES)
+@require_POST
 def queue_review_all(request):
     ids = [int(value) for value in request.POST.getlist("comment") if is_plain_number(value)][
         :QUEUE_PAGE_SIZE
     ]
+    if ids and request.POST.get("confirmed") != "yes":
+        # A bulk action is confirmed first: in the page by portal/actions.js, else on a page of its own.
+        next_url = _back(request, reverse("moderation:queue"))
+        return render(request, "moderation/queue_confirm.html", {"ids": ids, "next": next_url})
     if not ids:
         messages.error(request, "Nothing was selected.")
     else:
@@ -196,7 +246,13 @@ def comment_answered(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def capture_upload(request):
     """TST uploads an export file; it is imported at once, whole or not at all."""
-    form = CaptureUploadForm(request.POST or None, request.FILES or None)
+    # The site and format of the last import stay chosen: the next file is usually the same site's.
+    last = request.session.get("last_import") or {}
+    form = CaptureUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"site": last.get("site"), "format": last.get("format")},
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -214,10 +270,39 @@ def capture_upload(request):
             apply_service_errors(form, exc, fieldless_to="file")
         else:
             linked = f", {result.linked} linked to their parent" if result.linked else ""
+            site = form.cleaned_data["site"]
+            request.session["last_import"] = {
+                "site": site.pk,
+                "format": form.cleaned_data["format"],
+                "file": upload.name[:200],
+                "summary": f"{result}{linked}",
+                "needs_review": result.created + result.updated,
+            }
             messages.success(request, f"{upload.name}: {result}{linked}.")
             return redirect("moderation:capture-upload")
+    last_site = Site.objects.select_related("platform").filter(pk=last.get("site")).first() if last else None
     return render(
         request,
         "moderation/upload.html",
-        {"form": form, "max_bytes": settings.CAPTURE_UPLOAD_MAX_BYTES},
+        {
+            "form": form,
+            "max_bytes": settings.CAPTURE_UPLOAD_MAX_BYTES,
+            "last_import": last if last_site else None,
+            "last_site": last_site,
+        },
+    )
+
+
+@roles.role_required()
+@require_GET
+def commenter_search(request):
+    """The commenter picker's source: at most ``COMMENTER_MATCHES_MAX`` commenters matching ``q``
+    (two characters at least), each with the label that tells them apart (every staff role sees
+    commenters on the search page)."""
+    query = request.GET.get("q", "")[:200]
+    if len(query.strip()) < 2:
+        return JsonResponse({"results": [], "detail": "Type at least two characters."})
+    matches = selectors.commenters_matching(query, limit=selectors.COMMENTER_MATCHES_MAX)
+    return JsonResponse(
+        {"results": [{"value": str(c.pk), "label": selectors.commenter_label(c)} for c in matches]}
     )

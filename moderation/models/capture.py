@@ -169,6 +169,13 @@ class Comment(DetailPage, TrackedModel):
                 name="comment_needs_review_idx",
                 condition=Q(reviewed_at__isnull=True, from_city=False) & ~Q(kind__in=NOT_REVIEWED_KINDS),
             ),
+            # The same queue for one site (the queue's site filter, the import result's link):
+            # WHERE site_id = … AND <needs review> ORDER BY id.
+            models.Index(
+                fields=["site", "id"],
+                name="comment_site_review_idx",
+                condition=Q(reviewed_at__isnull=True, from_city=False) & ~Q(kind__in=NOT_REVIEWED_KINDS),
+            ),
             # Recently captured items (staff home page).
             models.Index(fields=["captured_at"], name="comment_captured_idx"),
             # The importer's last step links items captured before their parent: WHERE

@@ -520,15 +520,16 @@ NOTICE_PLACEHOLDERS = {
     "categories": "the policy categories, in words",
     "policy_text": "the policy text of those categories",
     "reason": "the content-neutral reason",
+    "comment_policy_url": "the address of the Comment Policy in force, on the portal's public pages",
 }
 # The notice the City starts with (also created by migration 0003); editable in the portal.
 DEFAULT_NOTICE_BODY = (
-    "Hello. Your comment on the City of Kankakee's {site} page on {platform}, posted {posted_date}, "
-    "was removed on {removal_date} because it is inconsistent with the City's content requirements "
-    "(Social Media Policy, Ordinance 2019-70, Sec. V): {categories}.\n\n"
+    "Hello. Your comment on {site}, the City of Kankakee's official {platform} account, posted "
+    "{posted_date}, was removed on {removal_date} because it is inconsistent with the City's content "
+    "requirements (Social Media Policy, Ordinance 2019-70, Sec. V): {categories}.\n\n"
     "The policy says: {policy_text}\n\n"
     "Reason: {reason}\n\n"
-    "The City's Comment Policy is published at https://www.citykankakee-il.gov/. "
+    "The City's Comment Policy: {comment_policy_url}\n"
     "City of Kankakee, Technical Services Team"
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")

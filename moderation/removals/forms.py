@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from config.portal.forms import PortalForm
+from config.portal.templatetags.portal import person
 from moderation.removals.models import (
     POLICY_TEXT,
     VIEWPOINT_SENSITIVE,
@@ -74,10 +75,17 @@ class PickUpForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(queryset=None, label="Assign to", required=False)
 
-    def __init__(self, *args, assignees=None, **kwargs):
+    def __init__(self, *args, assignees=None, me=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignees
-        self.fields["assignee"].empty_label = "Me"
+        field = self.fields["assignee"]
+        # One entry for oneself ("Me (Casey Communications)"), chosen to begin with; nobody twice.
+        field.queryset = assignees
+        field.empty_label = None if me is not None else "Me"
+        field.label_from_instance = lambda user: (
+            f"Me ({person(user)})" if me is not None and user.pk == me.pk else person(user)
+        )
+        if me is not None and not self.is_bound:
+            field.initial = me.pk
 
 
 class ResolveForm(PortalForm):

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from config.portal import roles
@@ -490,6 +491,8 @@ def notice_message_render(*, template: NoticeTemplate, removal: Removal) -> str:
         "categories": "; ".join(ProhibitedCategory(value).label for value in categories),
         "policy_text": " ".join(POLICY_TEXT[value] for value in categories),
         "reason": removal.reason,
+        "comment_policy_url": settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("sites_registry:policy-current", args=["comment-policy"]),
     }
     assert set(values) == set(NOTICE_PLACEHOLDERS)
     # One pass over the template, so a value that itself contains "{site}" is not re-expanded.

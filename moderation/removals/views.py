@@ -23,9 +23,11 @@ from django.views.decorators.http import require_POST, require_safe
 from config.portal import roles
 from config.portal.calendar import BusinessCalendar
 from config.portal.forms import submit
+from config.portal.inplace import in_place_response
 from config.portal.kept_input import keep_input, kept_input
 from config.portal.public_cache import TRANSPARENCY, cached_data, public_page, streamed_file
 from config.portal.spreadsheet import csv_cell
+from config.portal.templatetags.portal import person
 from moderation.capture.models import Comment, Commenter
 from moderation.params import is_plain_number, record_id
 from moderation.removals import forms as removal_forms
@@ -298,7 +300,9 @@ def _report_page(request, report, *, pick_up_form=None, resolve_form=None, statu
             "is_tst": roles.has_role(request.user, TST),
             "pick_up_form": pick_up_form
             or removal_forms.PickUpForm(
-                initial={"version": report.version}, assignees=selectors.communications_office_members()
+                initial={"version": report.version},
+                assignees=selectors.communications_office_members(),
+                me=request.user,
             ),
             "resolve_form": resolve_form or removal_forms.ResolveForm(initial={"version": report.version}),
             "referrals": report.referrals.select_related("platform"),
@@ -348,7 +352,11 @@ def _report_action(request, pk: int, form, form_name: str, service, success: str
 @require_POST
 @roles.role_required(COMMS)
 def report_pick_up(request, pk: int):
-    form = removal_forms.PickUpForm(request.POST, assignees=selectors.communications_office_members())
+    form = removal_forms.PickUpForm(
+        request.POST, assignees=selectors.communications_office_members(), me=request.user
+    )
+    if request.htmx:
+        return _report_pick_up_in_place(request, pk, form)
     return _report_action(
         request,
         pk,
@@ -356,6 +364,35 @@ def report_pick_up(request, pk: int):
         "pick_up_form",
         services.violation_report_pick_up,
         f"Report #{pk} is being investigated.",
+    )
+
+
+def _report_pick_up_in_place(request, pk: int, form):
+    """Pick up / reassign answered to htmx: the assignment section again (with the new version for
+    the next action), the report's "Assigned to" and the resolve form's version out of band."""
+    report = _get_report(pk)
+    message, level = "", "success"
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.violation_report_pick_up(
+                actor=request.user, report=report, expected_version=data["version"], assignee=data["assignee"]
+            )
+        except services.RecordChanged as exc:
+            message, level = " ".join(exc.messages), "error"
+        except ValidationError as exc:
+            message, level = " ".join(exc.messages), "error"
+        else:
+            report = _get_report(pk)
+            message = f"Report #{pk} is being investigated by {person(report.assignee)}."
+            form = removal_forms.PickUpForm(
+                initial={"version": report.version},
+                assignees=selectors.communications_office_members(),
+                me=request.user,
+            )
+    context = {"report": report, "pick_up_form": form, "is_comms": True, "in_place": True}
+    return in_place_response(
+        request, "moderation/removals/_report_assignment.html", context, message=message, level=level
     )
 
 

@@ -302,7 +302,9 @@ def _build_members(export: FoiaExport, specs, scope, work: Path, *, row_delay: f
             jsonl.write(json.dumps(line, ensure_ascii=False) + "\n")
             # ``clean`` holds no control characters, so NUL can separate the cells while
             # the whole row is escaped at once.
-            cells = html.escape(_SEPARATOR.join(clean)).replace(_SEPARATOR, "</td><td>")
+            # The document reads as a person would: City time, labels for codes (the CSV and
+            # JSON Lines above keep ISO 8601 and the codes, as the manifest says).
+            cells = html.escape(_SEPARATOR.join(spec.readable_row(clean))).replace(_SEPARATOR, "</td><td>")
             document.write(f"<tr><td>{cells}</td></tr>\n")
             counts[spec.key] += 1
             processed += 1
@@ -359,6 +361,18 @@ def _build_members(export: FoiaExport, specs, scope, work: Path, *, row_delay: f
         "generated_at": timezone.now().isoformat(),
         "generated_by": export.requested_by.get_full_name() or export.requested_by.get_username(),
         "files": [w.entry() for w in writers.values()],
+        # How the files write the same values (issue 17: one presentation for people, exact data for tools).
+        "formats": {
+            "timestamps": (
+                f"{JSONL} and the CSV files: ISO 8601 with the UTC offset, as stored. "
+                f"{DOCUMENT}: City time ({settings.TIME_ZONE}), to the second, with the zone's abbreviation."
+            ),
+            "codes": (
+                f"{JSONL} and the CSV files: codes (a state, a Sec. V category such as threats_harassment). "
+                f"{DOCUMENT}: their labels (the ordinance's names for the categories)."
+            ),
+            "columns": {spec.key: spec.column_labels for spec in specs},
+        },
         "record_counts": {spec.key: counts[spec.key] for spec in specs},
         "redaction_counts": {
             "total": len(accepted),

@@ -7,10 +7,9 @@ from django.contrib.auth import get_user_model
 
 from config.portal import roles
 from config.portal.forms import PortalForm
-from moderation.models import Commenter
+from moderation.capture.forms import CommenterPickerField, SitePickerField
 from records.models import FoiaRequest, FoiaRequester, Redaction
 from records.series import REGISTRY
-from sites_registry.models import Site
 
 
 def _date_input():
@@ -58,14 +57,11 @@ class FoiaRequestForm(PortalForm):
         choices=REGISTRY.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    sites = forms.ModelMultipleChoiceField(
-        label="Sites", queryset=Site.objects.select_related("platform"), required=False
-    )
-    commenters = forms.ModelMultipleChoiceField(
+    sites = SitePickerField(label="Sites", required=False)
+    commenters = CommenterPickerField(
         label="Commenters",
-        queryset=Commenter.objects.order_by("display_name"),
         required=False,
-        help_text="Only records by these commenters (captured items).",
+        help_text="Only records by these commenters (captured items): type a name, handle or id.",
     )
     date_from = forms.DateField(label="From (posted on or after)", required=False, widget=_date_input())
     date_to = forms.DateField(label="To (posted on or before)", required=False, widget=_date_input())
@@ -215,18 +211,28 @@ class RedactionDecisionForm(PortalForm):
 
 class RedactionAddForm(PortalForm):
     record_kind = forms.ChoiceField(label="Kind of record", choices=REGISTRY.choices)
-    record_id = forms.IntegerField(
-        label="Record number", min_value=1, help_text="The # column of the request page's preview."
-    )
-    field = forms.CharField(
-        label="Field",
-        max_length=100,
-        initial="text",
-        help_text="A column of the export, e.g. text or author_name; withheld wherever it occurs.",
+    field = forms.ChoiceField(
+        label="Field", help_text="The text is withheld wherever it occurs in the bundle."
     )
     text = forms.CharField(label="Text to withhold", widget=forms.Textarea(attrs={"rows": 2}))
+    record_id = forms.IntegerField(
+        label="Record number",
+        min_value=1,
+        required=False,
+        help_text="Leave empty: the first record holding the text is named in the redaction log.",
+    )
     exemption = forms.ChoiceField(label="Exemption", choices=Redaction.Exemption.choices)
     note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every column of every series, by the label a clerk reads (the service checks the kind has it).
+        labels: dict[str, str] = {}
+        for spec in REGISTRY.values():
+            for column, label in spec.export_columns:
+                labels.setdefault(column, label)
+        self.fields["field"].choices = sorted(labels.items(), key=lambda pair: (pair[0] != "text", pair[1]))
+        self.fields["field"].initial = "text"
 
 
 class LetterTemplateForm(PortalForm):

@@ -649,18 +649,56 @@ def redaction_decide(
 
 
 @transaction.atomic
+def redaction_undecide(*, actor, redaction: Redaction) -> Redaction:
+    """Undo of accept or reject: the suggestion is open again (a redaction the Clerk added is
+    rejected instead, as it was never suggested)."""
+    roles.require_role(actor, roles.CITY_CLERK)
+    redaction = Redaction.objects.select_for_update().select_related("request").get(pk=redaction.pk)
+    _require_open(redaction.request)
+    if redaction.state == Redaction.State.SUGGESTED:
+        return redaction
+    redaction.state = Redaction.State.SUGGESTED
+    redaction.decided_by = None
+    redaction.decided_at = None
+    stamp(redaction, actor=actor, reason="Decision undone: suggested again")
+    redaction.save()
+    return redaction
+
+
+@transaction.atomic
+def redactions_accept(
+    *, actor, request: FoiaRequest, redaction_ids: Iterable[int], exemption: str
+) -> list[Redaction]:
+    """Several suggestions accepted at once under one exemption (each stamped, all or none)."""
+    roles.require_role(actor, roles.CITY_CLERK)
+    request = _lock(request)
+    chosen = list(
+        request.redactions.select_for_update()
+        .filter(pk__in=list(redaction_ids), state=Redaction.State.SUGGESTED)
+        .order_by("pk")
+    )
+    return [
+        redaction_decide(actor=actor, redaction=redaction, accept=True, exemption=exemption)
+        for redaction in chosen
+    ]
+
+
+@transaction.atomic
 def redaction_add(
     *,
     actor,
     request: FoiaRequest,
     record_kind: str,
-    record_id: int,
+    record_id: int | None,
     field: str,
     text: str,
     exemption: str,
     note: str,
 ) -> Redaction:
-    """The Clerk withholds a piece of a responsive record the detector did not suggest."""
+    """The Clerk withholds a piece of a responsive record the detector did not suggest.
+
+    Without a record number, the first record of the request whose ``field`` holds the text is
+    named (accepted text is withheld from every file wherever it occurs; the log names a record)."""
     roles.require_role(actor, roles.CITY_CLERK)
     request = _lock(request)
     _require_open(request)
@@ -676,13 +714,22 @@ def redaction_add(
         errors["note"] = "Say why this text is withheld."
     if errors:
         raise ValidationError(errors)
+    if field not in spec.columns:
+        raise ValidationError(
+            {"field": f"{spec.label} have no field “{spec.column_labels.get(field, field)}”."}
+        )
+    if record_id is None:
+        record = _find_record_with_text(spec, request, field, text.strip())
+        if record is None:
+            raise ValidationError(
+                {"text": f"That text occurs in no {spec.column_labels[field]} of the {spec.label.lower()}."}
+            )
+        record_id = record.id
     record = _find_record(spec, request, record_id)
     if record is None:
         raise ValidationError(
             {"record_id": f"No {spec.label.lower()} #{record_id} is in the request's scope."}
         )
-    if field not in spec.columns:
-        raise ValidationError({"field": f"{spec.label} have no field “{field}”."})
     if text.strip().casefold() not in record.values[field].casefold():
         raise ValidationError({"text": f"That text does not occur in the {field} of record #{record_id}."})
     # Not get_or_create: its unstamped save would write a history row without the Clerk.
@@ -700,6 +747,14 @@ def redaction_add(
     stamp(redaction, actor=actor, reason="Redaction added by the Clerk")
     redaction.save()
     return redaction
+
+
+def _find_record_with_text(spec, request: FoiaRequest, field: str, text: str):
+    wanted = text.casefold()
+    for record in spec.rows(selectors.request_scope(request)):
+        if wanted in record.values[field].casefold():
+            return record
+    return None
 
 
 def _find_record(spec, request: FoiaRequest, record_id: int):

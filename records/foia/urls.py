@@ -16,6 +16,10 @@ urlpatterns = [
     path("portal/foia/<int:pk>/close/", foia_views.request_close, name="foia-close"),
     path("portal/foia/<int:pk>/redactions/", foia_views.redactions, name="foia-redactions"),
     path(
+        "portal/foia/<int:pk>/redactions/accept/", foia_views.redactions_accept, name="foia-redactions-accept"
+    ),
+    path("portal/foia/redactions/<int:pk>/undo/", foia_views.redaction_undo, name="foia-redaction-undo"),
+    path(
         "portal/foia/<int:pk>/redactions/suggest/",
         foia_views.redactions_suggest,
         name="foia-redactions-suggest",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.portal import calendar, roles
 from config.portal.forms import apply_service_errors, submit
+from config.portal.inplace import Undo, in_place_response
 from config.portal.kept_input import keep_input
 from records.foia import forms as foia_forms
 from records.foia import selectors, services
@@ -32,6 +33,7 @@ from records.models import (
     FoiaRequest,
     Redaction,
 )
+from records.series import REGISTRY
 
 clerk_only = roles.role_required(roles.CITY_CLERK)
 
@@ -156,14 +158,17 @@ def _preview(foia_request: FoiaRequest, scope, sample_size: int = 5) -> list[dic
     for spec in selectors.requested_series(foia_request):
         rows = spec.selected(scope).order_by("pk").values_list(*spec.value_fields)[:sample_size]
         samples = spec.build(list(rows))
+        shown = spec.sample_columns or spec.columns[:4]
+        positions = [spec.columns.index(column) for column in shown]
         preview.append(
             {
                 "spec": spec,
                 "count": spec.count(scope),
-                "columns": spec.sample_columns or spec.columns[:4],
+                "columns": [spec.column_labels[column] for column in shown],
                 "rows": [
-                    (record.id, [record.values[c] for c in (spec.sample_columns or spec.columns[:4])])
+                    (record.id, [readable[i] for i in positions])
                     for record in samples
+                    for readable in [spec.readable_row([record.values[c] for c in spec.columns])]
                 ],
             }
         )
@@ -394,19 +399,42 @@ def redactions(request, pk: int):
     state = request.GET.get("state", "suggested")
     if state not in Redaction.State.values:
         state = "suggested"
-    listed = foia_request.redactions.filter(state=state).select_related("decided_by")[:500]
+    listed = list(foia_request.redactions.filter(state=state).select_related("decided_by")[:500])
     return render(
         request,
         "records/foia/redactions.html",
         {
             "foia_request": foia_request,
             "redactions": listed,
+            "contexts": selectors.redaction_contexts(listed),
+            "field_labels": _field_labels(),
             "state": state,
             "states": Redaction.State.choices,
             "exemptions": Redaction.Exemption.choices,
             "add_form": add_form,
         },
     )
+
+
+def _field_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for spec in REGISTRY.values():
+        for column, label in spec.export_columns:
+            labels.setdefault(column, label)
+    return labels
+
+
+def _redaction_row(request, redaction: Redaction, *, message: str, undo: Undo | None = None):
+    redaction = Redaction.objects.select_related("decided_by", "request").get(pk=redaction.pk)
+    context = {
+        "r": redaction,
+        "foia_request": redaction.request,
+        "sentence": selectors.redaction_contexts([redaction]).get(redaction.pk),
+        "field_labels": _field_labels(),
+        "exemptions": Redaction.Exemption.choices,
+        "in_place": True,
+    }
+    return in_place_response(request, "records/foia/_redaction_row.html", context, message=message, undo=undo)
 
 
 @clerk_only
@@ -429,11 +457,13 @@ def redaction_decide(request, pk: int):
     form = foia_forms.RedactionDecisionForm(request.POST)
     slot = f"redaction-decide-{redaction.pk}"
     if not form.is_valid():
+        if request.htmx:
+            return _redaction_row(request, redaction, message="Choose accept or reject and an exemption.")
         keep_input(request, slot, ("exemption", "note"))
         messages.error(request, "Choose accept or reject and an exemption.")
     else:
         try:
-            services.redaction_decide(
+            redaction = services.redaction_decide(
                 actor=request.user,
                 redaction=redaction,
                 accept=form.cleaned_data["decision"] == "accept",
@@ -441,9 +471,71 @@ def redaction_decide(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
+            if request.htmx:
+                return _redaction_row(request, redaction, message=" ".join(exc.messages))
             keep_input(request, slot, ("exemption", "note"))
             messages.error(request, " ".join(exc.messages))
+        else:
+            verb = "Accepted" if redaction.state == Redaction.State.ACCEPTED else "Rejected"
+            message = f"{verb}: “{redaction.text[:80]}” in {redaction.record_kind} #{redaction.record_id}."
+            undo_url = reverse("records:foia-redaction-undo", args=[redaction.pk])
+            if request.htmx:
+                undo = Undo(url=undo_url, label="Undo", target=f"#redaction-{redaction.pk}")
+                return _redaction_row(request, redaction, message=message, undo=undo)
+            messages.success(request, message)
     return redirect(reverse("records:foia-redactions", args=[redaction.request_id]) + "?state=suggested")
+
+
+@clerk_only
+@require_POST
+def redaction_undo(request, pk: int):
+    """Undo of accept or reject: the suggestion is open again."""
+    redaction = get_object_or_404(Redaction, pk=pk)
+    try:
+        redaction = services.redaction_undecide(actor=request.user, redaction=redaction)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        message = f"Suggested again: “{redaction.text[:80]}”."
+        if request.htmx:
+            return _redaction_row(request, redaction, message=message)
+        messages.success(request, message)
+    return redirect(reverse("records:foia-redactions", args=[redaction.request_id]) + "?state=suggested")
+
+
+@clerk_only
+@require_POST
+def redactions_accept(request, pk: int):
+    """Bulk accept of chosen suggestions under one exemption, confirmed first."""
+    foia_request = _request_or_404(pk)
+    ids = [int(value) for value in request.POST.getlist("redaction") if value.isdigit()][:500]
+    exemption = request.POST.get("exemption", "")
+    back = reverse("records:foia-redactions", args=[pk]) + "?state=suggested"
+    if not ids:
+        messages.error(request, "Choose the suggestions to accept first.")
+        return redirect(back)
+    if request.POST.get("confirmed") != "yes":
+        chosen = list(foia_request.redactions.filter(pk__in=ids, state=Redaction.State.SUGGESTED))
+        return render(
+            request,
+            "records/foia/redactions_confirm.html",
+            {
+                "foia_request": foia_request,
+                "chosen": chosen,
+                "exemption": exemption,
+                "back": back,
+                "exemption_label": dict(Redaction.Exemption.choices).get(exemption, exemption),
+            },
+        )
+    try:
+        done = services.redactions_accept(
+            actor=request.user, request=foia_request, redaction_ids=ids, exemption=exemption
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{len(done)} suggestion{'s' if len(done) != 1 else ''} accepted.")
+    return redirect(back)
 
 
 # --- Exports ------------------------------------------------------------------------------

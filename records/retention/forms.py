@@ -4,11 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config.portal.forms import PortalForm
-from moderation.models import Comment, Commenter
+from moderation.capture.forms import CommenterPickerField, SitePickerField
+from moderation.models import Comment
 from moderation.params import is_plain_number
 from records.models import LegalHold
 from records.series import REGISTRY, Scope
-from sites_registry.models import Site
 
 
 def _lines(value: str) -> list[str]:
@@ -25,16 +25,9 @@ class HoldScopeForm(PortalForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty to hold records of every series the other criteria reach.",
     )
-    sites = forms.ModelMultipleChoiceField(
-        queryset=Site.objects.select_related("platform").order_by("account_name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    commenter_ids = forms.CharField(
-        label="Commenters",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The commenters' platform user ids, one per line.",
+    sites = SitePickerField(required=False)
+    commenters = CommenterPickerField(
+        required=False, help_text="Type a name, handle or id to find them; any of them may match."
     )
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -47,14 +40,6 @@ class HoldScopeForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Captured item numbers, one per line.",
     )
-
-    def clean_commenter_ids(self):
-        wanted = _lines(self.cleaned_data["commenter_ids"])
-        found = list(Commenter.objects.filter(platform_user_id__in=wanted))
-        missing = sorted(set(wanted) - {c.platform_user_id for c in found})
-        if missing:
-            raise ValidationError(f"No commenter has the id(s): {', '.join(missing)}.")
-        return found
 
     def clean_record_ids(self):
         wanted = _lines(self.cleaned_data["record_ids"])
@@ -73,7 +58,7 @@ class HoldScopeForm(PortalForm):
         return Scope(
             series=tuple(data["series"]),
             site_ids=tuple(site.pk for site in data["sites"]),
-            commenter_ids=tuple(c.pk for c in data["commenter_ids"]),
+            commenter_ids=tuple(c.pk for c in data["commenters"]),
             terms=tuple(_lines(data["search_terms"])),
             date_from=data["date_from"],
             date_to=data["date_to"],

@@ -151,6 +151,11 @@ class RecordSeries:
     # storage once the record's destruction is committed (records.StoredFileDisposal).
     stored_file_field: str = ""
     storage: Callable[[], Storage] | None = None
+    # How the readable document and the pages show a column whose text is codes: column ->
+    # {code: label}. Columns named like a model field with choices are found on their own;
+    # this names the others (a removal's categories, joined with "; "), as a function read once
+    # the apps are loaded.
+    readable_choices: dict[str, Callable[[], dict[str, str]]] = field(default_factory=dict)
 
     # Kept under its former attribute name for the retention code.
     @property
@@ -184,6 +189,52 @@ class RecordSeries:
     @property
     def column_labels(self) -> dict[str, str]:
         return dict(self.export_columns)
+
+    @property
+    def readable_converters(self) -> dict[int, Callable[[str], str]]:
+        """Column position -> how its text reads for a person: ISO instants in City time
+        without microseconds, ISO dates spelled out, codes by their labels. The CSV and JSON
+        Lines files keep the ISO text and the codes; the readable document and the pages use this."""
+        cached = _READABLE_CACHE.get(self.key)
+        if cached is None:
+            cached = _READABLE_CACHE[self.key] = {
+                position: converter
+                for position, column in enumerate(self.columns)
+                if (converter := self._readable_converter(column)) is not None
+            }
+        return cached
+
+    def _readable_converter(self, column: str) -> Callable[[str], str] | None:
+        choices = self.readable_choices[column]() if column in self.readable_choices else None
+        model_field = None
+        for name in (column, column.removesuffix("_id")):
+            try:
+                model_field = self.model._meta.get_field(name)
+                break
+            except FieldDoesNotExist:
+                continue
+        if model_field is not None and not model_field.concrete:
+            model_field = None  # a reverse relation named like the column
+        if choices is None and model_field is not None and model_field.choices:
+            choices = {str(code): str(label) for code, label in model_field.flatchoices}
+        if choices:
+            return lambda text, labels=choices: "; ".join(labels.get(part, part) for part in text.split("; "))
+        if isinstance(model_field, models.DateTimeField) or column.endswith("_at"):
+            return readable_instant
+        if isinstance(model_field, models.DateField) or column.endswith(("_on", "_date")):
+            return readable_date
+        return None
+
+    def readable_row(self, values: list[str]) -> list[str]:
+        """``values`` (this series' columns, in order) as a person reads them."""
+        converters = self.readable_converters
+        if not converters:
+            return values
+        values = list(values)
+        for position, converter in converters.items():
+            if values[position]:
+                values[position] = converter(values[position])
+        return values
 
     def content_sha256(self, instance: models.Model) -> str:
         if self.sha256_python is not None:
@@ -322,6 +373,33 @@ class Registry:
 
 REGISTRY = Registry()
 register = REGISTRY.register
+
+
+_READABLE_CACHE: dict[str, dict[int, Callable[[str], str]]] = {}
+
+
+def readable_instant(text: str) -> str:
+    """An ISO 8601 instant as the City reads it: ``Nov. 30, 2026, 3:04:05 p.m. CST``; text that
+    is not one is left as it is."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if value.tzinfo is None:
+        return text
+    from django.utils.formats import date_format
+
+    return date_format(value.astimezone(CITY_TZ), "N j, Y, g:i:s a T")
+
+
+def readable_date(text: str) -> str:
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        return readable_instant(text)
+    from django.utils.formats import date_format
+
+    return date_format(value, "N j, Y")
 
 
 def iso(value) -> str:

@@ -147,6 +147,13 @@ REFERRALS = register(
 )
 
 
+def _category_labels() -> dict[str, str]:
+    """Sec. V categories by the names the ordinance gives them."""
+    from moderation.models import ProhibitedCategory
+
+    return dict(ProhibitedCategory.choices)
+
+
 # --- Reports of potential violations ----------------------------------------------------------
 
 REPORT_COLUMNS = (
@@ -184,6 +191,7 @@ VIOLATION_REPORTS = register(
             "resolved_at",
         ),  # fmt: skip
         record=plain_record(REPORT_COLUMNS, {"suspected_categories": joined}),
+        readable_choices={"suspected_categories": _category_labels},
         redactable_columns=("concern", "response"),
         sample_columns=("notified_at", "site", "state", "concern"),
         blockers=(Blocker("moderation.Referral", "report"),),
@@ -402,6 +410,7 @@ REMOVALS = register(
         redactable_columns=("retained_text", "retained_poster_name", "reason"),
         sample_columns=("removed_at", "site", "categories", "retained_text"),
         chunk_values=_removal_categories,
+        readable_choices={"categories": _category_labels},
         payload_hash_columns=("retained_sha256",),
         dependents=(
             Dependent("moderation.RemovalCategory", "removal"),

@@ -45,18 +45,23 @@ def test_tst_requests_and_communications_office_approves(live_server, chromium):
         assert site.state == Site.State.REQUESTED
         _assert_accessible(page, "site page for TST")
 
-        for item in site.compliance_items.all():
-            row = page.locator(f"#item-{item.pk}")
-            row.locator("summary").click()
+        # The checklist is one form: every required disclosure filled in, then saved at once.
+        items = list(site.compliance_items.all())
+        for item in items:
             if item.is_mandatory:
-                row.get_by_label("Where the site shows it").fill(
+                page.locator(f"#item-{item.pk}").get_by_label("Where the site shows it").fill(
                     "https://www.instagram.com/kankakeelibrary/ bio"
                 )
-                row.get_by_role("button", name=f"Confirm: {item.get_kind_display()}").click()
-            else:
-                row.get_by_label("Reason").first.fill("Instagram bios hold one link only")
-                row.get_by_role("button", name=f"Mark not possible: {item.get_kind_display()}").click()
-            page.wait_for_load_state("domcontentloaded")
+        page.get_by_role("button", name="Save the checklist").click()
+        page.wait_for_load_state("domcontentloaded")
+        assert page.get_by_text("Checklist saved:").is_visible()
+        for item in items:
+            if not item.is_mandatory:
+                row = page.locator(f"#item-{item.pk}")
+                row.locator("summary").click()
+                row.get_by_label("Why it is not possible").fill("Instagram bios hold one link only")
+                row.locator("button", has_text="Mark not possible").click()
+                page.wait_for_load_state("domcontentloaded")
         assert page.get_by_text("Every required disclosure is confirmed.").is_visible()
         page.get_by_role("button", name="Sign out tst-e2e").click()
         page.wait_for_load_state("domcontentloaded")

@@ -26,7 +26,6 @@ class LegalHoldFactory(factory.django.DjangoModelFactory):
     reason = "Litigation pending."
     placed_by = factory.SubFactory(UserFactory, role=roles.CITY_CLERK)
     placed_at = factory.LazyFunction(timezone.now)
-    search_terms = "pothole"
 
 
 class DisposalCertificateFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,16 @@ def history_url(obj) -> str:
 
 
 @register.filter
+def person(user) -> str:
+    """A staff member as every page names them: full name, else the username; "—" for nobody.
+    A builtin filter (settings.TEMPLATES), so every template says people the same way."""
+    if user is None or user == "":
+        return "—"
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name.strip() or (user.get_username() if hasattr(user, "get_username") else str(user))
+
+
+@register.filter
 def local_date(value):
     """A date or datetime as a clerk reads it, in the City's time zone."""
     from django.utils import timezone
@@ -35,3 +45,11 @@ def kept(context, slot: str, pk, name: str) -> str:
     if request is None:
         return ""
     return kept_input(request, f"{slot}-{pk}").get(name, "")
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels|get_item:key }}``: a dictionary's value for a key a template holds in a variable."""
+    if not hasattr(mapping, "get"):
+        return None
+    return mapping.get(key)

@@ -75,3 +75,18 @@ def test_history_links_back_to_a_page_the_reader_may_open(client_as, tst_user):
     back = page.split('<a class="usa-link" href="', 1)[1].split('"', 1)[0]
     assert back == template.get_absolute_url()
     assert client_as(tst_user).get(back).status_code == 200
+
+
+def test_history_names_fields_by_their_labels_and_states_by_theirs(client_as, comms_user):
+    from sites_registry.models import Site
+
+    site = SiteFactory(state=Site.State.REQUESTED, department="Police")
+    site.state = Site.State.APPROVED
+    site.department = "Fire"
+    stamp(site, actor=comms_user, reason="Approved")
+    site.save()
+    body = client_as(comms_user).get(_history_url(site)).content.decode()
+    department_label = Site._meta.get_field("department").verbose_name
+    assert f"<strong>{department_label[0].upper()}{department_label[1:]}</strong>" in body
+    assert "<strong>state</strong>" not in body and "<strong>State</strong>" in body
+    assert str(Site.State.APPROVED.label) in body and ">approved<" not in body

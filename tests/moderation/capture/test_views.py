@@ -179,7 +179,9 @@ def test_queue_lists_new_items_with_hints_and_marks_reviewed(
     assert items[0].reviewed_by == tst_user and items[0].reviewed_at is not None
     assert items[0].history.first().history_change_reason == "Reviewed in the monitoring queue"
 
-    client.post(reverse("moderation:queue-review-all"), {"comment": [c.pk for c in items[1:]]})
+    client.post(
+        reverse("moderation:queue-review-all"), {"comment": [c.pk for c in items[1:]], "confirmed": "yes"}
+    )
     assert not Comment.objects.needs_review().exists()
 
 
@@ -230,7 +232,13 @@ def test_upload_imports_a_file(client_as, tst_user):
         {"site": site.pk, "format": "facebook", "file": upload},
         follow=True,
     )
-    assert "comments.json: 3 created, 0 updated, 0 unchanged." in response.content.decode()
+    body = response.content.decode()
+    assert "comments.json: 3 created, 0 updated, 0 unchanged." in body
+    # The result links to what was imported, and the site and format stay chosen for the next file.
+    assert f'{reverse("moderation:queue")}?site={site.pk}"' in body
+    assert f'{reverse("moderation:comment-search")}?site={site.pk}&amp;order=newest"' in body
+    assert response.context["form"]["site"].value() == site.pk
+    assert response.context["form"]["format"].value() == "facebook"
     entry = Comment.objects.get(platform_item_id="1029384756_5550001").history.first()
     assert (
         entry.history_user == tst_user

@@ -294,3 +294,17 @@ def test_expired_restriction_is_not_in_force():
     )
     assert not restriction.is_in_force()
     assert not AccountRestriction.objects.in_force().exists()
+
+
+def test_default_notice_names_the_account_once_and_links_the_comment_policy(settings):
+    from moderation.models import DEFAULT_NOTICE_BODY, NoticeTemplate
+    from moderation.removals.services import notice_message_render
+    from tests.factories import RemovalFactory, SiteFactory
+
+    settings.PORTAL_BASE_URL = "https://social.citykankakee-il.gov"
+    site = SiteFactory(account_name="City of Kankakee")
+    removal = RemovalFactory(comment__site=site, categories=["off_topic"])
+    text = notice_message_render(template=NoticeTemplate(body=DEFAULT_NOTICE_BODY), removal=removal)
+    assert "City of Kankakee's City of Kankakee" not in text
+    assert "https://social.citykankakee-il.gov/policies/comment-policy/" in text
+    assert NoticeTemplate.objects.get(name="Standard removal notice").body == DEFAULT_NOTICE_BODY

@@ -550,3 +550,34 @@ def test_bulk_posts_ignore_ids_that_are_not_plain_numbers(client_as, tst_user, n
 @pytest.mark.parametrize("odd", ODD_IDS)
 def test_transparency_report_ignores_a_year_that_is_not_a_plain_number(client, odd):
     assert client.get(reverse("moderation:transparency-report"), {"year": odd}).status_code == 200
+
+
+def test_assign_to_offers_oneself_once_as_me(client_as, comms_user):
+    comms_user.first_name, comms_user.last_name = "Casey", "Communications"
+    comms_user.save()
+    report = ViolationReportFactory()
+    body = client_as(comms_user).get(reverse("moderation:report-detail", args=[report.pk])).content.decode()
+    select = body.split('name="assignee"', 1)[1].split("</select>", 1)[0]
+    assert select.count("Casey Communications") == 1
+    assert f'value="{comms_user.pk}" selected>Me (Casey Communications)</option>' in select
+    assert ">Me</option>" not in select
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_pick_up_in_place_or_as_a_plain_post(client_as, comms_user, in_place):
+    report = ViolationReportFactory()
+    url = reverse("moderation:report-pick-up", args=[report.pk])
+    headers = {"HX-Request": "true"} if in_place else {}
+    response = client_as(comms_user).post(
+        url, {"version": report.version, "assignee": comms_user.pk}, headers=headers
+    )
+    report.refresh_from_db()
+    assert report.assignee == comms_user and report.state == "investigating"
+    if in_place:
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" not in body
+        assert 'id="report-assignment"' in body and "autofocus" in body
+        assert f'name="version" value="{report.version}"' in body and 'hx-swap-oob="true"' in body
+        assert "is being investigated by" in body
+    else:
+        assert response.status_code == 302

@@ -1,5 +1,7 @@
 """The Clerk logs a request and builds its bundle in a real browser; every FOIA page passes axe."""
 
+import re
+
 import pytest
 
 from config.portal import roles
@@ -30,7 +32,10 @@ def test_clerk_logs_a_request_and_builds_the_bundle(live_server, chromium):
         page.get_by_label("What was asked for").fill("Pothole comments")
         # USWDS draws the box on the label and moves the input itself off screen.
         page.locator("label", has_text="Captured items").click()
-        page.get_by_label("Sites").select_option(str(site.pk))
+        # The sites picker (tom-select): type, then choose.
+        page.get_by_role("combobox", name="Sites").fill("Public")
+        page.get_by_role("option", name=re.compile("Public Works")).click()
+        page.keyboard.press("Escape")
         page.get_by_role("button", name="Log the request").click()
         page.wait_for_load_state("domcontentloaded")
         assert page.get_by_role("heading", name="Due date: Nov. 23, 2026").is_visible()

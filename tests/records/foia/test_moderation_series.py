@@ -499,3 +499,39 @@ def test_a_request_holds_exactly_the_series_it_asks_for(people, clerk_user):
         PolicyDocument.objects.all()
     )
     assert not held_queryset(REGISTRY["removals"], [policies.hold]).exists()
+
+
+def test_readable_document_shows_labels_city_time_and_the_files_keep_iso_and_codes(people, clerk_user):
+    site = people["site"]
+    _world(site, people["jane"])
+    files = _files(_export(_request(clerk_user, site), clerk_user))
+    document = files["records.html"].decode()
+    # Column labels, the ordinance's category name, City time to the second without microseconds.
+    assert '<th scope="col">Prohibited categories (Sec. V)</th>' in document
+    assert "Privacy-invasive content or personal identifying information" in document
+    assert "March 6, 2026, 12:00:00 p.m. CST" in document
+    assert "retained_posted_at" not in document and "T18:00:00+00:00" not in document
+    removal_row = _rows(files, "removals")[0]
+    assert removal_row["categories"] == "privacy"
+    assert removal_row["removed_at"] == "2026-03-06T18:00:00+00:00"
+    manifest = json.loads(files["manifest.json"])
+    assert (
+        "ISO 8601" in manifest["formats"]["timestamps"]
+        and "America/Chicago" in manifest["formats"]["timestamps"]
+    )
+    assert manifest["formats"]["columns"]["removals"]["categories"] == "Prohibited categories (Sec. V)"
+
+
+def test_readable_row_leaves_text_that_is_no_date_or_code():
+    spec = REGISTRY["removals"]
+    values = ["" for _ in spec.columns]
+    at = spec.columns.index
+    values[at("removed_at")] = "[REDACTED: 7(1)(c)]"
+    values[at("categories")] = "privacy; off_topic; something_new"
+    values[at("reinstated_at")] = "2026-07-04T05:00:00.123456+00:00"
+    readable = spec.readable_row(values)
+    assert readable[at("removed_at")] == "[REDACTED: 7(1)(c)]"
+    assert readable[at("categories")] == (
+        "Privacy-invasive content or personal identifying information; Off-topic; something_new"
+    )
+    assert readable[at("reinstated_at")] == "July 4, 2026, 12:00:00 a.m. CDT"

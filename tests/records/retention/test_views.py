@@ -157,7 +157,7 @@ def test_unknown_commenter_or_record_number_is_an_error_next_to_the_field(client
             "name": "H",
             "kind": "litigation",
             "reason": "r",
-            "commenter_ids": "nobody",
+            "commenters__add": "nobody",
             "record_ids": "abc",
             "place": "1",
         },
