@@ -9,14 +9,14 @@ import pytest
 from django.urls import reverse
 
 from sites_registry.models import ComplianceItem, Site
-from tests.factories import SiteFactory
+from tests.factories import SiteFactory, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
 
 def test_decision_form_comes_before_the_checklist_and_its_error_is_summarised(client, comms_user):
     site = SiteFactory(state=Site.State.REQUESTED, checklist="confirmed")
-    client.force_login(comms_user)
+    sign_in_verified(client, comms_user)
     body = client.get(reverse("sites_registry:site-detail", args=[site.pk])).content.decode()
     assert body.index('id="decide-heading"') < body.index('id="checklist-heading"')
     response = client.post(
@@ -32,7 +32,7 @@ def test_decision_form_comes_before_the_checklist_and_its_error_is_summarised(cl
 def test_whole_checklist_is_saved_in_one_post(client, tst_user):
     site = SiteFactory(state=Site.State.REQUESTED, checklist="open")
     items = list(site.compliance_items.order_by("pk"))
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     data = {f"item{items[0].pk}-confirm-where_shown": "https://example.org/about"}
     data[f"item{items[1].pk}-confirm-where_shown"] = "Screenshot 2026-11-30"
     response = client.post(reverse("sites_registry:checklist-save", args=[site.pk]), data)
@@ -46,7 +46,7 @@ def test_whole_checklist_is_saved_in_one_post(client, tst_user):
 def test_checklist_with_one_bad_row_saves_nothing_and_links_the_field(client, tst_user):
     site = SiteFactory(state=Site.State.REQUESTED, checklist="open")
     first, second = site.compliance_items.order_by("pk")[:2]
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     response = client.post(
         reverse("sites_registry:checklist-save", args=[site.pk]),
         {
@@ -64,7 +64,7 @@ def test_checklist_with_one_bad_row_saves_nothing_and_links_the_field(client, ts
 def test_one_row_is_confirmed_in_place_or_by_a_plain_post(client, tst_user, in_place):
     site = SiteFactory(state=Site.State.REQUESTED, checklist="open")
     item = site.compliance_items.order_by("pk").first()
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     url = reverse("sites_registry:checklist-item", args=[site.pk, item.pk, "confirm"])
     headers = {"HX-Request": "true"} if in_place else {}
     response = client.post(
@@ -85,7 +85,7 @@ def test_one_row_is_confirmed_in_place_or_by_a_plain_post(client, tst_user, in_p
 def test_a_refused_row_in_place_keeps_the_focus_on_its_field(client, tst_user):
     site = SiteFactory(state=Site.State.REQUESTED, checklist="open")
     item = site.compliance_items.order_by("pk").first()
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     url = reverse("sites_registry:checklist-item", args=[site.pk, item.pk, "confirm"])
     response = client.post(url, {f"item{item.pk}-confirm-where_shown": ""}, headers={"HX-Request": "true"})
     body = response.content.decode()

@@ -15,6 +15,7 @@ from tests.factories import (
     FoiaRequestFactory,
     LegalHoldFactory,
     SiteFactory,
+    sign_in_verified,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def _menus(body: str) -> list[str]:
     ],
 )
 def test_each_role_gets_its_menus_in_one_order(client, request, user_fixture, menus):
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in_verified(client, request.getfixturevalue(user_fixture))
     body = client.get(reverse("portal:home")).content.decode()
     assert _menus(body) == menus
     # The phone drawer holds the same menus.
@@ -43,7 +44,7 @@ def test_each_role_gets_its_menus_in_one_order(client, request, user_fixture, me
 
 
 def test_current_page_is_marked_in_its_menu_only(client, clerk_user):
-    client.force_login(clerk_user)
+    sign_in_verified(client, clerk_user)
     body = client.get(reverse("records:hold-list")).content.decode()
     wide = body.split('portal-nav--wide"', 1)[1].split("</nav>", 1)[0]
     assert re.search(r'<summary class="portal-nav__link is-current">Records</summary>', wide)
@@ -64,7 +65,7 @@ def test_a_nav_entry_in_no_menu_is_refused(monkeypatch, tst_user):
     "name", ["portal:home", "sites_registry:site-list", "public-home", "sites_registry:directory"]
 )
 def test_page_title_names_the_page_then_the_portal(client, superuser, name):
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     body = client.get(reverse(name)).content.decode()
     title = re.search(r"<title>(.*?)</title>", body, re.S).group(1).strip()
     page, _, rest = title.partition(" · ")
@@ -81,7 +82,7 @@ def test_official_banner_and_favicon_on_every_page(client):
 def test_people_are_named_by_full_name(client, clerk_user):
     clerk_user.first_name, clerk_user.last_name = "Clara", "Clerk"
     clerk_user.save()
-    client.force_login(clerk_user)
+    sign_in_verified(client, clerk_user)
     hold = LegalHoldFactory(placed_by=clerk_user)
     body = client.get(reverse("records:hold-detail", args=[hold.pk])).content.decode()
     assert "by Clara Clerk" in body
@@ -92,7 +93,7 @@ def test_header_search_finds_items_commenters_and_sites(client, tst_user):
     site = SiteFactory(account_name="Kankakee Parks")
     commenter = CommenterFactory(platform=site.platform, display_name="Zebulon Quist")
     CommentFactory(site=site, author=commenter, text="The zamboni broke again")
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     body = client.get(reverse("portal:search"), {"q": "Zebulon"}).content.decode()
     assert "Zebulon Quist" in body and "1 item" in body
     body = client.get(reverse("portal:search"), {"q": "zamboni"}).content.decode()
@@ -107,7 +108,7 @@ def test_header_search_finds_items_commenters_and_sites(client, tst_user):
 def test_header_search_shows_foia_and_holds_to_the_clerk_only(client, request, user_fixture, sees):
     foia = FoiaRequestFactory(requester__name="Quentin Requester")
     hold = LegalHoldFactory(name="Quentin matter", reference="CASE-77")
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in_verified(client, request.getfixturevalue(user_fixture))
     body = client.get(reverse("portal:search"), {"q": foia.reference}).content.decode()
     assert (foia.get_absolute_url() in body) is sees
     body = client.get(reverse("portal:search"), {"q": "CASE-77"}).content.decode()
@@ -117,6 +118,6 @@ def test_header_search_shows_foia_and_holds_to_the_clerk_only(client, request, u
 
 
 def test_header_search_refuses_an_overlong_query(client, tst_user):
-    client.force_login(tst_user)
+    sign_in_verified(client, tst_user)
     body = client.get(reverse("portal:search"), {"q": "x" * 500}).content.decode()
     assert "at most 200 are searched" in body
