@@ -52,21 +52,10 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the database or by a signal, never by a person: shown, never changed."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Written by the database alone (config.portal.ledger): shown, never changed."""
+
     list_display = ["seq", "recorded_at", "kind", "subject", "row_id", "record_id", "entry_sha256"]
     list_filter = ["kind", "subject"]
     search_fields = ["=seq", "=record_id", "content_sha256", "entry_sha256"]

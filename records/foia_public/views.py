@@ -22,6 +22,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.portal.accounts.signin import client_address
 from records.foia import services as foia_services
 from records.foia.clock import compute_due_date
 from records.foia.export import export_storage
@@ -60,17 +61,6 @@ def not_found(request):
     return _unlogged(render(request, "records/foia/public/not_found.html", status=404))
 
 
-def _client_ip(request) -> str:
-    """The visitor's address for the rate limits. Behind the City's reverse proxy every request
-    comes from the proxy: the address is then the last X-Forwarded-For entry, the one the proxy
-    itself appended (entries before it are whatever the client sent, and could be forged)."""
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if forwarded[-1]:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _refused(request, message: str, status: int, retry_after: int | None = None):
     response = render(request, "records/foia/public/refused.html", {"message": message}, status=status)
     if retry_after:
@@ -107,7 +97,7 @@ def request_form(request):
                     date_from=data["date_from"],
                     date_to=data["date_to"],
                     name_public=data["name_public"],
-                    ip_address=_client_ip(request),
+                    ip_address=client_address(request) or "",
                 )
             except services.Refused as exc:
                 return _refused(request, exc.message, exc.status, exc.retry_after)
@@ -206,7 +196,7 @@ def resend(request):
         if form.is_valid():
             try:
                 services.foia_status_links_resend(
-                    email=form.cleaned_data["email"], ip_address=_client_ip(request)
+                    email=form.cleaned_data["email"], ip_address=client_address(request) or ""
                 )
             except services.Refused as exc:
                 return _refused(request, exc.message, exc.status, exc.retry_after)

@@ -15,7 +15,7 @@ from config.portal.accounts.models import SignInEvent
 
 
 def client_address(request) -> str | None:
-    """The address of the person signing in.
+    """The visitor's address: the person signing in, or filling in a public form (rate limits).
 
     Behind the TLS proxy (``BEHIND_TLS_PROXY``) the connection comes from the proxy, which
     appends the address it saw to ``X-Forwarded-For``: the right-most entry is the one the
@@ -23,7 +23,7 @@ def client_address(request) -> str | None:
     Also django-axes' AXES_CLIENT_IP_CALLABLE, so lockouts count per real address.
     """
     candidate = None
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+    if settings.BEHIND_TLS_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             candidate = forwarded.split(",")[-1].strip()

@@ -75,6 +75,7 @@ def test_successful_sign_in_is_recorded_with_time_and_address(client, clerk_user
 
 
 def test_address_behind_the_proxy_is_the_one_the_proxy_saw(client, clerk_user, settings):
+    settings.BEHIND_TLS_PROXY = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     client.post(
         "/accounts/login/",
